@@ -1,0 +1,69 @@
+# 民生工程管理系统 — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE := minsheng.settings
+
+.PHONY: run serve setup test lint format demo clean help messages
+
+help:
+	@echo "make run    – install everything, prepare the database with the reference data, serve on http://$(HOST):$(PORT)"
+	@echo "make test   – run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)"
+	@echo "make demo   – create one labelled demo account (示例账号) per role"
+	@echo "make lint   – ruff"
+
+$(VENV)/.runtime: pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+static/vendor/.built: node_modules/.package-lock.json scripts/build-vendor.mjs
+	npm run --silent build
+	touch $@
+
+setup: $(VENV)/.runtime static/vendor/.built
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py ensure_admin
+
+run: setup serve
+
+serve:
+	@echo "民生工程管理系统: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(VENV)/bin/gunicorn minsheng.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile - --log-level warning
+
+demo: $(VENV)/.runtime
+	$(PY) manage.py migrate --noinput --verbosity 0
+	$(PY) manage.py load_reference_data
+	$(PY) manage.py create_demo_accounts
+
+test: $(VENV)/.dev static/vendor/.built
+	$(VENV)/bin/pytest
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor var/static
+
+# Translators: needs Debian's gettext. The compiled .mo is committed so that nothing else needs it.
+messages: $(VENV)/.dev
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
+	$(PY) manage.py compilemessages -l en --ignore=.venv

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+from django.db.models import Count
+from rest_framework import mixins, serializers
+
+from catalogue.models import Program, Project, ProjectChange
+from core.api import ScopedViewSet
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    project_count = serializers.IntegerField(read_only=True)
+    display_title = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "year",
+            "level",
+            "issuer",
+            "issuer_name",
+            "noun",
+            "title",
+            "display_title",
+            "project_count",
+            "doc_number",
+            "doc_date",
+            "basis",
+            "recipients",
+            "preamble",
+            "requirements",
+            "cc",
+            "status",
+            "is_reconstructed",
+            "source_note",
+            "version",
+        ]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    content_items = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    year = serializers.IntegerField(source="program.year", read_only=True)
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "program",
+            "year",
+            "order",
+            "name",
+            "kind",
+            "summary",
+            "content_items",
+            "lead_department",
+            "co_lead_departments",
+            "implementing_units",
+            "assignment_is_default",
+            "version",
+        ]
+
+
+class ProjectChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProjectChange
+        fields = [
+            "id",
+            "program",
+            "kind",
+            "adjust_kinds",
+            "order",
+            "sources",
+            "result",
+            "reason",
+            "printed_title",
+            "printed_text",
+            "added_items",
+            "removed_items",
+        ]
+
+
+class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = Program.objects.annotate(project_count=Count("projects")).order_by("-year", "id")
+    serializer_class = ProgramSerializer
+
+
+class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = (
+        Project.objects.select_related("program")
+        .prefetch_related("content_items", "co_lead_departments", "implementing_units")
+        .order_by("program__year", "order")
+    )
+    serializer_class = ProjectSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        qs = super().get_queryset()
+        if year := self.request.query_params.get("year"):
+            qs = qs.filter(program__year=year) if year.isdigit() else qs.none()
+        if program := self.request.query_params.get("program"):
+            qs = qs.filter(program_id=program) if program.isdigit() else qs.none()
+        return qs
+
+
+class ProjectChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    queryset = ProjectChange.objects.prefetch_related("sources").order_by("program__year", "kind", "order")
+    serializer_class = ProjectChangeSerializer

