@@ -28,11 +28,15 @@ def program_get(*, user: Any, pk: int) -> Program:
     return get_object_or_404(qs.select_related("issuer"), pk=pk)
 
 
+CHINESE_NUMERALS = "一二三四五六七八九十"
+
+
 @dataclass
 class Section:
     kind: str
     label: str
     changes: list[ProjectChange] = field(default_factory=list)
+    numeral: str = ""
 
     @property
     def count(self) -> int:
@@ -80,8 +84,11 @@ def program_layout(*, user: Any, program: Program) -> ProgramLayout:
             next_fates.setdefault(src.id, []).append(change)
     for project in projects:
         project.next_fates = next_fates.get(project.id, [])
+    sections = [s for s in sections if s.changes]
+    for i, section in enumerate(sections):  # numbering closes up over empty sections, as in the notice
+        section.numeral = CHINESE_NUMERALS[i]
     return ProgramLayout(
-        sections=[s for s in sections if s.changes],
+        sections=sections,
         unplaced=unplaced,
         projects=projects,
         next_program=next_program,

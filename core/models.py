@@ -38,6 +38,15 @@ class AuditEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.object_repr}"
 
     def changed_fields(self) -> list[tuple[str, object, object]]:
+        """(field label, before, after) for each field that differs, labelled with the model's verbose names."""
         before, after = self.before or {}, self.after or {}
-        keys = sorted(set(before) | set(after))
-        return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        labels: dict[str, str] = {}
+        model = self.content_type.model_class() if self.content_type_id else None
+        if model is not None:
+            for field in model._meta.get_fields():
+                if hasattr(field, "verbose_name"):
+                    labels[getattr(field, "attname", field.name)] = str(field.verbose_name)
+                    labels[field.name] = str(field.verbose_name)
+        labels.setdefault("content_items", str(_("建设（实施）内容")))
+        keys = [k for k in (list(before) + [k for k in after if k not in before]) if k not in ("id",)]
+        return [(labels.get(k, k), before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
