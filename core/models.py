@@ -49,4 +49,6 @@ class AuditEvent(models.Model):
                     labels[field.name] = str(field.verbose_name)
         labels.setdefault("content_items", str(_("建设（实施）内容")))
         keys = [k for k in (list(before) + [k for k in after if k not in before]) if k not in ("id",)]
-        return [(labels.get(k, k), before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+        return [
+            (labels.get(k, k), before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)
+        ]

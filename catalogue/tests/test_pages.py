@@ -23,7 +23,12 @@ def test_program_page_groups_like_the_notice(client_for: Any) -> None:
     text = _text(response)
     assert "杜集区人民政府关于2021年实施33项民生工程的通知" in text
     assert "淮杜政〔2021〕21号" in text
-    for heading in ("一、新增6项民生工程", "二、退出4项民生工程", "三、调整实施8项民生工程", "四、继续实施19项民生工程"):
+    for heading in (
+        "一、新增6项民生工程",
+        "二、退出4项民生工程",
+        "三、调整实施8项民生工程",
+        "四、继续实施19项民生工程",
+    ):
         assert heading in text
     assert "任务已完成" in text and "已实现预期目标" in text
     assert 'data-testid="reconstructed"' not in response.content.decode()

@@ -18,16 +18,24 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def draft_project() -> Project:
-    program = Program.objects.create(year=2099, issuer=Organisation.objects.get(code="gov"), issuer_name="杜集区人民政府")
+    program = Program.objects.create(
+        year=2099, issuer=Organisation.objects.get(code="gov"), issuer_name="杜集区人民政府"
+    )
     return Project.objects.create(
-        program=program, order=1, name="示例项目", kind="service", lead_department=Organisation.objects.get(code="wjw")
+        program=program,
+        order=1,
+        name="示例项目",
+        kind="service",
+        lead_department=Organisation.objects.get(code="wjw"),
     )
 
 
 def test_edit_is_audited_with_reason(client_for: Any, draft_project: Project) -> None:
     client = client_for("dept_health")
     url = reverse("catalogue:project_edit", args=[draft_project.pk])
-    response = client.post(url, {"summary": "新的简介", "content_items_text": "甲\n乙", "version": 1, "reason": "补充内容"})
+    response = client.post(
+        url, {"summary": "新的简介", "content_items_text": "甲\n乙", "version": 1, "reason": "补充内容"}
+    )
     assert response.status_code == 302
     draft_project.refresh_from_db()
     assert draft_project.summary == "新的简介" and draft_project.version == 2
@@ -46,20 +54,34 @@ def test_second_concurrent_save_gets_a_conflict(client_for: Any, draft_project: 
     assert first.status_code == 302
     second = client_for("office").post(
         url,
-        {"name": "示例项目", "kind": "service", "lead_department": draft_project.lead_department_id,
-         "summary": "乙的修改", "version": 1, "reason": "乙"},
+        {
+            "name": "示例项目",
+            "kind": "service",
+            "lead_department": draft_project.lead_department_id,
+            "summary": "乙的修改",
+            "version": 1,
+            "reason": "乙",
+        },
     )
     assert second.status_code == 200
     assert "已被其他人修改" in second.content.decode()
     draft_project.refresh_from_db()
     assert draft_project.summary == "甲的修改"
-    assert AuditEvent.objects.filter(object_id=str(draft_project.pk), content_type__model="project").count() == 1
+    assert (
+        AuditEvent.objects.filter(object_id=str(draft_project.pk), content_type__model="project").count() == 1
+    )
 
 
 def test_service_refuses_stale_version_and_rolls_back(office: Any, draft_project: Project) -> None:
     with pytest.raises(ConflictError):
-        project_update(actor=office, project=draft_project, data={"summary": "x"}, content_items=["新内容"],
-                       expected_version=99, reason="过期")
+        project_update(
+            actor=office,
+            project=draft_project,
+            data={"summary": "x"},
+            content_items=["新内容"],
+            expected_version=99,
+            reason="过期",
+        )
     draft_project.refresh_from_db()
     assert draft_project.summary == "" and not draft_project.content_items.exists()
 
@@ -68,9 +90,13 @@ def test_department_may_not_change_the_lead(dept_health: Any, draft_project: Pro
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        project_update(actor=dept_health, project=draft_project,
-                       data={"lead_department": Organisation.objects.get(code="jtj")},
-                       content_items=None, expected_version=1)
+        project_update(
+            actor=dept_health,
+            project=draft_project,
+            data={"lead_department": Organisation.objects.get(code="jtj")},
+            content_items=None,
+            expected_version=1,
+        )
 
 
 def test_reason_is_required_on_the_form(client_for: Any, draft_project: Project) -> None:

@@ -19,9 +19,17 @@ def test_office_edits_a_department_in_admin_and_it_is_audited(client_for: Any) -
     form = client.get(url)
     assert form.status_code == 200
     data = {
-        "code": org.code, "name": org.name, "short_name": "教体局（改）", "kind": org.kind,
-        "parent": org.parent_id, "order": org.order, "is_default": "on", "is_active": "on",
-        "contact_person": "", "phone": "", "address": "",
+        "code": org.code,
+        "name": org.name,
+        "short_name": "教体局（改）",
+        "kind": org.kind,
+        "parent": org.parent_id,
+        "order": org.order,
+        "is_default": "on",
+        "is_active": "on",
+        "contact_person": "",
+        "phone": "",
+        "address": "",
     }
     response = client.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

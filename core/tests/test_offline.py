@@ -27,5 +27,9 @@ def test_pages_load_nothing_from_outside(client_for: Any) -> None:
 
 def test_vendor_assets_are_served_locally(client: Any) -> None:
     html = client.get("/").content.decode()
-    for asset in ("vendor/bootstrap/bootstrap.min.css", "vendor/htmx/htmx.min.js", "vendor/bootstrap/bootstrap.bundle.min.js"):
+    for asset in (
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/htmx/htmx.min.js",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+    ):
         assert asset in html

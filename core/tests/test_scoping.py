@@ -27,8 +27,12 @@ def world(db: Any) -> dict[str, Any]:
     assert published is not None, "the reference data gives 区卫健委 at least one 2021 project"
     return {
         "draft": draft,
-        "draft_wjw": Project.objects.create(program=draft, order=1, name="示例草稿项目甲", kind="service", lead_department=wjw),
-        "draft_jtj": Project.objects.create(program=draft, order=2, name="示例草稿项目乙", kind="training", lead_department=jtj),
+        "draft_wjw": Project.objects.create(
+            program=draft, order=1, name="示例草稿项目甲", kind="service", lead_department=wjw
+        ),
+        "draft_jtj": Project.objects.create(
+            program=draft, order=2, name="示例草稿项目乙", kind="training", lead_department=jtj
+        ),
         "published": published,
         "program2021": Program.objects.get(year=2021),
         **{code: Organisation.objects.get(code=code) for code in ("shitai", "duanyuan", "wjw", "jtj")},
@@ -39,33 +43,101 @@ def world(db: Any) -> dict[str, Any]:
 PAGES: list[tuple[str, Any, list[int]]] = [
     ("home", lambda w: reverse("home"), [200, 200, 200, 200, 200, 200, 200]),
     ("program list", lambda w: reverse("catalogue:program_list"), [200, 200, 200, 200, 200, 200, 200]),
-    ("published program", lambda w: reverse("catalogue:program_detail", args=[w["program2021"].pk]), [200] * 7),
-    ("draft program", lambda w: reverse("catalogue:program_detail", args=[w["draft"].pk]), [200, 200, 200, 200, 404, 404, 404]),
+    (
+        "published program",
+        lambda w: reverse("catalogue:program_detail", args=[w["program2021"].pk]),
+        [200] * 7,
+    ),
+    (
+        "draft program",
+        lambda w: reverse("catalogue:program_detail", args=[w["draft"].pk]),
+        [200, 200, 200, 200, 404, 404, 404],
+    ),
     ("published project", lambda w: reverse("catalogue:project_detail", args=[w["published"].pk]), [200] * 7),
-    ("own dept draft project", lambda w: reverse("catalogue:project_detail", args=[w["draft_wjw"].pk]), [200, 200, 200, 200, 404, 404, 404]),
-    ("other dept draft project", lambda w: reverse("catalogue:project_detail", args=[w["draft_jtj"].pk]), [200, 200, 200, 404, 404, 404, 404]),
-    ("edit own draft project", lambda w: reverse("catalogue:project_edit", args=[w["draft_wjw"].pk]), [200, 200, 403, 200, 404, 404, 302]),
-    ("edit other draft project", lambda w: reverse("catalogue:project_edit", args=[w["draft_jtj"].pk]), [200, 200, 403, 404, 404, 404, 302]),
-    ("edit published project", lambda w: reverse("catalogue:project_edit", args=[w["published"].pk]), [200, 200, 403, 403, 403, 403, 302]),
+    (
+        "own dept draft project",
+        lambda w: reverse("catalogue:project_detail", args=[w["draft_wjw"].pk]),
+        [200, 200, 200, 200, 404, 404, 404],
+    ),
+    (
+        "other dept draft project",
+        lambda w: reverse("catalogue:project_detail", args=[w["draft_jtj"].pk]),
+        [200, 200, 200, 404, 404, 404, 404],
+    ),
+    (
+        "edit own draft project",
+        lambda w: reverse("catalogue:project_edit", args=[w["draft_wjw"].pk]),
+        [200, 200, 403, 200, 404, 404, 302],
+    ),
+    (
+        "edit other draft project",
+        lambda w: reverse("catalogue:project_edit", args=[w["draft_jtj"].pk]),
+        [200, 200, 403, 404, 404, 404, 302],
+    ),
+    (
+        "edit published project",
+        lambda w: reverse("catalogue:project_edit", args=[w["published"].pk]),
+        [200, 200, 403, 403, 403, 403, 302],
+    ),
     ("organisation tree", lambda w: reverse("orgs:tree"), [200, 200, 200, 200, 200, 200, 302]),
-    ("own town page", lambda w: reverse("orgs:detail", args=[w["shitai"].pk]), [200, 200, 200, 404, 200, 404, 302]),
-    ("other town page", lambda w: reverse("orgs:detail", args=[w["duanyuan"].pk]), [200, 200, 200, 404, 404, 404, 302]),
-    ("own dept page", lambda w: reverse("orgs:detail", args=[w["wjw"].pk]), [200, 200, 200, 200, 404, 404, 302]),
-    ("other dept page", lambda w: reverse("orgs:detail", args=[w["jtj"].pk]), [200, 200, 200, 404, 404, 404, 302]),
-    ("edit own town", lambda w: reverse("orgs:edit", args=[w["shitai"].pk]), [200, 200, 403, 404, 200, 404, 302]),
-    ("edit other town", lambda w: reverse("orgs:edit", args=[w["duanyuan"].pk]), [200, 200, 403, 404, 404, 404, 302]),
-    ("edit own dept", lambda w: reverse("orgs:edit", args=[w["wjw"].pk]), [200, 200, 403, 200, 404, 404, 302]),
+    (
+        "own town page",
+        lambda w: reverse("orgs:detail", args=[w["shitai"].pk]),
+        [200, 200, 200, 404, 200, 404, 302],
+    ),
+    (
+        "other town page",
+        lambda w: reverse("orgs:detail", args=[w["duanyuan"].pk]),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    (
+        "own dept page",
+        lambda w: reverse("orgs:detail", args=[w["wjw"].pk]),
+        [200, 200, 200, 200, 404, 404, 302],
+    ),
+    (
+        "other dept page",
+        lambda w: reverse("orgs:detail", args=[w["jtj"].pk]),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    (
+        "edit own town",
+        lambda w: reverse("orgs:edit", args=[w["shitai"].pk]),
+        [200, 200, 403, 404, 200, 404, 302],
+    ),
+    (
+        "edit other town",
+        lambda w: reverse("orgs:edit", args=[w["duanyuan"].pk]),
+        [200, 200, 403, 404, 404, 404, 302],
+    ),
+    (
+        "edit own dept",
+        lambda w: reverse("orgs:edit", args=[w["wjw"].pk]),
+        [200, 200, 403, 200, 404, 404, 302],
+    ),
     ("audit log", lambda w: reverse("core:audit_log"), [200, 200, 200, 403, 403, 403, 302]),
     ("admin site", lambda w: reverse("admin:index"), [200, 200, 302, 302, 302, 302, 302]),
     # API: DRF answers 403 (not a redirect) to an anonymous caller.
     ("api programs", lambda w: "/api/programs/", [200] * 7),
     ("api draft program", lambda w: f"/api/programs/{w['draft'].pk}/", [200, 200, 200, 200, 404, 404, 404]),
-    ("api other dept draft project", lambda w: f"/api/projects/{w['draft_jtj'].pk}/", [200, 200, 200, 404, 404, 404, 404]),
-    ("api own dept draft project", lambda w: f"/api/projects/{w['draft_wjw'].pk}/", [200, 200, 200, 200, 404, 404, 404]),
+    (
+        "api other dept draft project",
+        lambda w: f"/api/projects/{w['draft_jtj'].pk}/",
+        [200, 200, 200, 404, 404, 404, 404],
+    ),
+    (
+        "api own dept draft project",
+        lambda w: f"/api/projects/{w['draft_wjw'].pk}/",
+        [200, 200, 200, 200, 404, 404, 404],
+    ),
     ("api changes", lambda w: "/api/changes/", [200] * 7),
     ("api organisations", lambda w: "/api/organisations/", [200, 200, 200, 200, 200, 200, 403]),
     ("api own town", lambda w: f"/api/organisations/{w['shitai'].pk}/", [200, 200, 200, 404, 200, 404, 403]),
-    ("api other town", lambda w: f"/api/organisations/{w['duanyuan'].pk}/", [200, 200, 200, 404, 404, 404, 403]),
+    (
+        "api other town",
+        lambda w: f"/api/organisations/{w['duanyuan'].pk}/",
+        [200, 200, 200, 404, 404, 404, 403],
+    ),
     ("api memberships", lambda w: "/api/memberships/", [200, 200, 200, 200, 200, 200, 403]),
     ("api schema", lambda w: "/api/schema/", [200] * 7),
     ("api docs", lambda w: "/api/docs/", [200] * 7),
@@ -79,18 +151,24 @@ CASES = [
 
 
 @pytest.mark.parametrize(("label", "url", "role", "expected"), CASES)
-def test_get_matrix(client_for: Any, world: dict[str, Any], label: str, url: Any, role: str, expected: int) -> None:
+def test_get_matrix(
+    client_for: Any, world: dict[str, Any], label: str, url: Any, role: str, expected: int
+) -> None:
     response = client_for(role).get(url(world))
     assert response.status_code == expected, f"{role} GET {label}"
-
-
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_town_cannot_change_another_town(client_for: Any, world: dict[str, Any], role: str) -> None:
     """POSTing to another unit's edit page changes nothing unless the role manages the district."""
     target = world["duanyuan"]
-    data = {"contact_person": "改动者", "phone": "0561-0000000", "address": "某地", "version": target.version, "reason": "测试"}
+    data = {
+        "contact_person": "改动者",
+        "phone": "0561-0000000",
+        "address": "某地",
+        "version": target.version,
+        "reason": "测试",
+    }
     client_for(role).post(reverse("orgs:edit", args=[target.pk]), data)
     target.refresh_from_db()
     changed = target.contact_person == "改动者"
@@ -98,12 +176,21 @@ def test_town_cannot_change_another_town(client_for: Any, world: dict[str, Any],
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_department_edits_only_its_own_draft_project(client_for: Any, world: dict[str, Any], role: str) -> None:
+def test_department_edits_only_its_own_draft_project(
+    client_for: Any, world: dict[str, Any], role: str
+) -> None:
     for key in ("draft_wjw", "draft_jtj", "published"):
         project = world[key]
-        data = {"summary": f"由{role}改写", "version": project.version, "reason": "测试", "content_items_text": ""}
+        data = {
+            "summary": f"由{role}改写",
+            "version": project.version,
+            "reason": "测试",
+            "content_items_text": "",
+        }
         if role in ("admin", "office"):
-            data.update({"name": project.name, "kind": project.kind, "lead_department": project.lead_department_id})
+            data.update(
+                {"name": project.name, "kind": project.kind, "lead_department": project.lead_department_id}
+            )
         client_for(role).post(reverse("catalogue:project_edit", args=[project.pk]), data)
         project.refresh_from_db()
         may = role in ("admin", "office") or (role == "dept_health" and key == "draft_wjw")
@@ -148,7 +235,9 @@ def test_restrict_is_the_single_gate(persona: Any, world: dict[str, Any]) -> Non
             assert visible.exclude(organisation=persona(role).membership.organisation).count() == 0
 
 
-def test_user_without_membership_is_public(client: Any, django_user_model: Any, world: dict[str, Any]) -> None:
+def test_user_without_membership_is_public(
+    client: Any, django_user_model: Any, world: dict[str, Any]
+) -> None:
     user = django_user_model.objects.create_user(username="nobody", password="x-pass-123")
     client.force_login(user)
     assert client.get(reverse("orgs:detail", args=[world["shitai"].pk])).status_code == 404

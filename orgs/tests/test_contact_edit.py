@@ -14,7 +14,13 @@ pytestmark = pytest.mark.django_db
 def test_town_updates_its_contacts_and_a_stale_form_is_refused(client_for: Any) -> None:
     org = Organisation.objects.get(code="shitai")
     url = reverse("orgs:edit", args=[org.pk])
-    data = {"contact_person": "李四", "phone": "0561-1234567", "address": "石台镇政府", "version": org.version, "reason": "人员调整"}
+    data = {
+        "contact_person": "李四",
+        "phone": "0561-1234567",
+        "address": "石台镇政府",
+        "version": org.version,
+        "reason": "人员调整",
+    }
     assert client_for("town_shitai").post(url, data).status_code == 302
     org.refresh_from_db()
     assert (org.contact_person, org.version) == ("李四", 2)
