@@ -91,3 +91,12 @@ def test_english_through_i18n(client_for: Any) -> None:
     client.cookies["django_language"] = "en"
     text = _text(client.get(reverse("catalogue:program_list")))
     assert "Annual programs" in text
+
+
+def test_chinese_unless_english_is_chosen(client_for: Any) -> None:
+    """An English browser still gets Chinese; English only after choosing it."""
+    client = client_for("anon")
+    text = _text(client.get(reverse("catalogue:program_list"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
+    assert "年度计划" in text and "Annual programs" not in text
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Annual programs" in _text(client.get(reverse("catalogue:program_list")))
