@@ -31,11 +31,15 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+#: Never copied into the audit trail.
+SECRET_FIELDS = frozenset({"password"})
+
+
 def model_snapshot(obj: models.Model, *, exclude: tuple[str, ...] = ("version",)) -> dict[str, Any]:
-    """Concrete fields plus many-to-many values (as sorted string lists) of a saved object."""
+    """Concrete fields plus many-to-many values (as sorted string lists) of a saved object; secrets left out."""
     data: dict[str, Any] = {}
     for field in obj._meta.concrete_fields:
-        if field.name in exclude:
+        if field.name in exclude or field.name in SECRET_FIELDS:
             continue
         data[field.attname] = _jsonable(getattr(obj, field.attname))
     if obj.pk:
