@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -170,6 +171,7 @@ class AdjustKind(models.TextChoices):
     RENAME = "rename", _("更名")
     ADD_CONTENT = "add_content", _("增加内容")
     DROP_CONTENT = "drop_content", _("退出内容")
+    SPLIT = "split", _("拆分")
     OTHER = "other", _("其他")
 
 
@@ -227,3 +229,82 @@ class ProjectChange(models.Model):
     def adjust_kind_labels(self) -> list[str]:
         labels = dict(AdjustKind.choices)
         return [str(labels.get(k, k)) for k in self.adjust_kinds or []]
+
+
+class ProgramAmendment(models.Model):
+    """A published program changes only inside an amendment: opened with a reason, closed by republishing."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("年度计划"), related_name="amendments", on_delete=models.CASCADE
+    )
+    number = models.PositiveIntegerField(_("序号"))
+    reason = models.TextField(_("修订原因"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    opened_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["program", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "number"], name="amendment_program_number_unique")
+        ]
+        verbose_name = _("计划修订")
+        verbose_name_plural = _("计划修订")
+
+    def __str__(self) -> str:
+        return f"{self.program.year} 第{self.number}次修订"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class ProjectProposal(models.Model):
+    """项目建议: a candidate project (e.g. from the annual public call) that may become a 新增 project."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待研究")
+        ACCEPTED = "accepted", _("已采纳")
+        DECLINED = "declined", _("未采纳")
+
+    year = models.PositiveIntegerField(_("拟实施年度"))
+    title = models.CharField(_("建议项目"), max_length=100)
+    summary = models.TextField(_("内容"), blank=True)
+    kind = models.CharField(_("项目类型"), max_length=12, choices=ProjectKind.choices, blank=True)
+    source = models.CharField(
+        _("来源"), max_length=50, blank=True, help_text=_("如：公开征集、人大代表建议、部门申报")
+    )
+    proposer = models.CharField(_("建议人/单位"), max_length=100, blank=True)
+    lead_department = models.ForeignKey(
+        Organisation,
+        verbose_name=_("建议牵头单位"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    decision_note = models.TextField(_("处理意见"), blank=True)
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("形成的项目"),
+        null=True,
+        blank=True,
+        related_name="proposals",
+        on_delete=models.SET_NULL,
+    )
+    created_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "status", "id"]
+        verbose_name = _("项目建议")
+        verbose_name_plural = _("项目建议")
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.title}"

@@ -6,10 +6,24 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from catalogue.models import ContentItem, Project
-from core.policy import actor_for, can
+from catalogue.models import (
+    AdjustKind,
+    ChangeKind,
+    ContentItem,
+    Program,
+    ProgramAmendment,
+    Project,
+    ProjectChange,
+    ProjectKind,
+    ProjectProposal,
+)
+from core.policy import actor_for, can, can_any
 from core.services import audit_record, model_snapshot, versioned_save
+from orgs.models import Organisation
 
 #: What a department may edit on a project it leads; 民生办 and admin may edit all of PROJECT_FIELDS.
 DEPARTMENT_FIELDS = ("summary",)
@@ -69,3 +83,509 @@ def project_update(
     if after != before:
         audit_record(actor=actor, action="update", obj=project, before=before, after=after, reason=reason)
     return project
+
+
+# --- year over year: roll-over, recorded changes, publishing and amendments -----------------------------
+
+
+def _ensure_editable(program: Program) -> None:
+    """Drafts are edited freely; a published program only inside an open amendment."""
+    if program.status == Program.Status.DRAFT:
+        return
+    if program.amendments.filter(closed_at__isnull=True).exists():
+        return
+    raise ValidationError(
+        _("{year}年计划已发布并锁定；如需修改，请先发起修订并写明原因。").format(year=program.year)
+    )
+
+
+def _ensure_manager(actor: Any, program: Program) -> None:
+    if not can(actor, "change", program):
+        raise PermissionDenied("只有民生办可以调整年度计划")
+
+
+def _origin(project: Project) -> ProjectChange:
+    change = project.origins.prefetch_related("sources").first()
+    if change is None:
+        raise ValidationError(_("项目“{name}”没有来源记录。").format(name=project.name))
+    return change
+
+
+def _next_order(program: Program, kind: str) -> int:
+    return (program.changes.filter(kind=kind).aggregate(m=Max("order"))["m"] or 0) + 1
+
+
+def _change_snapshot(change: ProjectChange) -> dict[str, Any]:
+    data = model_snapshot(change)
+    data["sources"] = sorted(s.name for s in change.sources.all())
+    return data
+
+
+def _make_adjust(change: ProjectChange, sub_kind: str) -> None:
+    """Turn a 继续 into a 调整实施 (keeping its place), and add one sub-kind."""
+    if change.kind == ChangeKind.CONTINUE:
+        change.kind = ChangeKind.ADJUST
+        change.order = _next_order(change.program, ChangeKind.ADJUST)
+    if sub_kind not in change.adjust_kinds:
+        change.adjust_kinds = [*change.adjust_kinds, sub_kind]
+
+
+def _append(text: str, sentence: str) -> str:
+    return f"{text}{sentence}" if text else sentence
+
+
+def _record_change(actor: Any, change: ProjectChange, before: dict[str, Any] | None, reason: str) -> None:
+    change.full_clean(exclude=["program"])
+    change.save()
+    after = _change_snapshot(change)
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=change,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+
+
+def _copy_project(source: Project, program: Program, order: int, name: str = "") -> Project:
+    project = Project.objects.create(
+        program=program,
+        order=order,
+        name=name or source.name,
+        kind=source.kind,
+        summary=source.summary,
+        lead_department_id=source.lead_department_id,
+        assignment_is_default=source.assignment_is_default,
+    )
+    project.co_lead_departments.set(source.co_lead_departments.all())
+    project.implementing_units.set(source.implementing_units.all())
+    ContentItem.objects.bulk_create(
+        ContentItem(project=project, order=c.order, name=c.name) for c in source.content_items.all()
+    )
+    return project
+
+
+@transaction.atomic
+def program_roll_over(*, actor: Any, program: Program) -> Program:
+    """Create next year's draft from a published program, every project marked 继续实施."""
+    _ensure_manager(actor, program)
+    if program.status != Program.Status.PUBLISHED:
+        raise ValidationError(_("只能从已发布的计划生成下一年度草稿。"))
+    year = program.year + 1
+    if Program.objects.filter(issuer_id=program.issuer_id, year=year).exists():
+        raise ValidationError(_("{year}年计划已经存在。").format(year=year))
+    draft = Program.objects.create(
+        year=year,
+        level=program.level,
+        issuer_id=program.issuer_id,
+        issuer_name=program.issuer_name,
+        noun=program.noun,
+        recipients=program.recipients,
+        requirements=program.requirements,
+        cc=program.cc,
+        status=Program.Status.DRAFT,
+        source_note=f"由{program.year}年计划生成的草稿",
+    )
+    audit_record(
+        actor=actor,
+        action="create",
+        obj=draft,
+        after=model_snapshot(draft),
+        reason=f"由{program.year}年计划生成下一年度草稿",
+    )
+    sources = program.projects.prefetch_related("co_lead_departments", "implementing_units", "content_items")
+    for i, source in enumerate(sources.order_by("order"), start=1):
+        project = _copy_project(source, draft, i)
+        change = ProjectChange.objects.create(
+            program=draft, kind=ChangeKind.CONTINUE, order=i, result=project
+        )
+        change.sources.set([source])
+    return draft
+
+
+@transaction.atomic
+def project_retire(*, actor: Any, project: Project, reason: str) -> ProjectChange | None:
+    """退出: the project leaves this year's program; its previous-year source is recorded as retired.
+
+    A project that is new this year has no past: removing it records nothing but the audit row."""
+    program = project.program
+    _ensure_manager(actor, program)
+    _ensure_editable(program)
+    if not reason.strip():
+        raise ValidationError({"reason": _("退出项目必须写明原因。")})
+    origin = _origin(project)
+    sources = list(origin.sources.all())
+    audit_record(actor=actor, action="delete", obj=project, before=_snapshot(project), reason=reason)
+    if origin.kind == ChangeKind.NEW:
+        project.delete()
+        return None
+    lives_on = program.changes.filter(sources__in=sources).exclude(pk=origin.pk).exists()
+    project.delete()  # cascades to the origin change
+    if lives_on:  # the source also lives on in another project (a split): only this branch is dropped
+        return None
+    exit_change = ProjectChange.objects.create(
+        program=program,
+        kind=ChangeKind.EXIT,
+        order=_next_order(program, ChangeKind.EXIT),
+        reason=reason.strip(),
+    )
+    exit_change.sources.set(sources)
+    audit_record(
+        actor=actor, action="create", obj=exit_change, after=_change_snapshot(exit_change), reason=reason
+    )
+    return exit_change
+
+
+@transaction.atomic
+def project_rename(*, actor: Any, project: Project, name: str, reason: str, silent: bool = False) -> Project:
+    """更名. ``silent`` keeps a 继续实施 project 继续 (renames also happen quietly in real notices)."""
+    program = project.program
+    _ensure_manager(actor, program)
+    _ensure_editable(program)
+    name = name.strip()
+    if not name or name == project.name:
+        raise ValidationError({"name": _("请填写新的项目名称。")})
+    if program.projects.filter(name=name).exclude(pk=project.pk).exists():
+        raise ValidationError({"name": _("本年度已有同名项目“{name}”。").format(name=name)})
+    before_project, old = _snapshot(project), project.name
+    project.name = name
+    project.save(update_fields=["name"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=project,
+        before=before_project,
+        after=_snapshot(project),
+        reason=reason,
+    )
+    origin = _origin(project)
+    before = _change_snapshot(origin)
+    if not (silent and origin.kind == ChangeKind.CONTINUE):
+        if origin.kind != ChangeKind.NEW:
+            _make_adjust(origin, AdjustKind.RENAME)
+            origin.printed_title = origin.printed_title or f"调整{old}项目"
+            origin.printed_text = _append(origin.printed_text, f"将{old}调整为{name}。")
+    origin.reason = _append(origin.reason, reason)
+    _record_change(actor, origin, before, reason)
+    return project
+
+
+@transaction.atomic
+def project_content_change(
+    *,
+    actor: Any,
+    project: Project,
+    add: list[str] | None = None,
+    remove: list[str] | None = None,
+    reason: str,
+) -> Project:
+    """增加内容 / 退出内容 of one project, recorded on its origin change."""
+    program = project.program
+    _ensure_manager(actor, program)
+    _ensure_editable(program)
+    add = [a.strip() for a in add or [] if a.strip()]
+    remove = [r.strip() for r in remove or [] if r.strip()]
+    current = [c.name for c in project.content_items.order_by("order")]
+    unknown = [r for r in remove if r not in current]
+    if unknown:
+        raise ValidationError({"remove": _("项目没有这些内容：{items}").format(items="、".join(unknown))})
+    duplicate = [a for a in add if a in current]
+    if duplicate:
+        raise ValidationError({"add": _("项目已有这些内容：{items}").format(items="、".join(duplicate))})
+    if not add and not remove:
+        raise ValidationError(_("请填写要增加或退出的内容。"))
+    before_project = _snapshot(project)
+    names = [c for c in current if c not in remove] + add
+    project.content_items.all().delete()
+    ContentItem.objects.bulk_create(
+        ContentItem(project=project, order=i, name=n) for i, n in enumerate(names, 1)
+    )
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=project,
+        before=before_project,
+        after=_snapshot(project),
+        reason=reason,
+    )
+    origin = _origin(project)
+    before = _change_snapshot(origin)
+    if origin.kind != ChangeKind.NEW:
+        origin.printed_title = origin.printed_title or f"调整{project.name}项目"
+        if add:
+            _make_adjust(origin, AdjustKind.ADD_CONTENT)
+            origin.added_items = [*origin.added_items, *add]
+            origin.printed_text = _append(origin.printed_text, f"增加{'、'.join(add)}内容。")
+        if remove:
+            _make_adjust(origin, AdjustKind.DROP_CONTENT)
+            origin.removed_items = [*origin.removed_items, *remove]
+            origin.printed_text = _append(origin.printed_text, f"{'、'.join(remove)}退出{program.noun}。")
+        origin.reason = _append(origin.reason, reason)
+        _record_change(actor, origin, before, reason)
+    return project
+
+
+@transaction.atomic
+def projects_merge(
+    *, actor: Any, projects: list[Project], name: str, reason: str, absorb: bool = False
+) -> Project:
+    """合并 (N→1) into a project called ``name``; with ``absorb`` the first project keeps its name and takes
+    the others in (纳入). The first project is kept; the others are removed and their sources move over."""
+    if len(projects) < 2:
+        raise ValidationError(_("合并至少需要选择两个项目。"))
+    program = projects[0].program
+    if any(p.program_id != program.id for p in projects):
+        raise ValidationError(_("只能合并同一年度计划中的项目。"))
+    _ensure_manager(actor, program)
+    _ensure_editable(program)
+    target, others = projects[0], projects[1:]
+    name = target.name if absorb else name.strip()
+    if not name:
+        raise ValidationError({"name": _("请填写合并后的项目名称。")})
+    if program.projects.filter(name=name).exclude(pk__in=[p.pk for p in projects]).exists():
+        raise ValidationError({"name": _("本年度已有同名项目“{name}”。").format(name=name)})
+    origins = [_origin(p) for p in projects]
+    if any(o.kind == ChangeKind.NEW for o in origins):
+        raise ValidationError(_("新增项目不能参与合并；请直接修改新增项目。"))
+    sources = [s for o in origins for s in o.sources.all()]
+    before_target = _snapshot(target)
+    old_names = [p.name for p in projects]
+    items = [c.name for p in projects for c in p.content_items.order_by("order")]
+    for other in others:
+        audit_record(actor=actor, action="delete", obj=other, before=_snapshot(other), reason=reason)
+        other.delete()
+    target.name = name
+    target.save(update_fields=["name"])
+    seen: list[str] = []
+    for item in items:
+        if item not in seen:
+            seen.append(item)
+    target.content_items.all().delete()
+    ContentItem.objects.bulk_create(
+        ContentItem(project=target, order=i, name=n) for i, n in enumerate(seen, 1)
+    )
+    audit_record(
+        actor=actor, action="update", obj=target, before=before_target, after=_snapshot(target), reason=reason
+    )
+    origin = origins[0]
+    before = _change_snapshot(origin)
+    _make_adjust(origin, AdjustKind.ABSORB if absorb else AdjustKind.MERGE)
+    origin.sources.set(sources)
+    if absorb:
+        origin.printed_title = origin.printed_title or f"调整{name}项目"
+        origin.printed_text = _append(origin.printed_text, f"将{'、'.join(old_names[1:])}纳入{name}内容。")
+    else:
+        origin.printed_title = origin.printed_title or f"统筹{'、'.join(old_names)}项目"
+        origin.printed_text = _append(origin.printed_text, f"将{'、'.join(old_names)}合并为{name}。")
+    origin.reason = _append(origin.reason, reason)
+    _record_change(actor, origin, before, reason)
+    return target
+
+
+@transaction.atomic
+def project_split(*, actor: Any, project: Project, names: list[str], reason: str) -> list[Project]:
+    """拆分 (1→N): the project becomes several, each recorded as adjusted from the same source."""
+    program = project.program
+    _ensure_manager(actor, program)
+    _ensure_editable(program)
+    names = [n.strip() for n in names if n.strip()]
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise ValidationError({"names": _("拆分需要至少两个互不相同的新名称。")})
+    clash = program.projects.filter(name__in=names).exclude(pk=project.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"names": _("本年度已有同名项目：{names}").format(names="、".join(c.name for c in clash))}
+        )
+    origin = _origin(project)
+    if origin.kind == ChangeKind.NEW:
+        raise ValidationError(_("新增项目无需拆分，请直接新增多个项目。"))
+    sources = list(origin.sources.all())
+    old = project.name
+    sentence = f"将{old}拆分为{'、'.join(names)}。"
+    before = _change_snapshot(origin)
+    project.name = names[0]
+    project.save(update_fields=["name"])
+    results = [project]
+    _make_adjust(origin, AdjustKind.SPLIT)
+    origin.printed_title = origin.printed_title or f"调整{old}项目"
+    origin.printed_text = _append(origin.printed_text, sentence)
+    origin.reason = _append(origin.reason, reason)
+    _record_change(actor, origin, before, reason)
+    last = program.projects.aggregate(m=Max("order"))["m"] or 0
+    for i, name in enumerate(names[1:], start=1):
+        copy = _copy_project(project, program, last + i, name=name)
+        audit_record(actor=actor, action="create", obj=copy, after=_snapshot(copy), reason=reason)
+        change = ProjectChange.objects.create(
+            program=program,
+            kind=ChangeKind.ADJUST,
+            adjust_kinds=[AdjustKind.SPLIT],
+            order=_next_order(program, ChangeKind.ADJUST),
+            result=copy,
+            printed_title=f"调整{old}项目",
+            printed_text=sentence,
+            reason=reason,
+        )
+        change.sources.set(sources)
+        audit_record(actor=actor, action="create", obj=change, after=_change_snapshot(change), reason=reason)
+        results.append(copy)
+    return results
+
+
+@transaction.atomic
+def project_create_new(
+    *,
+    actor: Any,
+    program: Program,
+    name: str,
+    kind: str,
+    summary: str = "",
+    lead_department: Organisation | None = None,
+    reason: str = "",
+) -> Project:
+    """新增: a project that did not exist the year before."""
+    _ensure_manager(actor, program)
+    _ensure_editable(program)
+    name = name.strip()
+    if program.projects.filter(name=name).exists():
+        raise ValidationError({"name": _("本年度已有同名项目“{name}”。").format(name=name)})
+    order = (program.projects.aggregate(m=Max("order"))["m"] or 0) + 1
+    project = Project(
+        program=program, order=order, name=name, kind=kind, summary=summary, lead_department=lead_department
+    )
+    project.full_clean()
+    project.save()
+    audit_record(actor=actor, action="create", obj=project, after=_snapshot(project), reason=reason)
+    change = ProjectChange.objects.create(
+        program=program,
+        kind=ChangeKind.NEW,
+        order=_next_order(program, ChangeKind.NEW),
+        result=project,
+        printed_title=name,
+        printed_text=summary,
+        reason=reason,
+    )
+    audit_record(actor=actor, action="create", obj=change, after=_change_snapshot(change), reason=reason)
+    return project
+
+
+@transaction.atomic
+def proposal_accept(*, actor: Any, proposal: ProjectProposal, program: Program, reason: str = "") -> Project:
+    """Turn a 项目建议 into a 新增 project of ``program``."""
+    if proposal.status != ProjectProposal.Status.PENDING:
+        raise ValidationError(_("该建议已经处理过。"))
+    before = model_snapshot(proposal)
+    project = project_create_new(
+        actor=actor,
+        program=program,
+        name=proposal.title,
+        kind=proposal.kind or ProjectKind.SERVICE,
+        summary=proposal.summary,
+        lead_department=proposal.lead_department,
+        reason=reason or f"采纳项目建议（{proposal.source or '未注明来源'}）",
+    )
+    proposal.status = ProjectProposal.Status.ACCEPTED
+    proposal.project = project
+    proposal.decision_note = reason
+    proposal.save()
+    audit_record(
+        actor=actor,
+        action="state",
+        obj=proposal,
+        before=before,
+        after=model_snapshot(proposal),
+        reason=reason,
+    )
+    return project
+
+
+@transaction.atomic
+def proposal_decline(*, actor: Any, proposal: ProjectProposal, reason: str) -> ProjectProposal:
+    if not can(actor, "change", proposal):
+        raise PermissionDenied("只有民生办可以处理项目建议")
+    if not reason.strip():
+        raise ValidationError({"reason": _("请写明不采纳的理由。")})
+    before = model_snapshot(proposal)
+    proposal.status = ProjectProposal.Status.DECLINED
+    proposal.decision_note = reason
+    proposal.save()
+    audit_record(
+        actor=actor,
+        action="state",
+        obj=proposal,
+        before=before,
+        after=model_snapshot(proposal),
+        reason=reason,
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_create(*, actor: Any, data: dict[str, Any]) -> ProjectProposal:
+    if not can_any(actor, "add", ProjectProposal):
+        raise PermissionDenied("不能提出项目建议")
+    proposal = ProjectProposal(**data)
+    proposal.full_clean()
+    proposal.save()
+    audit_record(actor=actor, action="create", obj=proposal, after=model_snapshot(proposal))
+    return proposal
+
+
+@transaction.atomic
+def program_publish(*, actor: Any, program: Program, reason: str = "") -> Program:
+    """Check consistency against the previous year, then publish and lock (closing an open amendment)."""
+    from catalogue.diff import program_diff
+
+    _ensure_manager(actor, program)
+    _ensure_editable(program)
+    diff = program_diff(later=program)
+    errors = list(diff.errors)
+    if not program.projects.exists():
+        errors.append(str(_("计划中还没有项目。")))
+    if errors:
+        raise ValidationError(errors)
+    before = model_snapshot(program)
+    program.status = Program.Status.PUBLISHED
+    program.version += 1
+    program.save(update_fields=["status", "version"])
+    amendment = program.amendments.filter(closed_at__isnull=True).first()
+    if amendment:
+        amendment.closed_at = timezone.now()
+        amendment.save(update_fields=["closed_at"])
+    audit_record(
+        actor=actor,
+        action="state",
+        obj=program,
+        before=before,
+        after=model_snapshot(program),
+        reason=reason or (f"完成第{amendment.number}次修订并重新发布" if amendment else "发布"),
+    )
+    return program
+
+
+@transaction.atomic
+def program_amend(*, actor: Any, program: Program, reason: str) -> ProgramAmendment:
+    """Open a recorded amendment of a published program; edits are allowed until it is republished."""
+    _ensure_manager(actor, program)
+    if program.status != Program.Status.PUBLISHED:
+        raise ValidationError(_("草稿可直接修改，无需修订。"))
+    if not reason.strip():
+        raise ValidationError({"reason": _("修订必须写明原因。")})
+    if program.amendments.filter(closed_at__isnull=True).exists():
+        raise ValidationError(_("已有一次修订尚未完成。"))
+    number = (program.amendments.aggregate(m=Max("number"))["m"] or 0) + 1
+    amendment = ProgramAmendment.objects.create(
+        program=program,
+        number=number,
+        reason=reason.strip(),
+        opened_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit_record(
+        actor=actor,
+        action="state",
+        obj=program,
+        before={"amendment": None},
+        after={"amendment": number},
+        reason=reason,
+    )
+    return amendment

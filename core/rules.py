@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from catalogue.models import ContentItem, Program, Project, ProjectChange
+from catalogue.models import ContentItem, Program, ProgramAmendment, Project, ProjectChange, ProjectProposal
 from core.models import AuditEvent
 from core.policy import PUBLIC, Actor, Scope, rule
 from orgs.models import Membership, Organisation, Role
@@ -87,6 +87,25 @@ def change_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return _visible(actor, "program__")
     return actor.is_manager
+
+
+@rule(ProgramAmendment)
+def amendment_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return _visible(actor, "program__")
+    return actor.is_manager
+
+
+@rule(ProjectProposal)
+def proposal_rule(actor: Actor, action: str) -> Scope:
+    """项目建议 are worked on by 民生办; a department sees and files the ones it would lead."""
+    if actor.is_staff_wide and action == "view":
+        return True
+    if actor.is_manager:
+        return True
+    if actor.role == Role.DEPARTMENT and actor.org_id and action in ("view", "add"):
+        return Q(lead_department_id=actor.org_id)
+    return False
 
 
 @rule(AuditEvent)
