@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
+from catalogue.diff import Fate, program_diff
 from catalogue.models import Program, Project, ProjectChange
 from core.api import ScopedViewSet
 
@@ -79,9 +83,41 @@ class ProjectChangeSerializer(serializers.ModelSerializer):
         ]
 
 
+class FateSerializer(serializers.Serializer):
+    project = serializers.IntegerField(source="project.id")
+    name = serializers.CharField(source="project.name")
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    sub_kinds = serializers.ListField(child=serializers.CharField())
+    others = serializers.SerializerMethodField()
+    reason = serializers.CharField()
+
+    def get_others(self, fate: Fate) -> list[dict]:
+        return [{"id": p.id, "name": p.name} for p in fate.others]
+
+
+class DiffSerializer(serializers.Serializer):
+    earlier = serializers.IntegerField(source="earlier.id", allow_null=True)
+    later = serializers.IntegerField(source="later.id")
+    ok = serializers.BooleanField()
+    counts = serializers.DictField(child=serializers.IntegerField())
+    problems = serializers.SerializerMethodField()
+    fates = FateSerializer(many=True)
+    origins = FateSerializer(many=True)
+
+    def get_problems(self, diff: object) -> list[dict]:
+        return [{"level": p.level, "message": p.message} for p in diff.problems]  # type: ignore[attr-defined]
+
+
 class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     queryset = Program.objects.annotate(project_count=Count("projects")).order_by("-year", "id")
     serializer_class = ProgramSerializer
+
+    @extend_schema(responses=DiffSerializer)
+    @action(detail=True)
+    def diff(self, request, pk=None):  # type: ignore[no-untyped-def]
+        """Fate of every project of the previous year and origin of every project of this one, with checks."""
+        return Response(DiffSerializer(program_diff(later=self.get_object())).data)
 
 
 class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Project
+from catalogue.models import Program, Project, ProjectProposal
 from orgs.models import Organisation
 
 
@@ -60,3 +60,109 @@ class ProjectForm(forms.ModelForm):
     def changes(self) -> dict[str, Any]:
         skip = {"content_items_text", "version", "reason"}
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+def _style(form: forms.Form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select) and not isinstance(widget, forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class RenameForm(ReasonForm):
+    name = forms.CharField(label=_("新名称"), max_length=100)
+    silent = forms.BooleanField(label=_("仍列为继续实施（不作为调整）"), required=False)
+    field_order = ["name", "silent", "reason"]
+
+
+class ContentForm(ReasonForm):
+    add = forms.CharField(
+        label=_("增加内容"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("每行一项")
+    )
+    remove = forms.MultipleChoiceField(
+        label=_("退出内容"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    field_order = ["add", "remove", "reason"]
+
+    def __init__(self, *args: Any, items: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["remove"].choices = [(i, i) for i in items]
+
+
+class SplitForm(ReasonForm):
+    names = forms.CharField(
+        label=_("拆分后的项目名称"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("每行一个，至少两个"),
+    )
+    field_order = ["names", "reason"]
+
+
+class MergeForm(ReasonForm):
+    projects = forms.ModelMultipleChoiceField(
+        label=_("要合并的项目"),
+        queryset=Project.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("第一个勾选的项目保留，其余并入"),
+    )
+    name = forms.CharField(label=_("合并后的名称"), max_length=100, required=False)
+    absorb = forms.BooleanField(label=_("纳入（保留第一个项目的名称）"), required=False)
+    field_order = ["projects", "name", "absorb", "reason"]
+
+    def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["projects"].queryset = program.projects.order_by("order")
+        self.fields["projects"].label_from_instance = lambda p: f"{p.order}. {p.name}"
+
+
+class NewProjectForm(ReasonForm):
+    name = forms.CharField(label=_("项目名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("项目类型"), choices=Project._meta.get_field("kind").choices)
+    summary = forms.CharField(label=_("项目简介"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    lead_department = forms.ModelChoiceField(
+        label=_("牵头单位"), queryset=Organisation.objects.none(), required=False
+    )
+    field_order = ["name", "kind", "summary", "lead_department", "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lead_department"].queryset = Organisation.objects.filter(is_active=True).order_by(
+            "order"
+        )
+        self.fields["reason"].required = False
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = ProjectProposal
+        fields = ["year", "title", "summary", "kind", "source", "proposer", "lead_department"]
+        widgets = {"summary": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class ProposalDecisionForm(ReasonForm):
+    program = forms.ModelChoiceField(label=_("列入计划"), queryset=Program.objects.none(), required=False)
+    decision = forms.ChoiceField(
+        label=_("处理"), choices=[("accept", _("采纳为新增项目")), ("decline", _("不采纳"))]
+    )
+    field_order = ["decision", "program", "reason"]
+
+    def __init__(self, *args: Any, programs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+        self.fields["reason"].required = False

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from catalogue.models import ChangeKind, Program, Project, ProjectChange
+from catalogue.models import ChangeKind, Program, Project, ProjectChange, ProjectProposal
 from core.policy import restrict
 
 
@@ -121,3 +121,25 @@ def project_lineage(*, user: Any, project: Project) -> Lineage:
         .distinct()
     )
     return Lineage(origins=origins, fates=fates)
+
+
+def proposal_list(*, user: Any) -> QuerySet[ProjectProposal]:
+    return restrict(ProjectProposal.objects.all(), user, "view").select_related("lead_department", "project")
+
+
+def proposal_get(*, user: Any, pk: int) -> ProjectProposal:
+    return get_object_or_404(restrict(ProjectProposal.objects.all(), user, "view"), pk=pk)
+
+
+def editable_programs(*, user: Any) -> QuerySet[Program]:
+    """Programs the user may change right now: drafts, or published ones inside an open amendment."""
+    qs = restrict(Program.objects.all(), user, "change")
+    return qs.filter(
+        Q(status=Program.Status.DRAFT) | Q(amendments__closed_at__isnull=True, amendments__isnull=False)
+    ).distinct()
+
+
+def program_is_editable(program: Program) -> bool:
+    return (
+        program.status == Program.Status.DRAFT or program.amendments.filter(closed_at__isnull=True).exists()
+    )

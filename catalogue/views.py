@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from catalogue import selectors, services
+from catalogue import forms, selectors, services
+from catalogue.diff import program_diff
+from catalogue.exports import diff_xlsx
 from catalogue.forms import ProjectForm
-from core.policy import can, can_see_history
+from catalogue.models import Program, ProjectProposal
+from core.policy import can, can_any, can_see_history
 from core.selectors import history_for
 from core.services import ConflictError
 
@@ -23,12 +29,17 @@ def program_list(request: HttpRequest) -> HttpResponse:
 def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     program = selectors.program_get(user=request.user, pk=pk)
     layout = selectors.program_layout(user=request.user, program=program)
+    manage = can(request.user, "change", program)
     return render(
         request,
         "catalogue/program_detail.html",
         {
             "program": program,
             "layout": layout,
+            "manage": manage,
+            "editable": manage and selectors.program_is_editable(program),
+            "amendment": program.amendments.filter(closed_at__isnull=True).first(),
+            "has_next": Program.objects.filter(issuer_id=program.issuer_id, year=program.year + 1).exists(),
             "history": history_for(program) if can_see_history(request.user, program) else None,
         },
     )
@@ -43,6 +54,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "project": project,
             "lineage": selectors.project_lineage(user=request.user, project=project),
             "can_edit": can(request.user, "change", project),
+            "can_adjust": can(request.user, "change", project.program)
+            and selectors.program_is_editable(project.program),
             "history": history_for(project) if can_see_history(request.user, project) else None,
         },
     )
@@ -74,3 +87,252 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已保存。"))
             return redirect("catalogue:project_detail", pk=pk)
     return render(request, "catalogue/project_form.html", {"project": project, "form": form})
+
+
+# --- year over year -------------------------------------------------------------------------------------
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _managed_program(request: HttpRequest, pk: int) -> Program:
+    program = selectors.program_get(user=request.user, pk=pk)
+    if not can(request.user, "change", program):
+        raise PermissionDenied
+    return program
+
+
+def program_diff_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, pk=pk)
+    diff = program_diff(later=program)
+    return render(request, "catalogue/program_diff.html", {"program": program, "diff": diff})
+
+
+def program_diff_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    program = selectors.program_get(user=request.user, pk=pk)
+    data = diff_xlsx(program_diff(later=program))
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"{program.year}年与上年项目对比.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_POST
+def program_roll_over_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _managed_program(request, pk)
+    try:
+        draft = services.program_roll_over(actor=request.user, program=program)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("catalogue:program_detail", pk=pk)
+    messages.success(request, _("已生成%(year)s年草稿，全部项目暂列为继续实施。") % {"year": draft.year})
+    return redirect("catalogue:program_detail", pk=draft.pk)
+
+
+@login_required
+@require_POST
+def program_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _managed_program(request, pk)
+    try:
+        services.program_publish(actor=request.user, program=program, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, _("未能发布，请先处理以下问题："))
+        _errors(request, exc)
+    else:
+        messages.success(request, _("已发布，计划已锁定。"))
+    return redirect("catalogue:program_detail", pk=pk)
+
+
+@login_required
+def program_amend_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _managed_program(request, pk)
+    form = forms.ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_amend(actor=request.user, program=program, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已发起修订。修改完成后请重新发布。"))
+        return redirect("catalogue:program_detail", pk=pk)
+    return render(
+        request,
+        "catalogue/action_form.html",
+        {
+            "program": program,
+            "form": form,
+            "title": _("发起修订"),
+            "hint": _("已发布的计划只能通过有记录的修订来修改。请写明修订原因。"),
+        },
+    )
+
+
+@login_required
+def program_merge_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _managed_program(request, pk)
+    form = forms.MergeForm(request.POST or None, program=program)
+    if request.method == "POST" and form.is_valid():
+        chosen = [int(v) for v in request.POST.getlist("projects")]
+        projects = sorted(form.cleaned_data["projects"], key=lambda p: chosen.index(p.pk))
+        try:
+            target = services.projects_merge(
+                actor=request.user,
+                projects=projects,
+                name=form.cleaned_data["name"],
+                reason=form.cleaned_data["reason"],
+                absorb=form.cleaned_data["absorb"],
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已合并为“%(name)s”。") % {"name": target.name})
+            return redirect("catalogue:project_detail", pk=target.pk)
+    return render(
+        request, "catalogue/action_form.html", {"program": program, "form": form, "title": _("合并项目")}
+    )
+
+
+@login_required
+def project_new_view(request: HttpRequest, pk: int) -> HttpResponse:
+    program = _managed_program(request, pk)
+    form = forms.NewProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create_new(actor=request.user, program=program, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已新增项目“%(name)s”。") % {"name": project.name})
+            return redirect("catalogue:project_detail", pk=project.pk)
+    return render(
+        request, "catalogue/action_form.html", {"program": program, "form": form, "title": _("新增项目")}
+    )
+
+
+PROJECT_ACTIONS = {
+    "retire": (
+        forms.ReasonForm,
+        _("退出"),
+        _("项目不再列入本年度计划；上年项目记为“退出”，须写明原因，如“任务已完成”。"),
+    ),
+    "rename": (forms.RenameForm, _("更名"), ""),
+    "content": (forms.ContentForm, _("增减内容"), ""),
+    "split": (forms.SplitForm, _("拆分"), _("一个项目拆为多个，每个都记为由原项目调整而来。")),
+}
+
+
+@login_required
+def project_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    project = selectors.project_get(user=request.user, pk=pk)
+    program = _managed_program(request, project.program_id)
+    if action not in PROJECT_ACTIONS:
+        raise Http404
+    form_class, title, hint = PROJECT_ACTIONS[action]
+    extra = {"items": [c.name for c in project.content_items.all()]} if action == "content" else {}
+    form = form_class(request.POST or None, **extra)
+    if request.method == "POST" and form.is_valid():
+        data, reason = form.cleaned_data, form.cleaned_data["reason"]
+        try:
+            if action == "retire":
+                services.project_retire(actor=request.user, project=project, reason=reason)
+                messages.success(request, _("“%(name)s”已退出。") % {"name": project.name})
+                return redirect("catalogue:program_detail", pk=program.pk)
+            if action == "rename":
+                services.project_rename(
+                    actor=request.user,
+                    project=project,
+                    name=data["name"],
+                    reason=reason,
+                    silent=data["silent"],
+                )
+            elif action == "content":
+                services.project_content_change(
+                    actor=request.user,
+                    project=project,
+                    add=data["add"].splitlines(),
+                    remove=data["remove"],
+                    reason=reason,
+                )
+            elif action == "split":
+                services.project_split(
+                    actor=request.user, project=project, names=data["names"].splitlines(), reason=reason
+                )
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已记录。"))
+            return redirect("catalogue:project_detail", pk=project.pk)
+    return render(
+        request,
+        "catalogue/action_form.html",
+        {
+            "program": program,
+            "project": project,
+            "form": form,
+            "title": f"{title}：{project.name}",
+            "hint": hint,
+        },
+    )
+
+
+@login_required
+def proposal_list(request: HttpRequest) -> HttpResponse:
+    if not can_any(request.user, "view", ProjectProposal):
+        return render(request, "403.html", status=403)
+    form = forms.ProposalForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.proposal_create(actor=request.user, data=form.cleaned_data)
+            except ValidationError as exc:
+                _errors(request, exc)
+            else:
+                messages.success(request, _("已登记项目建议。"))
+                return redirect("catalogue:proposal_list")
+    return render(
+        request,
+        "catalogue/proposal_list.html",
+        {
+            "proposals": selectors.proposal_list(user=request.user),
+            "form": form if can_any(request.user, "add", ProjectProposal) else None,
+        },
+    )
+
+
+@login_required
+def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    proposal = selectors.proposal_get(user=request.user, pk=pk)
+    if not can(request.user, "change", proposal):
+        raise PermissionDenied
+    programs = selectors.editable_programs(user=request.user)
+    form = forms.ProposalDecisionForm(
+        request.POST or None,
+        programs=programs,
+        initial={"program": programs.filter(year=proposal.year).first()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == "accept":
+                if not data["program"]:
+                    raise ValidationError(_("请选择列入哪个年度计划。"))
+                project = services.proposal_accept(
+                    actor=request.user, proposal=proposal, program=data["program"], reason=data["reason"]
+                )
+                messages.success(request, _("已采纳为新增项目。"))
+                return redirect("catalogue:project_detail", pk=project.pk)
+            services.proposal_decline(actor=request.user, proposal=proposal, reason=data["reason"])
+            messages.success(request, _("已记录不采纳。"))
+            return redirect("catalogue:proposal_list")
+        except ValidationError as exc:
+            _errors(request, exc)
+    return render(
+        request,
+        "catalogue/action_form.html",
+        {"form": form, "title": _("处理项目建议：%(t)s") % {"t": proposal.title}, "hint": proposal.summary},
+    )

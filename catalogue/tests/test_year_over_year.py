@@ -29,11 +29,19 @@ def test_reference_diff_adds_up() -> None:
     diff = program_diff(later=Program.objects.get(year=2021))
     assert diff.ok, diff.problems
     assert diff.counts == {
-        "later_total": 33, "new": 6, "adjusted": 8, "continued": 19,
-        "earlier_total": 33, "retired": 4, "predecessors": 10, "continued_sources": 19,
+        "later_total": 33,
+        "new": 6,
+        "adjusted": 8,
+        "continued": 19,
+        "earlier_total": 33,
+        "retired": 4,
+        "predecessors": 10,
+        "continued_sources": 19,
     }
     fates = {f.project.name: f for f in diff.fates}
-    assert fates["棚户区改造"].kind == "merged" and fates["棚户区改造"].others[0].name == "棚户区和老旧小区改造"
+    assert (
+        fates["棚户区改造"].kind == "merged" and fates["棚户区改造"].others[0].name == "棚户区和老旧小区改造"
+    )
     assert fates["资产收益扶贫"].kind == "retired" and fates["资产收益扶贫"].reason == "已实现预期目标"
     assert fates["农村危房改造"].kind == "continued"
     origins = {o.project.name: o for o in diff.origins}
@@ -68,8 +76,12 @@ def test_only_the_office_rolls_over(dept_health: Any, leader: Any) -> None:
 def test_a_year_of_changes_then_publish(office: Any, draft: Program) -> None:
     with pytest.raises(ValidationError):
         services.project_retire(actor=office, project=_project(draft, "农村危房改造"), reason=" ")
-    exit_change = services.project_retire(actor=office, project=_project(draft, "农村危房改造"), reason="任务已完成")
-    assert exit_change.kind == ChangeKind.EXIT and [s.year for s in [exit_change.sources.get().program]] == [2021]
+    exit_change = services.project_retire(
+        actor=office, project=_project(draft, "农村危房改造"), reason="任务已完成"
+    )
+    assert exit_change.kind == ChangeKind.EXIT and [s.year for s in [exit_change.sources.get().program]] == [
+        2021
+    ]
 
     merged = services.projects_merge(
         actor=office,
@@ -82,13 +94,24 @@ def test_a_year_of_changes_then_publish(office: Any, draft: Program) -> None:
     assert sorted(s.name for s in origin.sources.all()) == ["城乡居民基本医疗保险", "城乡居民大病保险"]
     assert origin.printed_text == "将城乡居民大病保险、城乡居民基本医疗保险合并为城乡居民医疗保障。"
 
-    services.project_rename(actor=office, project=_project(draft, "学前教育促进"), name="学前教育提升", reason="提标")
+    services.project_rename(
+        actor=office, project=_project(draft, "学前教育促进"), name="学前教育提升", reason="提标"
+    )
     services.project_content_change(
-        actor=office, project=_project(draft, "文化惠民工程"), add=["全民阅读"], remove=["科技馆免费开放"], reason="调整内容"
+        actor=office,
+        project=_project(draft, "文化惠民工程"),
+        add=["全民阅读"],
+        remove=["科技馆免费开放"],
+        reason="调整内容",
     )
     new = services.project_create_new(
-        actor=office, program=draft, name="示例新增项目", kind="service", summary="示例简介。",
-        lead_department=Organisation.objects.get(code="mzj"), reason="群众呼声",
+        actor=office,
+        program=draft,
+        name="示例新增项目",
+        kind="service",
+        summary="示例简介。",
+        lead_department=Organisation.objects.get(code="mzj"),
+        reason="群众呼声",
     )
     assert new.origins.get().kind == ChangeKind.NEW
 
@@ -101,10 +124,14 @@ def test_a_year_of_changes_then_publish(office: Any, draft: Program) -> None:
     draft.refresh_from_db()
     assert draft.status == "published"
     with pytest.raises(ValidationError, match="已发布并锁定"):
-        services.project_rename(actor=office, project=_project(draft, "就业创业促进"), name="就业促进", reason="x")
+        services.project_rename(
+            actor=office, project=_project(draft, "就业创业促进"), name="就业促进", reason="x"
+        )
 
     amendment = services.program_amend(actor=office, program=draft, reason="市里追加项目")
-    services.project_rename(actor=office, project=_project(draft, "就业创业促进"), name="就业促进", reason="市里要求")
+    services.project_rename(
+        actor=office, project=_project(draft, "就业创业促进"), name="就业促进", reason="市里要求"
+    )
     services.program_publish(actor=office, program=draft)
     amendment.refresh_from_db()
     assert amendment.closed_at is not None
@@ -125,7 +152,10 @@ def test_publish_refuses_an_inconsistent_program(office: Any, draft: Program) ->
 
 def test_split_is_one_to_many(office: Any, draft: Program) -> None:
     parts = services.project_split(
-        actor=office, project=_project(draft, "就业创业促进"), names=["就业促进", "创业扶持"], reason="分开考核"
+        actor=office,
+        project=_project(draft, "就业创业促进"),
+        names=["就业促进", "创业扶持"],
+        reason="分开考核",
     )
     assert [p.name for p in parts] == ["就业促进", "创业扶持"]
     diff = program_diff(later=draft)
@@ -137,7 +167,13 @@ def test_split_is_one_to_many(office: Any, draft: Program) -> None:
 def test_proposal_becomes_a_new_project(office: Any, draft: Program) -> None:
     proposal = services.proposal_create(
         actor=office,
-        data={"year": 2022, "title": "示例：老年助餐", "summary": "示例建议。", "kind": "service", "source": "公开征集"},
+        data={
+            "year": 2022,
+            "title": "示例：老年助餐",
+            "summary": "示例建议。",
+            "kind": "service",
+            "source": "公开征集",
+        },
     )
     project = services.proposal_accept(actor=office, proposal=proposal, program=draft)
     proposal.refresh_from_db()

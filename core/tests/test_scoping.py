@@ -115,6 +115,34 @@ PAGES: list[tuple[str, Any, list[int]]] = [
         lambda w: reverse("orgs:edit", args=[w["wjw"].pk]),
         [200, 200, 403, 200, 404, 404, 302],
     ),
+    ("diff page", lambda w: reverse("catalogue:program_diff", args=[w["program2021"].pk]), [200] * 7),
+    (
+        "draft diff page",
+        lambda w: reverse("catalogue:program_diff", args=[w["draft"].pk]),
+        [200, 200, 200, 200, 404, 404, 404],
+    ),
+    ("proposals", lambda w: reverse("catalogue:proposal_list"), [200, 200, 200, 200, 403, 403, 302]),
+    (
+        "amend form",
+        lambda w: reverse("catalogue:program_amend", args=[w["program2021"].pk]),
+        [200, 200, 403, 403, 403, 403, 302],
+    ),
+    (
+        "merge form",
+        lambda w: reverse("catalogue:program_merge", args=[w["draft"].pk]),
+        [200, 200, 403, 403, 404, 404, 302],
+    ),
+    (
+        "new project form",
+        lambda w: reverse("catalogue:project_new", args=[w["draft"].pk]),
+        [200, 200, 403, 403, 404, 404, 302],
+    ),
+    (
+        "project action",
+        lambda w: reverse("catalogue:project_action", args=[w["draft_wjw"].pk, "rename"]),
+        [200, 200, 403, 403, 404, 404, 302],
+    ),
+    ("api diff", lambda w: f"/api/programs/{w['program2021'].pk}/diff/", [200] * 7),
     ("audit log", lambda w: reverse("core:audit_log"), [200, 200, 200, 403, 403, 403, 302]),
     ("admin site", lambda w: reverse("admin:index"), [200, 200, 302, 302, 302, 302, 302]),
     # API: DRF answers 403 (not a redirect) to an anonymous caller.
