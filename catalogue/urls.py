@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from catalogue import views
 
@@ -8,7 +8,11 @@ urlpatterns = [
     path("programs/<int:pk>/", views.program_detail, name="program_detail"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
-    path("projects/<int:pk>/<slug:action>/", views.project_action_view, name="project_action"),
+    re_path(
+        r"^projects/(?P<pk>[0-9]+)/(?P<action>retire|rename|content|split)/$",
+        views.project_action_view,
+        name="project_action",
+    ),
     path("programs/<int:pk>/diff/", views.program_diff_view, name="program_diff"),
     path("programs/<int:pk>/diff.xlsx", views.program_diff_xlsx, name="program_diff_xlsx"),
     path("programs/<int:pk>/roll-over/", views.program_roll_over_view, name="program_roll_over"),

@@ -15,9 +15,10 @@ from catalogue.diff import program_diff
 from catalogue.exports import diff_xlsx
 from catalogue.forms import ProjectForm
 from catalogue.models import Program, ProjectProposal
-from core.policy import can, can_any, can_see_history
+from core.policy import actor_for, can, can_any, can_see_history
 from core.selectors import history_for
 from core.services import ConflictError
+from funding.selectors import fiscal_check
 
 
 def program_list(request: HttpRequest) -> HttpResponse:
@@ -40,6 +41,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": manage and selectors.program_is_editable(program),
             "amendment": program.amendments.filter(closed_at__isnull=True).first(),
             "has_next": Program.objects.filter(issuer_id=program.issuer_id, year=program.year + 1).exists(),
+            "fiscal": fiscal_check(program=program) if actor_for(request.user).is_staff_wide else None,
             "history": history_for(program) if can_see_history(request.user, program) else None,
         },
     )

@@ -4,7 +4,8 @@ Every page and every API endpoint asks here: ``restrict(queryset, user, action)`
 the rows the user may act on, and ``can(user, action, obj)`` answers for one object (by running the
 same restriction, so the two can never disagree). Rules are registered per model with ``@rule``.
 
-Actions: ``view`` and ``change`` (``add``/``delete`` follow ``change`` unless a rule says otherwise).
+Actions: ``view``, ``change``, ``add``, ``delete``, and ``plan`` (set a project's indicators, targets and
+funding — 部门主管 for the lead department even after the program is published).
 A rule returns ``True`` (all rows), ``False`` (none) or a ``Q`` filter.
 """
 
@@ -22,7 +23,7 @@ from orgs.models import Membership, Organisation, Role
 Scope = bool | Q
 RuleFn = Callable[["Actor", str], Scope]
 
-ACTIONS = ("view", "change", "add", "delete")
+ACTIONS = ("view", "change", "add", "delete", "plan")
 PUBLIC = "public"  # the role of an anonymous visitor
 
 

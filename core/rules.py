@@ -7,7 +7,9 @@ from django.db.models import Q
 from catalogue.models import ContentItem, Program, ProgramAmendment, Project, ProjectChange, ProjectProposal
 from core.models import AuditEvent
 from core.policy import PUBLIC, Actor, Scope, rule
+from funding.models import FiscalYear, FundingAdjustment, FundingLine
 from orgs.models import Membership, Organisation, Role
+from responsibility.models import Indicator, Letter, Target
 
 PUBLISHED = Program.Status.PUBLISHED
 
@@ -68,6 +70,9 @@ def project_rule(actor: Actor, action: str) -> Scope:
     if action == "change" and actor.role == Role.DEPARTMENT and actor.org_id:
         # 部门主管: a department edits the projects it leads, while the program is still a draft.
         return Q(lead_department_id=actor.org_id, program__status=Program.Status.DRAFT)
+    if action == "plan" and actor.role == Role.DEPARTMENT and actor.org_id:
+        # ... and sets their indicators, targets and budgets at any time.
+        return Q(lead_department_id=actor.org_id)
     return False
 
 
@@ -113,3 +118,74 @@ def audit_rule(actor: Actor, action: str) -> Scope:
     """The district-wide audit log is read by admin, 民生办 and 领导; it is never changed. An object's own
     history is shown to any staff member who may see the object (``core.policy.can_see_history``)."""
     return action == "view" and actor.is_staff_wide
+
+
+# --- responsibility and funding ---------------------------------------------------------------------------
+
+
+def _unit_scoped(actor: Actor, action: str, project_path: str, unit_path: str) -> Scope:
+    """Targets and funding lines: the district-wide roles see all; a department sees its projects' lines and its
+    own; a town only its own; a supervisor those of published programs. 民生办 and the lead department change them."""
+    led = Q(**{f"{project_path}__in": Project.objects.filter(lead_department_id=actor.org_id).values("pk")})
+    if action == "view":
+        if actor.is_staff_wide:
+            return True
+        if actor.role == Role.DEPARTMENT and actor.org_id:
+            return led | Q(**{f"{unit_path}__in": actor.org_ids})
+        if actor.role == Role.TOWN and actor.org_id:
+            return Q(**{f"{unit_path}__in": actor.org_ids})
+        if actor.role == Role.SUPERVISOR:
+            return Q(**{f"{project_path}__program__status": PUBLISHED})
+        return False
+    if actor.is_manager:
+        return True
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        return led
+    return False
+
+
+@rule(Indicator)
+def indicator_rule(actor: Actor, action: str) -> Scope:
+    """Indicators (what is measured, the project total) are as public as the project; changed by 民生办 and the
+    lead department."""
+    if action == "view":
+        return _visible(actor, "project__program__", lead="project__lead_department_id")
+    if actor.is_manager:
+        return True
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        return Q(project__lead_department_id=actor.org_id)
+    return False
+
+
+@rule(Target)
+def target_rule(actor: Actor, action: str) -> Scope:
+    return _unit_scoped(actor, action, "indicator__project", "unit_id")
+
+
+@rule(FundingLine)
+def funding_line_rule(actor: Actor, action: str) -> Scope:
+    return _unit_scoped(actor, action, "project", "unit_id")
+
+
+@rule(FundingAdjustment)
+def funding_adjustment_rule(actor: Actor, action: str) -> Scope:
+    return _unit_scoped(actor, action, "line__project", "line__unit_id")
+
+
+@rule(FiscalYear)
+def fiscal_year_rule(actor: Actor, action: str) -> Scope:
+    return actor.is_staff_wide if action == "view" else actor.is_manager
+
+
+@rule(Letter)
+def letter_rule(actor: Actor, action: str) -> Scope:
+    """A unit sees its own letters and registers the signature of an issued one; 民生办 drafts and issues."""
+    if actor.role == PUBLIC:
+        return False
+    if action == "view":
+        return True if actor.is_staff_wide else Q(organisation_id__in=actor.org_ids)
+    if actor.is_manager:
+        return True
+    if action == "change" and actor.role in (Role.DEPARTMENT, Role.TOWN) and actor.org_id:
+        return Q(organisation_id=actor.org_id, status=Letter.Status.ISSUED)
+    return False

@@ -14,7 +14,9 @@ def history_for(obj: models.Model, *, limit: int = 50) -> list[AuditEvent]:
     """The change history of one object, newest first. The caller has checked can_see_history."""
     ct = ContentType.objects.get_for_model(obj, for_concrete_model=True)
     return list(
-        AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related("actor", "content_type")[:limit]
+        AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
+            "actor", "content_type"
+        )[:limit]
     )
 
 

@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "core",
     "orgs",
     "catalogue",
+    "responsibility",
+    "funding",
     "api",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("catalogue.urls")),
     path("", include("orgs.urls")),
+    path("", include("responsibility.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -81,7 +81,7 @@ def _queries(client: Any, url: str) -> int:
 
 def test_pages_have_constant_query_counts(client_for: Any, office: Any) -> None:
     """N+1 guard: a page costs the same queries for 33 projects as for 2, and stays under a small baseline."""
-    from catalogue.services import project_create_new, program_roll_over
+    from catalogue.services import program_roll_over, project_create_new
 
     client = client_for("office")
     client.get("/")  # warm the session

@@ -1,0 +1,111 @@
+"""Funding plans by source: originals kept, adjustments dated with reasons, totals, and the 财力匹配 check."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from catalogue.models import Program, Project
+from funding import selectors, services
+from funding.models import FiscalYear, FundingLine
+from orgs.models import Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def project() -> Project:
+    return Project.objects.get(program__year=2021, name="农村危房改造")
+
+
+def test_original_is_never_overwritten(office: Any, project: Project) -> None:
+    line = services.funding_line_create(
+        actor=office, project=project, unit=None, source="province", original="1500000"
+    )
+    with pytest.raises(ValidationError, match="登记预算调整"):
+        services.funding_line_create(
+            actor=office, project=project, unit=None, source="province", original="1"
+        )
+    with pytest.raises(ValidationError, match="写明原因"):
+        services.funding_adjust(actor=office, line=line, delta="100", reason=" ")
+    services.funding_adjust(
+        actor=office, line=line, delta="-200000.5", reason="省里核减", date=dt.date(2021, 8, 1)
+    )
+    services.funding_adjust(actor=office, line=line, delta="50000", reason="追加", date=dt.date(2021, 10, 1))
+    with pytest.raises(ValidationError, match="调整后预算为负"):
+        services.funding_adjust(actor=office, line=line, delta="-9999999", reason="误操作")
+    line.refresh_from_db()
+    assert line.original == Decimal("1500000.00")
+    annotated = selectors.with_current(FundingLine.objects.filter(pk=line.pk)).get()
+    assert annotated.current == Decimal("1349999.50") and annotated.adjusted == Decimal("-150000.50")
+    assert [a.reason for a in line.adjustments.all()] == ["省里核减", "追加"]
+
+
+def test_fiscal_capacity_warns(office: Any, project: Project) -> None:
+    program = project.program
+    assert selectors.fiscal_check(program=program).level == "unknown"
+    services.funding_line_create(
+        actor=office, project=project, unit=None, source="district", original="12000000"
+    )
+    fiscal = services.fiscal_year_save(
+        actor=office,
+        organisation=Organisation.objects.get(code="duji"),
+        year=2021,
+        data={
+            "budget_revenue": Decimal("900000000"),
+            "budget_expenditure": Decimal("100000000"),
+            "is_sample": True,
+        },
+    )
+    check = selectors.fiscal_check(program=program)
+    assert check.level == "warn" and "12.00%" in check.message and "示例" in check.message
+    services.fiscal_year_save(
+        actor=office, organisation=fiscal.organisation, year=2021, data={"alarm_share": Decimal("0.11")}
+    )
+    assert selectors.fiscal_check(program=program).level == "alarm"
+    with pytest.raises(ValidationError):
+        services.fiscal_year_save(
+            actor=office, organisation=fiscal.organisation, year=2021, data={"warn_share": Decimal("0.5")}
+        )
+
+
+def test_program_page_shows_the_fiscal_warning(client_for: Any, office: Any, project: Project) -> None:
+    services.funding_line_create(
+        actor=office, project=project, unit=None, source="district", original="30000000"
+    )
+    FiscalYear.objects.create(
+        year=2021,
+        organisation=Organisation.objects.get(code="duji"),
+        budget_revenue=1,
+        budget_expenditure=Decimal("100000000"),
+        is_sample=True,
+    )
+    page = (
+        client_for("office")
+        .get(reverse("catalogue:program_detail", args=[project.program_id]))
+        .content.decode()
+    )
+    assert 'data-testid="fiscal-check"' in page and "超过警示阈值" in page
+    town = (
+        client_for("town_shitai")
+        .get(reverse("catalogue:program_detail", args=[project.program_id]))
+        .content.decode()
+    )
+    assert "超过警示阈值" not in town
+
+
+def test_money_shown_in_wan(client_for: Any, office: Any, project: Project) -> None:
+    shitai = Organisation.objects.get(code="shitai")
+    client = client_for("office")
+    url = reverse("responsibility:project_targets", args=[project.pk])
+    response = client.post(url, {"action": "line", "unit": shitai.pk, "source": "town", "original": "12.345"})
+    assert response.status_code == 302
+    line = FundingLine.objects.get(project=project, unit=shitai)
+    assert line.original == Decimal("123450.00")
+    assert "12.35" in client.get(url).content.decode()
+    assert Program.objects.get(year=2021).status == "published"

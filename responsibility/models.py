@@ -1,0 +1,130 @@
+"""Who answers for what: indicators and targets of each project, split by unit, and the signed
+目标责任状 (target responsibility letter) of each unit and year."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Program, Project
+from orgs.models import Organisation
+
+VALUE = {"max_digits": 18, "decimal_places": 4}
+
+
+class Category(models.TextChoices):
+    QUANTITY = "quantity", _("产出·数量")
+    QUALITY = "quality", _("产出·质量")
+    TIMELINESS = "timeliness", _("产出·时效")
+    COST = "cost", _("产出·成本")
+    ECONOMIC = "economic", _("效益·经济")
+    SOCIAL = "social", _("效益·社会")
+    ECOLOGICAL = "ecological", _("效益·生态")
+    SUSTAINABLE = "sustainable", _("效益·可持续")
+    SATISFACTION = "satisfaction", _("满意度")
+
+
+class Direction(models.TextChoices):
+    AT_LEAST = "ge", "≥"
+    AT_MOST = "le", "≤"
+
+
+class Indicator(models.Model):
+    project = models.ForeignKey(
+        Project, verbose_name=_("项目"), related_name="indicators", on_delete=models.CASCADE
+    )
+    order = models.PositiveIntegerField(_("序号"), default=0)
+    name = models.CharField(_("指标名称"), max_length=100)
+    unit = models.CharField(_("计量单位"), max_length=20)
+    category = models.CharField(
+        _("指标类别"), max_length=15, choices=Category.choices, default=Category.QUANTITY
+    )
+    direction = models.CharField(
+        _("方向"), max_length=2, choices=Direction.choices, default=Direction.AT_LEAST
+    )
+    cumulative = models.BooleanField(_("累计值"), default=True, help_text=_("累计值逐月累加；否则为时点值"))
+    additive = models.BooleanField(
+        _("可按单位加总"), default=True, help_text=_("各单位目标之和应等于项目目标")
+    )
+    target = models.DecimalField(_("项目年度目标"), null=True, blank=True, **VALUE)
+    is_default = models.BooleanField(_("默认指标"), default=False, help_text=_("按项目类型自动生成，可修改"))
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["project", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "name"], name="indicator_project_name_unique")
+        ]
+        verbose_name = _("绩效指标")
+        verbose_name_plural = _("绩效指标")
+
+    def __str__(self) -> str:
+        return f"{self.project.name} · {self.name}（{self.unit}）"
+
+
+class Target(models.Model):
+    """An indicator's annual target for one responsible unit, with an optional cumulative plan per period."""
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("指标"), related_name="targets", on_delete=models.CASCADE
+    )
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("责任单位"), related_name="targets", on_delete=models.PROTECT
+    )
+    value = models.DecimalField(_("年度目标值"), **VALUE)
+    plan = models.JSONField(
+        _("序时进度计划"),
+        default=list,
+        blank=True,
+        help_text=_("按月（12个）或按季（4个）的累计计划值；留空按时间均匀（线性）"),
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["indicator", "unit__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "unit"], name="target_indicator_unit_unique")
+        ]
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+
+    def __str__(self) -> str:
+        return f"{self.indicator} · {self.unit.display_name}: {self.value}"
+
+
+class Letter(models.Model):
+    """目标责任状 between the district government and one unit for one year."""
+
+    class Status(models.TextChoices):
+        DRAFTED = "drafted", _("已起草")
+        ISSUED = "issued", _("已下达")
+        SIGNED = "signed", _("已签订")
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("年度计划"), related_name="letters", on_delete=models.CASCADE
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("责任单位"), related_name="letters", on_delete=models.PROTECT
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFTED)
+    snapshot = models.JSONField(_("责任内容快照"), default=dict, help_text=_("下达时的项目、目标和资金"))
+    issued_at = models.DateTimeField(_("下达时间"), null=True, blank=True)
+    signed_date = models.DateField(_("签订日期"), null=True, blank=True)
+    scan = models.FileField(_("签字盖章扫描件"), upload_to="letters/%Y/", blank=True)
+    signer = models.CharField(_("签订人"), max_length=50, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, related_name="+", on_delete=models.SET_NULL
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["program", "organisation__order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "organisation"], name="letter_program_org_unique")
+        ]
+        verbose_name = _("目标责任状")
+        verbose_name_plural = _("目标责任状")
+
+    def __str__(self) -> str:
+        return f"{self.program.year}年{self.organisation.name}目标责任状"

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+
+from catalogue.models import Program, Project
+from core.policy import actor_for, restrict
+from funding.models import FundingLine, Source
+from funding.selectors import with_current
+from orgs.models import LOCAL_KINDS, Organisation, OrgKind
+from responsibility.models import Indicator, Letter, Target
+
+ROLE_LEAD, ROLE_CO, ROLE_IMPL = "牵头", "配合", "实施"
+
+
+def fmt(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def responsible_units(*, program: Program) -> list[Organisation]:
+    """Units that sign a letter: every lead department and every local unit (镇、街道、开发区) with projects."""
+    leads = Q(led_projects__program=program)
+    local = Q(kind__in=LOCAL_KINDS, implemented_projects__program=program)
+    return list(Organisation.objects.filter(leads | local).distinct().order_by("kind", "order"))
+
+
+def unit_roles(*, program: Program, organisation: Organisation) -> list[tuple[Project, str]]:
+    projects = (
+        program.projects.filter(
+            Q(lead_department=organisation)
+            | Q(co_lead_departments=organisation)
+            | Q(implementing_units=organisation)
+        )
+        .distinct()
+        .select_related("lead_department")
+        .prefetch_related("co_lead_departments", "implementing_units")
+        .order_by("order")
+    )
+    out = []
+    for p in projects:
+        if p.lead_department_id == organisation.id:
+            out.append((p, ROLE_LEAD))
+        elif any(o.id == organisation.id for o in p.implementing_units.all()):
+            out.append((p, ROLE_IMPL))
+        else:
+            out.append((p, ROLE_CO))
+    return out
+
+
+def unit_duties(*, program: Program, organisation: Organisation) -> dict[str, Any]:
+    """The content of a unit's 目标责任状: its projects with role, targets and funds (a JSON snapshot)."""
+    roles = unit_roles(program=program, organisation=organisation)
+    project_ids = [p.id for p, _ in roles]
+    targets = defaultdict(list)
+    indicators = (
+        Indicator.objects.filter(project_id__in=project_ids).prefetch_related("targets").order_by("order")
+    )
+    lead_ids = {p.id for p, role in roles if role == ROLE_LEAD}
+    for ind in indicators:
+        own = next((t for t in ind.targets.all() if t.unit_id == organisation.id), None)
+        value = own.value if own else (ind.target if ind.project_id in lead_ids else None)
+        if value is not None:
+            targets[ind.project_id].append(
+                {
+                    "indicator": ind.name,
+                    "unit": ind.unit,
+                    "direction": ind.get_direction_display(),
+                    "value": fmt(value),
+                }
+            )
+    funds: dict[int, dict[str, str]] = defaultdict(dict)
+    labels = dict(Source.choices)
+    lines = with_current(FundingLine.objects.filter(project_id__in=project_ids)).filter(
+        Q(unit=organisation) | Q(unit__isnull=True, project_id__in=lead_ids)
+    )
+    for line in lines:
+        funds[line.project_id][str(labels[line.source])] = f"{line.current:.2f}"
+    return {
+        "year": program.year,
+        "noun": program.noun,
+        "issuer": program.issuer_name,
+        "unit": organisation.name,
+        "unit_kind": organisation.get_kind_display(),
+        "projects": [
+            {
+                "order": p.order,
+                "name": p.name,
+                "role": role,
+                "targets": targets.get(p.id, []),
+                "funds": funds.get(p.id, {}),
+            }
+            for p, role in roles
+        ],
+    }
+
+
+@dataclass
+class MatrixRow:
+    project: Project
+    cells: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def responsibility_matrix(
+    *, user: Any, program: Program, unit_kind: str = ""
+) -> tuple[list[Organisation], list[MatrixRow]]:
+    """Projects × units with the unit's role and its targets ("name value unit"), scoped to what the user sees."""
+    projects = list(
+        restrict(Project.objects.filter(program=program), user, "view")
+        .select_related("lead_department")
+        .prefetch_related("co_lead_departments", "implementing_units")
+        .order_by("order")
+    )
+    targets = defaultdict(list)
+    for t in restrict(
+        Target.objects.filter(indicator__project__program=program), user, "view"
+    ).select_related("indicator"):
+        targets[(t.indicator.project_id, t.unit_id)].append(
+            f"{t.indicator.name}{fmt(t.value)}{t.indicator.unit}"
+        )
+    units: dict[int, Organisation] = {}
+    rows = []
+    for p in projects:
+        row = MatrixRow(project=p)
+        roles = [(p.lead_department, ROLE_LEAD)] if p.lead_department else []
+        roles += [(o, ROLE_CO) for o in p.co_lead_departments.all()]
+        roles += [(o, ROLE_IMPL) for o in p.implementing_units.all() if o.id != p.lead_department_id]
+        for org, role in roles:
+            if (
+                unit_kind == "local"
+                and org.kind not in LOCAL_KINDS
+                or unit_kind == "department"
+                and org.kind != OrgKind.DEPARTMENT
+            ):
+                continue
+            units[org.id] = org
+            row.cells[org.id] = {"role": role, "targets": targets.get((p.id, org.id), [])}
+        rows.append(row)
+    ordered = sorted(units.values(), key=lambda o: (o.kind not in LOCAL_KINDS, o.order, o.name))
+    return ordered, rows
+
+
+def target_problems(*, program: Program) -> list[str]:
+    """Indicators whose unit targets do not add up to the project target."""
+    sums = dict(
+        Target.objects.filter(indicator__project__program=program, indicator__additive=True)
+        .values_list("indicator_id")
+        .annotate(s=Sum("value"))
+    )
+    problems = []
+    for ind in Indicator.objects.filter(
+        project__program=program, additive=True, target__isnull=False
+    ).select_related("project"):
+        total = sums.get(ind.id)
+        if total is not None and total != ind.target:
+            problems.append(
+                f"{ind.project.name}·{ind.name}：各单位目标合计{fmt(total)}{ind.unit}，与项目目标{fmt(ind.target)}{ind.unit}不一致"
+            )
+    return problems
+
+
+def letters_overview(*, user: Any, program: Program) -> list[tuple[Organisation, Letter | None]]:
+    letters = {
+        letter.organisation_id: letter
+        for letter in restrict(Letter.objects.filter(program=program), user, "view")
+    }
+    visible_units = responsible_units(program=program)
+    actor = actor_for(user)
+    if not actor.is_staff_wide:
+        visible_units = [u for u in visible_units if u.id in actor.org_ids]
+    return [(u, letters.get(u.id)) for u in visible_units]
+
+
+def letter_list(*, user: Any) -> QuerySet[Letter]:
+    return restrict(Letter.objects.all(), user, "view").select_related("program", "organisation")
