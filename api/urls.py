@@ -4,7 +4,9 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
+from funding.api import FundingLineViewSet
 from orgs.api import MembershipViewSet, OrganisationViewSet
+from responsibility.api import IndicatorViewSet, LetterViewSet, TargetViewSet
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet)
@@ -12,6 +14,10 @@ router.register("memberships", MembershipViewSet)
 router.register("programs", ProgramViewSet)
 router.register("projects", ProjectViewSet)
 router.register("changes", ProjectChangeViewSet)
+router.register("indicators", IndicatorViewSet)
+router.register("targets", TargetViewSet)
+router.register("funding-lines", FundingLineViewSet)
+router.register("letters", LetterViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

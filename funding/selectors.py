@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from catalogue.models import Program, Project
 from core.policy import restrict
-from funding.models import FiscalYear, FundingLine, Source
+from funding.models import FiscalYear, FundingAdjustment, FundingLine, Source
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -32,21 +32,27 @@ def project_lines(*, user: Any, project: Project) -> QuerySet[FundingLine]:
     )
 
 
-def program_totals(*, program: Program) -> dict[str, dict[str, Decimal]]:
-    """Totals by source: original, adjusted, current (in 元)."""
-    rows = (
-        with_current(FundingLine.objects.filter(project__program=program))
-        .values("source")
-        .annotate(o=Sum("original"), c=Sum("current"))
+def _by_source(lines: QuerySet[FundingLine]) -> dict[str, tuple[Decimal, Decimal]]:
+    """(original, current) per source, in two aggregate queries (original sums and adjustment sums)."""
+    original = dict(lines.values("source").annotate(t=Sum("original")).values_list("source", "t"))
+    adjusted = dict(
+        FundingAdjustment.objects.filter(line__in=lines)
+        .values("line__source")
+        .annotate(t=Sum("delta"))
+        .values_list("line__source", "t")
     )
-    labels = dict(Source.choices)
-    out = {str(labels[s]): {"original": Decimal(0), "current": Decimal(0)} for s in Source.values}
-    for row in rows:
-        out[str(labels[row["source"]])] = {
-            "original": row["o"] or Decimal(0),
-            "current": row["c"] or Decimal(0),
-        }
+    out = {}
+    for source in Source.values:
+        base = original.get(source) or Decimal(0)
+        out[source] = (base, base + (adjusted.get(source) or Decimal(0)))
     return out
+
+
+def program_totals(*, program: Program) -> dict[str, dict[str, Decimal]]:
+    """Totals by source: original and current (in 元)."""
+    labels = dict(Source.choices)
+    totals = _by_source(FundingLine.objects.filter(project__program=program))
+    return {str(labels[s]): {"original": o, "current": c} for s, (o, c) in totals.items()}
 
 
 @dataclass
@@ -61,9 +67,8 @@ class FiscalCheck:
 def fiscal_check(*, program: Program) -> FiscalCheck:
     """财力匹配: the district's own livelihood money against its general public budget expenditure."""
     fiscal = FiscalYear.objects.filter(year=program.year).order_by("id").first()
-    district = with_current(
-        FundingLine.objects.filter(project__program=program, source=Source.DISTRICT)
-    ).aggregate(t=Sum("current"))["t"] or Decimal(0)
+    lines = FundingLine.objects.filter(project__program=program, source=Source.DISTRICT)
+    district = _by_source(lines)[Source.DISTRICT][1]
     if fiscal is None:
         return FiscalCheck(
             "unknown", None, district, None, f"尚未录入{program.year}年财力数据，无法进行财力匹配检查。"
