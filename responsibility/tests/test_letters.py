@@ -1,0 +1,123 @@
+"""目标责任状: drafted per unit with a snapshot of its duties, issued, signed with a checked scan; who sees what."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from catalogue.models import Program, Project
+from funding.services import funding_line_create
+from orgs.models import Organisation
+from responsibility import selectors, services
+from responsibility.models import Letter
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def program(office: Any, settings: Any, tmp_path: Any) -> Program:
+    settings.MEDIA_ROOT = tmp_path
+    program = Program.objects.get(year=2021)
+    project = Project.objects.get(program=program, name="农村危房改造")
+    shitai = Organisation.objects.get(code="shitai")
+    indicator = services.indicators_apply_defaults(actor=office, project=project)[0]
+    services.target_set(actor=office, indicator=indicator, unit=shitai, value=Decimal(12))
+    funding_line_create(actor=office, project=project, unit=shitai, source="province", original="250000")
+    return program
+
+
+def test_every_lead_department_and_local_unit_signs(program: Program) -> None:
+    units = selectors.responsible_units(program=program)
+    kinds = {u.kind for u in units}
+    assert {"department", "town", "street"} <= kinds
+    leads = set(program.projects.values_list("lead_department__code", flat=True))
+    assert leads <= {u.code for u in units}
+
+
+def test_snapshot_holds_the_units_targets_and_funds(office: Any, program: Program) -> None:
+    shitai = Organisation.objects.get(code="shitai")
+    letter = services.letter_draft(actor=office, program=program, organisation=shitai)
+    project = next(p for p in letter.snapshot["projects"] if p["name"] == "农村危房改造")
+    assert project["role"] == "实施"
+    assert project["targets"] == [{"indicator": "开工项目数", "unit": "个", "direction": "≥", "value": "12"}]
+    assert project["funds"] == {"省": "250000.00"}
+
+
+def test_issue_then_sign_with_a_checked_scan(office: Any, town_shitai: Any, program: Program) -> None:
+    shitai = Organisation.objects.get(code="shitai")
+    letter = services.letter_draft(actor=office, program=program, organisation=shitai)
+    with pytest.raises(ValidationError, match="只有已下达"):
+        services.letter_sign(
+            actor=office,
+            letter=letter,
+            signed_date=dt.date(2021, 6, 20),
+            scan=SimpleUploadedFile("s.pdf", PDF),
+        )
+    with pytest.raises(PermissionDenied):
+        services.letter_issue(actor=town_shitai, letter=letter)
+    services.letter_issue(actor=office, letter=letter)
+    with pytest.raises(ValidationError, match="PDF、PNG或JPEG"):
+        services.letter_sign(
+            actor=town_shitai,
+            letter=letter,
+            signed_date=dt.date(2021, 6, 20),
+            scan=SimpleUploadedFile("s.pdf", b"MZ\x90\x00 not a pdf"),
+        )
+    with pytest.raises(ValidationError, match="不能超过"):
+        services.letter_sign(
+            actor=town_shitai,
+            letter=letter,
+            signed_date=dt.date(2021, 6, 20),
+            scan=SimpleUploadedFile("big.pdf", PDF + b"0" * (11 * 1024 * 1024)),
+        )
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.ISSUED
+    services.letter_sign(
+        actor=town_shitai,
+        letter=letter,
+        signed_date=dt.date(2021, 6, 20),
+        scan=SimpleUploadedFile("s.pdf", PDF),
+        signer="镇长",
+    )
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.SIGNED and letter.scan.name.endswith(".pdf")
+    assert letter.scan.read() == PDF
+
+
+def test_other_units_cannot_see_or_sign(client_for: Any, office: Any, program: Program, persona: Any) -> None:
+    shitai, duanyuan = Organisation.objects.get(code="shitai"), Organisation.objects.get(code="duanyuan")
+    own = services.letter_issue(
+        actor=office, letter=services.letter_draft(actor=office, program=program, organisation=shitai)
+    )
+    other = services.letter_issue(
+        actor=office, letter=services.letter_draft(actor=office, program=program, organisation=duanyuan)
+    )
+    town = client_for("town_shitai")
+    assert town.get(reverse("responsibility:letter_detail", args=[own.pk])).status_code == 200
+    assert town.get(reverse("responsibility:letter_detail", args=[other.pk])).status_code == 404
+    listing = town.get(reverse("responsibility:program_letters", args=[program.pk])).content.decode()
+    assert "石台镇" in listing and "段园镇" not in listing
+    with pytest.raises(PermissionDenied):
+        services.letter_sign(
+            actor=persona("town_shitai"),
+            letter=other,
+            signed_date=dt.date(2021, 6, 1),
+            scan=SimpleUploadedFile("s.pdf", PDF),
+        )
+
+
+def test_unsigned_units_are_listed(client_for: Any, office: Any, program: Program) -> None:
+    client = client_for("office")
+    client.post(reverse("responsibility:program_letters", args=[program.pk]), {"action": "draft_all"})
+    client.post(reverse("responsibility:program_letters", args=[program.pk]), {"action": "issue_all"})
+    units = selectors.responsible_units(program=program)
+    assert Letter.objects.filter(program=program, status="issued").count() == len(units)
+    page = client.get(reverse("responsibility:program_letters", args=[program.pk])).content.decode()
+    assert f"尚未签订：{len(units)} 个单位" in page
