@@ -41,12 +41,15 @@ class AuditEvent(models.Model):
         """(field label, before, after) for each field that differs, labelled with the model's verbose names."""
         before, after = self.before or {}, self.after or {}
         labels: dict[str, str] = {}
+        choices: dict[str, dict[object, str]] = {}
         model = self.content_type.model_class() if self.content_type_id else None
         if model is not None:
             for field in model._meta.get_fields():
                 if hasattr(field, "verbose_name"):
                     labels[getattr(field, "attname", field.name)] = str(field.verbose_name)
                     labels[field.name] = str(field.verbose_name)
+                if getattr(field, "choices", None):
+                    choices[field.name] = {k: str(v) for k, v in field.flatchoices}
         labels.setdefault("content_items", str(_("建设（实施）内容")))
         keys = [k for k in (list(before) + [k for k in after if k not in before]) if k not in ("id",)]
         return [
