@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from catalogue.models import ContentItem, Program, ProgramAmendment, Project, ProjectChange, ProjectProposal
 from core.models import AuditEvent
-from core.policy import PUBLIC, Actor, Scope, rule
+from core.policy import PUBLIC, Actor, Scope, actor_for, rule
 from funding.models import FiscalYear, FundingAdjustment, FundingLine
 from orgs.models import Membership, Organisation, Role
+from reporting.models import Period, Report
+from reporting.models import Status as ReportStatus
 from responsibility.models import Indicator, Letter, Target
 
 PUBLISHED = Program.Status.PUBLISHED
@@ -189,3 +193,49 @@ def letter_rule(actor: Actor, action: str) -> Scope:
     if action == "change" and actor.role in (Role.DEPARTMENT, Role.TOWN) and actor.org_id:
         return Q(organisation_id=actor.org_id, status=Letter.Status.ISSUED)
     return False
+
+
+# --- reporting --------------------------------------------------------------------------------------------
+
+
+@rule(Report)
+def report_rule(actor: Actor, action: str) -> Scope:
+    """A unit sees and fills its own reports; the lead department sees its projects' reports; 民生办 and 领导
+    see all; a supervisor sees confirmed reports. Editing: the reporting unit (and 民生办) while not locked."""
+    if action == "view":
+        if actor.is_staff_wide:
+            return True
+        if actor.role == Role.DEPARTMENT and actor.org_id:
+            return Q(unit_id__in=actor.org_ids) | Q(
+                project__in=Project.objects.filter(lead_department_id=actor.org_id).values("pk")
+            )
+        if actor.role == Role.TOWN and actor.org_id:
+            return Q(unit_id__in=actor.org_ids)
+        if actor.role == Role.SUPERVISOR:
+            return Q(status=ReportStatus.CONFIRMED)
+        return False
+    if actor.is_manager:
+        return ~Q(status=ReportStatus.CONFIRMED)
+    if action in ("change", "add") and actor.role in (Role.DEPARTMENT, Role.TOWN) and actor.org_id:
+        return Q(unit_id=actor.org_id, status__in=(ReportStatus.DRAFT, ReportStatus.RETURNED))
+    return False
+
+
+@rule(Period)
+def period_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return actor.role != PUBLIC
+    return actor.is_manager
+
+
+def may_review_report(user: Any, report: Report) -> bool:
+    """部门审核: the project's lead department (or 民生办 standing in)."""
+    actor = actor_for(user)
+    return actor.is_manager or (
+        actor.role == Role.DEPARTMENT and actor.org_id == report.project.lead_department_id
+    )
+
+
+def may_confirm_report(user: Any, report: Report) -> bool:
+    """民生办确认 and unlocking."""
+    return actor_for(user).is_manager

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "catalogue",
     "responsibility",
     "funding",
+    "reporting",
     "api",
 ]
 

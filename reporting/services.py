@@ -1,0 +1,351 @@
+"""The reporting workflow: 草稿 → 已提交 → 部门审核通过 / 退回 → 民生办确认 / 退回; unlock with a reason.
+
+Every transition is a Transition row plus an audit row, inside one transaction; summaries of confirmed data
+are recomputed after the transaction commits.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from catalogue.models import Program, Project
+from core.policy import actor_for, can
+from core.rules import may_confirm_report, may_review_report
+from core.services import audit_record, model_snapshot, versioned_save
+from funding.models import Source
+from orgs.models import Organisation
+from reporting.models import Period, Report, ReportFunds, ReportValue, Schedule, Status, Transition
+
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+OVER_TARGET = Decimal("1.2")  # completion above 120 % of the target needs an explanation
+BEHIND_SCHEDULE = Decimal("0.3")  # spending more than 30 points behind 序时进度 needs an explanation
+
+
+# --- periods ----------------------------------------------------------------------------------------------
+
+
+def _deadline(year: int, month: int, day: int) -> dt.date:
+    year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return dt.date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+@transaction.atomic
+def periods_open(
+    *, actor: Any, program: Program, frequency: str | None = None, deadline_day: int | None = None
+) -> list[Period]:
+    """Create the reporting periods of a program's year (12 months or 4 quarters), idempotently."""
+    if not actor_for(actor).is_manager:
+        raise PermissionDenied("只有民生办可以设置报送期")
+    schedule, _ = Schedule.objects.get_or_create(program=program)
+    if frequency or deadline_day:
+        before = model_snapshot(schedule)
+        schedule.frequency = frequency or schedule.frequency
+        schedule.deadline_day = deadline_day or schedule.deadline_day
+        schedule.full_clean()
+        schedule.save()
+        audit_record(
+            actor=actor, action="update", obj=schedule, before=before, after=model_snapshot(schedule)
+        )
+    months = range(1, 13) if schedule.frequency == Schedule.Frequency.MONTHLY else (3, 6, 9, 12)
+    periods = []
+    for month in months:
+        label = (
+            f"{month}月"
+            if schedule.frequency == Schedule.Frequency.MONTHLY
+            else f"第{'一二三四'[month // 3 - 1]}季度"
+        )
+        period, created = Period.objects.get_or_create(
+            program=program,
+            month=month,
+            defaults={"label": label, "deadline": _deadline(program.year, month, schedule.deadline_day)},
+        )
+        if created:
+            audit_record(
+                actor=actor, action="create", obj=period, after=model_snapshot(period), reason="设置报送期"
+            )
+        periods.append(period)
+    Period.objects.filter(program=program).exclude(month__in=months).update(is_open=False)
+    return periods
+
+
+@transaction.atomic
+def period_set_open(*, actor: Any, period: Period, is_open: bool, reason: str = "") -> Period:
+    if not actor_for(actor).is_manager:
+        raise PermissionDenied("只有民生办可以开关报送期")
+    before = model_snapshot(period)
+    period.is_open = is_open
+    period.save(update_fields=["is_open"])
+    audit_record(
+        actor=actor, action="state", obj=period, before=before, after=model_snapshot(period), reason=reason
+    )
+    return period
+
+
+# --- who reports ------------------------------------------------------------------------------------------
+
+
+def reporting_units(project: Project) -> list[Organisation]:
+    """The implementing units; a project without them is reported by its lead department."""
+    units = list(project.implementing_units.all())
+    if not units and project.lead_department_id:
+        units = [project.lead_department]
+    return units
+
+
+@transaction.atomic
+def report_open(*, actor: Any, project: Project, unit: Organisation, period: Period) -> Report:
+    """Get the report of a project × unit × period, creating the draft on first use."""
+    if period.program_id != project.program_id:
+        raise ValidationError("报送期与项目不属于同一年度计划")
+    if unit not in reporting_units(project):
+        raise ValidationError(f"{unit.name}不是“{project.name}”的报送单位")
+    report = Report.objects.filter(project=project, unit=unit, period=period).first()
+    if report is not None:
+        return report
+    probe = Report(project=project, unit=unit, period=period)
+    actor_info = actor_for(actor)
+    if not (actor_info.is_manager or actor_info.org_id == unit.id):
+        raise PermissionDenied("只能填报本单位的报表")
+    if not period.is_open:
+        raise ValidationError(f"{period}已关闭报送")
+    probe.save()
+    audit_record(actor=actor, action="create", obj=probe, after=model_snapshot(probe), reason="开始填报")
+    return probe
+
+
+# --- validation -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Issue:
+    field: str
+    message: str
+
+
+def previous_report(report: Report) -> Report | None:
+    return (
+        Report.objects.filter(
+            project_id=report.project_id,
+            unit_id=report.unit_id,
+            period__program_id=report.period.program_id,
+            period__month__lt=report.period.month,
+        )
+        .exclude(status=Status.DRAFT)
+        .order_by("-period__month")
+        .first()
+    )
+
+
+def report_validate(report: Report) -> tuple[list[Issue], list[Issue]]:
+    """(errors, warnings). Errors block submission; warnings need a written explanation."""
+    from funding.models import FundingLine
+    from funding.selectors import with_current
+    from responsibility.models import Target
+    from responsibility.services import planned_share
+
+    errors: list[Issue] = []
+    warnings: list[Issue] = []
+    values = {v.indicator_id: v.value for v in report.values.all()}
+    indicators = list(report.project.indicators.all())
+    targets = {
+        t.indicator_id: t for t in Target.objects.filter(indicator__project=report.project, unit=report.unit)
+    }
+    previous = previous_report(report)
+    before = {v.indicator_id: v.value for v in previous.values.all()} if previous else {}
+    for ind in indicators:
+        key = f"value-{ind.pk}"
+        value = values.get(ind.pk)
+        if value is None:
+            errors.append(Issue(key, f"请填写“{ind.name}”的累计完成数"))
+            continue
+        if value < 0:
+            errors.append(Issue(key, f"“{ind.name}”不能为负数"))
+        if ind.cumulative and ind.pk in before and value < before[ind.pk]:
+            warnings.append(Issue(key, f"“{ind.name}”累计数{value}低于上期的{before[ind.pk]}"))
+        target = targets.get(ind.pk)
+        if target and target.value > 0 and value > target.value * OVER_TARGET:
+            warnings.append(Issue(key, f"“{ind.name}”完成{value}，超过目标{target.value}的120%"))
+    funds = list(report.funds.all())
+    labels = dict(Source.choices)
+    for f in funds:
+        key = f"funds-{f.source}"
+        if f.arrived < 0 or f.spent < 0:
+            errors.append(Issue(key, f"{labels[f.source]}资金不能为负数"))
+        if f.spent > f.arrived:
+            errors.append(Issue(key, f"{labels[f.source]}资金支出{f.spent}元超过到位{f.arrived}元"))
+    lines = with_current(FundingLine.objects.filter(project=report.project, unit=report.unit))
+    budget = sum((line.current for line in lines), Decimal(0))
+    arrived = sum((f.arrived for f in funds), Decimal(0))
+    spent = sum((f.spent for f in funds), Decimal(0))
+    if budget and arrived > budget:
+        warnings.append(Issue("funds", f"资金到位{arrived}元超过预算{budget}元"))
+    if budget and targets:
+        schedule = min(planned_share(t, report.period.month) for t in targets.values())
+        if spent / budget < schedule - BEHIND_SCHEDULE:
+            warnings.append(Issue("funds", f"支出进度{spent / budget:.0%}明显落后序时进度{schedule:.0%}"))
+    if not report.progress.strip():
+        errors.append(Issue("progress", "请填写工作进展"))
+    return errors, warnings
+
+
+# --- saving and the workflow ------------------------------------------------------------------------------
+
+
+def _snapshot(report: Report) -> dict[str, Any]:
+    data = model_snapshot(report)
+    data["values"] = {str(v.indicator_id): str(v.value) for v in report.values.all()}
+    data["funds"] = {f.source: [str(f.arrived), str(f.spent)] for f in report.funds.all()}
+    return data
+
+
+@transaction.atomic
+def report_save(
+    *,
+    actor: Any,
+    report: Report,
+    values: dict[int, Decimal | None],
+    funds: dict[str, tuple[Decimal, Decimal]],
+    narrative: dict[str, Any],
+    expected_version: int,
+) -> Report:
+    """Save the figures and text of an editable report (optimistic lock: a concurrent save is refused)."""
+    if not can(actor, "change", report):
+        raise PermissionDenied("不能修改该报表")
+    if report.status not in EDITABLE:
+        raise ValidationError(f"报表状态为“{report.get_status_display()}”，不能修改")
+    negative = [k for k, v in values.items() if v is not None and v < 0]
+    negative += [s for s, (a, p) in funds.items() if (a or 0) < 0 or (p or 0) < 0]
+    if negative:
+        raise ValidationError("填报数不能为负数")
+    before = _snapshot(report)
+    for name in ("beneficiaries", "progress", "problems", "next_steps", "explanation"):
+        if name in narrative:
+            setattr(report, name, narrative[name])
+    versioned_save(
+        report,
+        expected_version=expected_version,
+        fields=[
+            n
+            for n in ("beneficiaries", "progress", "problems", "next_steps", "explanation")
+            if n in narrative
+        ],
+    )
+    valid_indicators = set(report.project.indicators.values_list("pk", flat=True))
+    for indicator_id, value in values.items():
+        if indicator_id not in valid_indicators:
+            raise ValidationError("指标不属于该项目")
+        if value is None:
+            ReportValue.objects.filter(report=report, indicator_id=indicator_id).delete()
+        else:
+            ReportValue.objects.update_or_create(
+                report=report, indicator_id=indicator_id, defaults={"value": value}
+            )
+    for source, (arrived, spent) in funds.items():
+        if source not in Source.values:
+            raise ValidationError(f"未知的资金来源：{source}")
+        if arrived is None and spent is None:
+            ReportFunds.objects.filter(report=report, source=source).delete()
+        else:
+            ReportFunds.objects.update_or_create(
+                report=report, source=source, defaults={"arrived": arrived or 0, "spent": spent or 0}
+            )
+    after = _snapshot(report)
+    if after != before:
+        audit_record(actor=actor, action="update", obj=report, before=before, after=after, reason="填报")
+    return report
+
+
+def _move(actor: Any, report: Report, to: str, opinion: str = "", reason: str = "") -> Report:
+    before = report.status
+    snapshot = model_snapshot(report)
+    report.status = to
+    fields = ["status"]
+    if to == Status.SUBMITTED:
+        report.submitted_at = timezone.now()
+        fields.append("submitted_at")
+    if to == Status.CONFIRMED:
+        report.confirmed_at = timezone.now()
+        fields.append("confirmed_at")
+    versioned_save(report, expected_version=report.version, fields=fields)
+    Transition.objects.create(
+        report=report,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        from_status=before,
+        to_status=to,
+        opinion=opinion,
+    )
+    audit_record(
+        actor=actor,
+        action="state",
+        obj=report,
+        before=snapshot,
+        after=model_snapshot(report),
+        reason=reason or opinion,
+    )
+    if Status.CONFIRMED in (before, to):
+        from reporting.rollup import summary_refresh
+
+        project_id, period_id = report.project_id, report.period_id
+        transaction.on_commit(lambda: summary_refresh(project_id=project_id, period_id=period_id))
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor: Any, report: Report) -> Report:
+    if not can(actor, "change", report):
+        raise PermissionDenied("不能提交该报表")
+    if report.status not in EDITABLE:
+        raise ValidationError(f"报表状态为“{report.get_status_display()}”，不能提交")
+    if not report.period.is_open:
+        raise ValidationError(f"{report.period}已关闭报送")
+    errors, warnings = report_validate(report)
+    if errors:
+        raise ValidationError([e.message for e in errors])
+    if warnings and not report.explanation.strip():
+        raise ValidationError(["以下情况需要填写情况说明后才能提交：", *[w.message for w in warnings]])
+    return _move(actor, report, Status.SUBMITTED, reason="提交")
+
+
+@transaction.atomic
+def report_review(*, actor: Any, report: Report, approve: bool, opinion: str = "") -> Report:
+    """The lead department approves or returns a submitted report (a return needs an opinion)."""
+    if not may_review_report(actor, report):
+        raise PermissionDenied("只有项目牵头部门可以审核")
+    if report.status != Status.SUBMITTED:
+        raise ValidationError("只能审核已提交的报表")
+    if not approve and not opinion.strip():
+        raise ValidationError("退回时请填写意见")
+    return _move(actor, report, Status.DEPT_APPROVED if approve else Status.RETURNED, opinion=opinion)
+
+
+@transaction.atomic
+def report_confirm(*, actor: Any, report: Report, approve: bool, opinion: str = "") -> Report:
+    """民生办 confirms (locks) or returns a report the department approved — or one a department reported itself."""
+    if not may_confirm_report(actor, report):
+        raise PermissionDenied("只有民生办可以确认")
+    self_reported = report.unit_id == report.project.lead_department_id
+    allowed = (Status.DEPT_APPROVED, Status.SUBMITTED) if self_reported else (Status.DEPT_APPROVED,)
+    if report.status not in allowed:
+        raise ValidationError("只能确认部门审核通过的报表")
+    if not approve and not opinion.strip():
+        raise ValidationError("退回时请填写意见")
+    return _move(actor, report, Status.CONFIRMED if approve else Status.RETURNED, opinion=opinion)
+
+
+@transaction.atomic
+def report_unlock(*, actor: Any, report: Report, reason: str) -> Report:
+    if not may_confirm_report(actor, report):
+        raise PermissionDenied("只有民生办可以解锁")
+    if report.status != Status.CONFIRMED:
+        raise ValidationError("只有已确认的报表需要解锁")
+    if not reason.strip():
+        raise ValidationError("解锁必须写明原因")
+    return _move(actor, report, Status.RETURNED, opinion=reason, reason=f"解锁：{reason}")

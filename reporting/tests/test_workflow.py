@@ -1,0 +1,178 @@
+"""The monthly report: validation, the review workflow, locking and unlocking, conflicts, roll-up and ranking."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from core.models import AuditEvent
+from core.services import ConflictError
+from reporting import rollup, services
+from reporting.models import Status, Summary, Transition
+from reporting.tests.conftest import fill
+
+pytestmark = pytest.mark.django_db
+
+
+def test_periods_and_deadlines(month: dict[str, Any], office: Any) -> None:
+    periods = month["periods"]
+    assert len(periods) == 12
+    assert str(periods[6].deadline) == "2021-07-05" and str(periods[12].deadline) == "2022-01-05"
+    quarterly = services.periods_open(actor=office, program=month["program"], frequency="quarterly")
+    assert [p.month for p in quarterly] == [3, 6, 9, 12]
+    assert not month["program"].periods.get(month=1).is_open
+
+
+def test_errors_block_and_warnings_need_an_explanation(month: dict[str, Any], town_shitai: Any) -> None:
+    report = services.report_open(
+        actor=town_shitai, project=month["project"], unit=month["shitai"], period=month["periods"][6]
+    )
+    fill(town_shitai, report, month, (5, 3, 50), arrived="100000", spent="200000")
+    with pytest.raises(ValidationError) as exc:
+        services.report_submit(actor=town_shitai, report=report)
+    assert "省资金支出200000.00元超过到位100000.00元" in exc.value.messages
+    with pytest.raises(ValidationError, match="负数"):
+        fill(town_shitai, report, month, (-1, 3, 50), arrived="1", spent="0")
+    report.refresh_from_db()
+    fill(town_shitai, report, month, (13, 3, 50), arrived="300000", spent="200000")
+    with pytest.raises(ValidationError) as exc:
+        services.report_submit(actor=town_shitai, report=report)
+    assert "需要填写情况说明" in exc.value.messages[0] and any("超过目标10" in m for m in exc.value.messages)
+    report.refresh_from_db()
+    fill(
+        town_shitai, report, month, (13, 3, 50), arrived="300000", spent="200000", explanation="追加了3户危房"
+    )
+    services.report_submit(actor=town_shitai, report=report)
+    report.refresh_from_db()
+    assert report.status == Status.SUBMITTED and report.submitted_at is not None
+
+
+def test_the_whole_loop(month: dict[str, Any], town_shitai: Any, office: Any, persona: Any) -> None:
+    lead = month["project"].lead_department
+    reviewer = persona("dept_health") if lead.code == "wjw" else _dept_user(lead)
+    report = services.report_open(
+        actor=town_shitai, project=month["project"], unit=month["shitai"], period=month["periods"][6]
+    )
+    fill(town_shitai, report, month, (5, 4, 50), arrived="300000", spent="200000")
+    services.report_submit(actor=town_shitai, report=report)
+    with pytest.raises(PermissionDenied):
+        services.report_review(actor=town_shitai, report=report, approve=True)
+    with pytest.raises(ValidationError, match="退回时请填写意见"):
+        services.report_review(actor=reviewer, report=report, approve=False)
+    services.report_review(actor=reviewer, report=report, approve=False, opinion="支出数据请附凭证")
+    report.refresh_from_db()
+    fill(town_shitai, report, month, (5, 4, 50), arrived="300000", spent="180000")
+    services.report_submit(actor=town_shitai, report=report)
+    services.report_review(actor=reviewer, report=report, approve=True)
+    with pytest.raises(PermissionDenied):
+        services.report_confirm(actor=reviewer, report=report, approve=True)
+    with pytest.raises(ValidationError):  # nobody edits a report under review
+        fill(office, report, month, (5, 4, 50), arrived="1", spent="0")
+    services.report_confirm(actor=office, report=report, approve=True)
+    report.refresh_from_db()
+    assert report.status == Status.CONFIRMED
+    with pytest.raises(PermissionDenied):
+        fill(town_shitai, report, month, (6, 4, 50), arrived="300000", spent="180000")
+    steps = list(Transition.objects.filter(report=report).values_list("from_status", "to_status", "opinion"))
+    assert steps == [
+        ("draft", "submitted", ""),
+        ("submitted", "returned", "支出数据请附凭证"),
+        ("returned", "submitted", ""),
+        ("submitted", "dept_approved", ""),
+        ("dept_approved", "confirmed", ""),
+    ]
+    with pytest.raises(ValidationError):
+        services.report_unlock(actor=office, report=report, reason=" ")
+    services.report_unlock(actor=office, report=report, reason="数据有误，重新填报")
+    report.refresh_from_db()
+    assert report.status == Status.RETURNED
+    assert AuditEvent.objects.filter(
+        content_type__model="report", object_id=str(report.pk), reason__startswith="解锁"
+    ).exists()
+
+
+def _dept_user(org: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from orgs.services import membership_grant
+
+    user = get_user_model().objects.create_user(username=f"t_lead_{org.code}", password="x-pass-123")
+    membership_grant(actor=None, user=user, organisation=org, role="department")
+    return user
+
+
+def test_concurrent_edit_is_refused(month: dict[str, Any], town_shitai: Any, office: Any) -> None:
+    report = services.report_open(
+        actor=town_shitai, project=month["project"], unit=month["shitai"], period=month["periods"][3]
+    )
+    stale_version = report.version
+    fill(town_shitai, report, month, (1, 0, 10), arrived="1000", spent="0")
+    with pytest.raises(ConflictError):
+        services.report_save(
+            actor=office,
+            report=report,
+            values={},
+            funds={},
+            narrative={"progress": "覆盖"},
+            expected_version=stale_version,
+        )
+    report.refresh_from_db()
+    assert report.progress == "按计划推进"
+
+
+def test_roll_up_counts_confirmed_data_only(
+    month: dict[str, Any], town_shitai: Any, office: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    period = month["periods"][6]
+    report = services.report_open(
+        actor=town_shitai, project=month["project"], unit=month["shitai"], period=period
+    )
+    fill(town_shitai, report, month, (5, 4, 50), arrived="300000", spent="150000")
+    services.report_submit(actor=town_shitai, report=report)
+    official = rollup.progress_table(program=month["program"], month=6)
+    row = next(r for r in official if r.project == month["project"])
+    assert row.arrived == 0 and row.completion is None
+    staff = next(
+        r
+        for r in rollup.progress_table(program=month["program"], month=6, include_pending=True)
+        if r.project == month["project"]
+    )
+    assert staff.arrived == Decimal("300000") and staff.pending == 1
+    report.status = Status.DEPT_APPROVED
+    report.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_confirm(actor=office, report=report, approve=True)
+    rows = {
+        r.unit.code if r.unit else None: r
+        for r in rollup.progress_table(
+            program=month["program"],
+            month=6,
+            per_unit=True,
+            projects=month["project"].program.projects.filter(pk=month["project"].pk),
+        )
+    }
+    shitai = rows["shitai"]
+    # hand computation: targets 10/10/100, done 5/4/50 → (0.5 + 0.4 + 0.5) / 3
+    assert shitai.completion == (Decimal("0.5") + Decimal("0.4") + Decimal("0.5")) / 3
+    assert shitai.arrival_rate == Decimal("0.5") and shitai.spending_rate == Decimal("0.5")
+    assert (
+        shitai.schedule == Decimal("0.5") and not shitai.behind
+    )  # 3.3 points behind: within the 5-point tolerance
+    total = Summary.objects.get(project=month["project"], period=period, unit=None)
+    assert (
+        total.arrived == Decimal("300000")
+        and total.budget == Decimal("1800000")
+        and total.reports_confirmed == 1
+    )
+    scores = rollup.ranking(period=period, kind="local")
+    top = next(s for s in scores if s.unit.code == "shitai")
+    assert top.rank == 1 and top.completion == shitai.completion.quantize(Decimal("0.0001"))
+    assert (top.expected, top.on_time) == (
+        month["project"].program.projects.filter(implementing_units=month["shitai"]).count(),
+        0,
+    )
+    expected = 40 * top.completion + 20 * Decimal("0.5") + 20 * Decimal("0.5") + 20 * top.on_time_rate
+    assert top.score == expected
