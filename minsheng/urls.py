@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("orgs.urls")),
     path("", include("responsibility.urls")),
+    path("", include("reporting.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

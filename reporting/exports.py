@@ -1,0 +1,226 @@
+"""The 进度表 as a styled Excel file (merged headers, 万元 with two decimals, frozen panes) and as PDF."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from typing import Any
+
+import xlsxwriter
+
+from reporting.models import Period
+from reporting.rollup import ProgressRow
+
+TEN_THOUSAND = Decimal(10000)
+
+
+def _wan(value: Decimal | None) -> float | None:
+    return None if value is None else float(value / TEN_THOUSAND)
+
+
+def _rate(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def table_rows(rows: list[ProgressRow], per_unit: bool) -> tuple[list[str], list[list[Any]]]:
+    """Flat rows shared by the Excel and PDF renderings (money in 万元, rates as fractions)."""
+    sources = list(rows[0].budget) if rows else []
+    head = [
+        "序号",
+        "项目",
+        *(["单位"] if per_unit else []),
+        "牵头单位",
+        "主要指标",
+        "目标",
+        "完成",
+        "完成率",
+        *[f"预算·{s}" for s in sources],
+        "预算合计",
+        "到位",
+        "到位率",
+        "支出",
+        "支出率",
+        "序时进度",
+        "序时",
+    ]
+    body = []
+    for r in rows:
+        first = r.indicators[0] if r.indicators else {"name": "", "unit": "", "target": None, "done": None}
+        body.append(
+            [
+                r.project.order,
+                r.project.name,
+                *([r.unit.display_name if r.unit else ""] if per_unit else []),
+                r.project.lead_department.display_name if r.project.lead_department else "",
+                f"{first['name']}（{first['unit']}）" if first["name"] else "",
+                float(first["target"]) if first["target"] is not None else None,
+                float(first["done"]) if first["done"] is not None else None,
+                _rate(r.completion),
+                *[_wan(r.budget[s]) for s in sources],
+                _wan(r.budget_total),
+                _wan(r.arrived),
+                _rate(r.arrival_rate),
+                _wan(r.spent),
+                _rate(r.spending_rate),
+                _rate(r.schedule),
+                "滞后" if r.behind else ("—" if r.completion is None else "正常"),
+            ]
+        )
+    return head, body
+
+
+def progress_xlsx(
+    *, period: Period, rows: list[ProgressRow], per_unit: bool = False, pending: bool = False
+) -> bytes:
+    head, body = table_rows(rows, per_unit)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = book.add_worksheet("进度表")
+    title = book.add_format({"bold": True, "font_size": 16, "align": "center"})
+    header = book.add_format(
+        {
+            "bold": True,
+            "bg_color": "#F2DCDB",
+            "border": 1,
+            "align": "center",
+            "valign": "vcenter",
+            "text_wrap": True,
+        }
+    )
+    text = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+    money = book.add_format({"border": 1, "num_format": "#,##0.00"})
+    number = book.add_format({"border": 1, "num_format": "#,##0.####"})
+    percent = book.add_format({"border": 1, "num_format": "0.0%"})
+    behind = book.add_format({"border": 1, "font_color": "#C00000", "bold": True})
+    last = len(head) - 1
+    program = period.program
+    ws.merge_range(0, 0, 0, last, f"{program.year}年{program.noun}进度表（截至{period.month}月）", title)
+    note = "含待审核数据（非正式）" if pending else "只计民生办已确认的数据"
+    ws.merge_range(1, 0, 1, last, f"金额单位：万元；{note}", book.add_format({"align": "right"}))
+    # two header rows: groups merged over their columns
+    groups: list[tuple[str, int, int]] = []
+    for i, name in enumerate(head):
+        group = (
+            name.split("·")[0]
+            if "·" in name
+            else ("资金" if name in ("预算合计", "到位", "到位率", "支出", "支出率") else "")
+        )
+        if groups and groups[-1][0] == group and group:
+            groups[-1] = (group, groups[-1][1], i)
+        else:
+            groups.append((group, i, i))
+    for group, start, end in groups:
+        if group and end > start:
+            ws.merge_range(2, start, 2, end, group, header)
+            for i in range(start, end + 1):
+                ws.write(3, i, head[i].split("·")[-1], header)
+        else:
+            ws.merge_range(2, start, 3, start, head[start], header)
+    for r, row in enumerate(body, start=4):
+        for c, value in enumerate(row):
+            name = head[c]
+            if name.endswith("率") or name == "序时进度":
+                ws.write(r, c, value, percent)
+            elif name.startswith("预算") or name in ("到位", "支出"):
+                ws.write(r, c, value, money)
+            elif name in ("目标", "完成"):
+                ws.write(r, c, value, number)
+            elif name == "序时" and value == "滞后":
+                ws.write(r, c, value, behind)
+            else:
+                ws.write(r, c, value, text)
+    ws.set_column(0, 0, 5)
+    ws.set_column(1, 1, 28)
+    ws.set_column(2, last, 11)
+    ws.freeze_panes(4, 2)
+    book.close()
+    return buffer.getvalue()
+
+
+def progress_pdf(
+    *, period: Period, rows: list[ProgressRow], per_unit: bool = False, pending: bool = False
+) -> bytes:
+    """A landscape A4 table with the same columns, in a Chinese font resolved through fontconfig."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    font = _cjk_font()
+    head, body = table_rows(rows, per_unit)
+    cell = ParagraphStyle("cell", fontName=font, fontSize=6.5, leading=8)
+
+    def fmt(name: str, value: Any) -> Any:
+        if value is None:
+            return "—"
+        if isinstance(value, float):
+            if name.endswith("率") or name == "序时进度":
+                return f"{value * 100:.1f}%"
+            return f"{value:,.2f}"
+        return Paragraph(str(value), cell) if name in ("项目", "主要指标") else str(value)
+
+    data = [[Paragraph(h, cell) for h in head]] + [
+        [fmt(head[i], v) for i, v in enumerate(row)] for row in body
+    ]
+    buffer = io.BytesIO()
+    program = period.program
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=landscape(A4),
+        leftMargin=10 * mm,
+        rightMargin=10 * mm,
+        topMargin=12 * mm,
+        bottomMargin=12 * mm,
+        title=f"{program.year}年{program.noun}进度表",
+    )
+    widths = [8 * mm, 40 * mm] + [None] * (len(head) - 2)
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("FONTSIZE", (0, 0), (-1, -1), 6.5),
+                ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2DCDB")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ]
+        )
+    )
+    title = ParagraphStyle("title", fontName=font, fontSize=14, leading=18, alignment=1)
+    note = "含待审核数据（非正式）" if pending else "只计民生办已确认的数据"
+    doc.build(
+        [
+            Paragraph(f"{program.year}年{program.noun}进度表（截至{period.month}月）", title),
+            Paragraph(f"金额单位：万元；{note}", ParagraphStyle("n", fontName=font, fontSize=8, alignment=2)),
+            Spacer(1, 3 * mm),
+            table,
+        ]
+    )
+    return buffer.getvalue()
+
+
+def _cjk_font() -> str:
+    """Register a TrueType CJK font for reportlab (documents.fonts when available, else fontconfig)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = "MinshengTable"
+    if name in pdfmetrics.getRegisteredFontNames():
+        return name
+    try:
+        from documents.fonts import resolve_font_file  # type: ignore[attr-defined]
+
+        path, index = resolve_font_file("宋体")
+    except Exception:
+        import subprocess
+
+        path = subprocess.run(
+            ["fc-match", "-f", "%{file}", "AR PL UMing CN:lang=zh-cn"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        index = 0
+    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
+    return name

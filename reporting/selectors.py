@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from catalogue.models import Program, Project
+from core.policy import actor_for, restrict
+from funding.models import FundingLine, Source
+from orgs.models import Organisation
+from reporting.models import Period, Report, Status
+
+
+def current_program(*, user: Any) -> Program | None:
+    from catalogue.selectors import program_list
+
+    return (
+        program_list(user=user)
+        .filter(status=Program.Status.PUBLISHED, periods__isnull=False)
+        .distinct()
+        .first()
+    )
+
+
+def period_get(*, user: Any, program_pk: int, month: int) -> Period:
+    return get_object_or_404(
+        restrict(Period.objects.select_related("program"), user, "view"), program_id=program_pk, month=month
+    )
+
+
+def unit_projects(*, unit: Organisation, program: Program) -> list[Project]:
+    """Projects the unit reports on: those it implements, and those it leads that have no implementing units."""
+    qs = program.projects.filter(
+        Q(implementing_units=unit) | Q(lead_department=unit, implementing_units__isnull=True)
+    )
+    return list(qs.distinct().order_by("order").prefetch_related("indicators"))
+
+
+def unit_sources(*, unit: Organisation, projects: list[Project]) -> dict[int, list[str]]:
+    """Sources to show per project: those with a funding line for the unit (or the project), else all."""
+    have: dict[int, set[str]] = {}
+    for pid, source in (
+        FundingLine.objects.filter(project__in=projects)
+        .filter(Q(unit=unit) | Q(unit__isnull=True))
+        .values_list("project_id", "source")
+    ):
+        have.setdefault(pid, set()).add(source)
+    return {p.id: [s for s in Source.values if s in have.get(p.id, set(Source.values))] for p in projects}
+
+
+def review_queue(*, user: Any, period: Period) -> QuerySet[Report]:
+    """Reports waiting for this user's decision."""
+    actor = actor_for(user)
+    qs = restrict(Report.objects.filter(period=period), user, "view").select_related("project", "unit")
+    if actor.is_manager:
+        return qs.filter(
+            Q(status=Status.DEPT_APPROVED) | Q(status=Status.SUBMITTED, unit=F("project__lead_department"))
+        )
+    return qs.filter(status=Status.SUBMITTED, project__lead_department_id=actor.org_id)
+
+
+def report_get(*, user: Any, pk: int) -> Report:
+    qs = restrict(Report.objects.all(), user, "view").select_related(
+        "project__lead_department", "unit", "period__program"
+    )
+    return get_object_or_404(qs, pk=pk)

@@ -1,0 +1,117 @@
+"""The reporting pages: one-screen fill, review, confirm, the 进度表 on screen / Excel / PDF, ranking, overdue."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from python_calamine import CalamineWorkbook
+
+from reporting.models import Report, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def _post_fill(
+    client: Any, month: dict[str, Any], period: Any, action: str, spent: str = "15", version: str = ""
+) -> Any:
+    p = month["project"]
+    started, finished, invested = month["indicators"]
+    data = {
+        "action": action,
+        f"r{p.pk}-version": version,
+        f"r{p.pk}-v{started.pk}": "5",
+        f"r{p.pk}-v{finished.pk}": "4",
+        f"r{p.pk}-v{invested.pk}": "50",
+        f"r{p.pk}-a-province": "30",
+        f"r{p.pk}-s-province": spent,
+        f"r{p.pk}-progress": "已开工5户",
+        f"r{p.pk}-explanation": "",
+    }
+    return client.post(reverse("reporting:fill", args=[period.program_id, period.month]), data, follow=True)
+
+
+def test_town_fills_in_one_screen_and_submits(client_for: Any, month: dict[str, Any]) -> None:
+    period = month["periods"][6]
+    client = client_for("town_shitai")
+    page = client.get(reverse("reporting:fill", args=[period.program_id, period.month])).content.decode()
+    assert (
+        page.count('<section class="card mb-3')
+        == Report._meta.apps.get_model("catalogue", "Project")
+        .objects.filter(program=period.program, implementing_units=month["shitai"])
+        .count()
+    )
+    bad = _post_fill(client, month, period, "submit", spent="40")
+    assert "省资金支出400000.00元超过到位300000.00元" in bad.content.decode()
+    report = Report.objects.get(project=month["project"], unit=month["shitai"], period=period)
+    assert report.status == Status.DRAFT
+    ok = _post_fill(client, month, period, "submit", version=str(report.version))
+    assert "提交1个" in ok.content.decode()
+    report.refresh_from_db()
+    assert report.status == Status.SUBMITTED
+
+
+def test_stale_fill_form_is_refused(client_for: Any, month: dict[str, Any]) -> None:
+    period = month["periods"][5]
+    client = client_for("town_shitai")
+    _post_fill(client, month, period, "save")
+    report = Report.objects.get(project=month["project"], unit=month["shitai"], period=period)
+    response = _post_fill(client, month, period, "save", version=str(report.version - 1))
+    assert "已被其他人修改" in response.content.decode()
+
+
+def test_other_town_cannot_see_the_report(client_for: Any, month: dict[str, Any]) -> None:
+    period = month["periods"][6]
+    _post_fill(client_for("town_shitai"), month, period, "save")
+    report = Report.objects.get(project=month["project"], unit=month["shitai"], period=period)
+    assert (
+        client_for("town_duanyuan").get(reverse("reporting:report_detail", args=[report.pk])).status_code
+        == 404
+    )
+    assert client_for("office").get(reverse("reporting:report_detail", args=[report.pk])).status_code == 200
+
+
+def test_progress_table_exports_read_back(client_for: Any, month: dict[str, Any], tmp_path: Any) -> None:
+    period = month["periods"][6]
+    client = client_for("office")
+    url = reverse("reporting:progress", args=[period.program_id, period.month])
+    page = client.get(url).content.decode()
+    assert "进度表" in page and "农村危房改造" in page
+    xlsx = client.get(url + "?format=xlsx")
+    book = CalamineWorkbook.from_filelike(io.BytesIO(xlsx.content))
+    rows = book.get_sheet_by_name("进度表").to_python()
+    assert rows[0][0] == "2021年民生工程进度表（截至6月）"
+    assert "金额单位：万元" in rows[1][0]
+    project_row = next(r for r in rows if len(r) > 1 and r[1] == "农村危房改造")
+    header = rows[3]
+    assert project_row[header.index("预算合计")] == pytest.approx(180.0)  # 60 + 120 万元 budget
+    pdf = client.get(url + "?format=pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    path = tmp_path / "p.pdf"
+    path.write_bytes(pdf.content)
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "进度表" in text and "农村危房改造" in text
+
+
+def test_ranking_and_overdue_pages(client_for: Any, month: dict[str, Any]) -> None:
+    period = month["periods"][6]
+    client = client_for("leader")
+    ranking = client.get(
+        reverse("reporting:ranking", args=[period.program_id, period.month])
+    ).content.decode()
+    assert "综合得分 = 40 × 任务完成率" in ranking
+    overdue = client.get(
+        reverse("reporting:overdue", args=[period.program_id, period.month])
+    ).content.decode()
+    assert "农村危房改造" in overdue  # 2021-07-05 has long passed and nothing was submitted
+    town = (
+        client_for("town_shitai")
+        .get(reverse("reporting:overdue", args=[period.program_id, period.month]))
+        .content.decode()
+    )
+    assert "段园镇" not in town

@@ -1,0 +1,344 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalogue.selectors import program_get
+from core.policy import actor_for, can
+from core.rules import may_confirm_report, may_review_report
+from core.services import ConflictError
+from funding.models import Source
+from orgs.models import Organisation
+from reporting import rollup, selectors, services
+from reporting.models import Report, Status
+
+TEN_THOUSAND = Decimal(10000)
+
+
+def _errors(request: HttpRequest, exc: Exception) -> None:
+    if isinstance(exc, ConflictError):
+        messages.error(request, _("保存失败：该报表已被其他人修改，请刷新后重新填写。"))
+    elif isinstance(exc, ValidationError):
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.error(request, str(exc))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    program = selectors.current_program(user=request.user)
+    if program is None:
+        return render(request, "reporting/index.html", {"program": None})
+    periods = list(program.periods.order_by("month"))
+    today = timezone.localdate()
+    current = next(
+        (p for p in periods if p.is_open and p.deadline >= today), periods[-1] if periods else None
+    )
+    return render(
+        request,
+        "reporting/index.html",
+        {"program": program, "periods": periods, "current": current, "actor": actor_for(request.user)},
+    )
+
+
+def _decimal(raw: str, label: str, problems: list[str]) -> Decimal | None:
+    raw = (raw or "").replace(",", "").strip()
+    if not raw:
+        return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        problems.append(f"{label}：“{raw}”不是数字")
+        return None
+
+
+@login_required
+def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
+    """One screen for all the projects a unit reports in one period."""
+    period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
+    actor = actor_for(request.user)
+    unit_code = request.GET.get("unit")
+    if unit_code and actor.is_manager:
+        unit = get_object_or_404(Organisation, code=unit_code)
+    elif actor.org_id:
+        unit = get_object_or_404(Organisation, pk=actor.org_id)
+    else:
+        raise PermissionDenied
+    projects = selectors.unit_projects(unit=unit, program=period.program)
+    if not projects:
+        return render(request, "reporting/fill.html", {"period": period, "unit": unit, "items": []})
+    may_fill = actor.is_manager or actor.org_id == unit.id
+    reports = {
+        r.project_id: r
+        for r in Report.objects.filter(period=period, unit=unit, project__in=projects).prefetch_related(
+            "values", "funds", "transitions"
+        )
+    }
+    issues: dict[int, dict[str, list[str]]] = {}
+    if request.method == "POST":
+        if not may_fill:
+            raise PermissionDenied
+        submit = request.POST.get("action") == "submit"
+        saved = submitted = 0
+        for project in projects:
+            prefix = f"r{project.pk}"
+            if f"{prefix}-version" not in request.POST:
+                continue
+            problems: list[str] = []
+            values = {
+                ind.pk: _decimal(request.POST.get(f"{prefix}-v{ind.pk}", ""), ind.name, problems)
+                for ind in project.indicators.all()
+            }
+            funds = {}
+            for source in Source.values:
+                a = _decimal(
+                    request.POST.get(f"{prefix}-a-{source}", ""), f"{Source(source).label}到位", problems
+                )
+                s = _decimal(
+                    request.POST.get(f"{prefix}-s-{source}", ""), f"{Source(source).label}支出", problems
+                )
+                if f"{prefix}-a-{source}" in request.POST:
+                    funds[source] = (
+                        a * TEN_THOUSAND if a is not None else None,
+                        s * TEN_THOUSAND if s is not None else None,
+                    )
+            beneficiaries = request.POST.get(f"{prefix}-beneficiaries", "").strip()
+            narrative = {
+                k: request.POST.get(f"{prefix}-{k}", "")
+                for k in ("progress", "problems", "next_steps", "explanation")
+            }
+            narrative["beneficiaries"] = int(beneficiaries) if beneficiaries.isdigit() else None
+            if problems:
+                issues[project.pk] = {"form": problems}
+                continue
+            try:
+                report = reports.get(project.pk) or services.report_open(
+                    actor=request.user, project=project, unit=unit, period=period
+                )
+                if report.status in services.EDITABLE:
+                    services.report_save(
+                        actor=request.user,
+                        report=report,
+                        values=values,
+                        funds=funds,
+                        narrative=narrative,
+                        expected_version=int(request.POST[f"{prefix}-version"] or report.version),
+                    )
+                    saved += 1
+                    if submit:
+                        report.refresh_from_db()
+                        services.report_submit(actor=request.user, report=report)
+                        submitted += 1
+            except (ValidationError, ConflictError, PermissionDenied) as exc:
+                text = (
+                    [_("该报表已被其他人修改，请刷新后重新填写。")]
+                    if isinstance(exc, ConflictError)
+                    else (exc.messages if isinstance(exc, ValidationError) else [str(exc)])
+                )
+                issues[project.pk] = {"form": text}
+        if issues:
+            messages.error(
+                request,
+                _("有%(n)s个项目未能%(what)s，请查看标红的项目。")
+                % {"n": len(issues), "what": _("提交") if submit else _("保存")},
+            )
+        else:
+            messages.success(
+                request,
+                _("已保存%(saved)s个项目，提交%(submitted)s个。") % {"saved": saved, "submitted": submitted},
+            )
+            return redirect(request.get_full_path())
+        reports = {
+            r.project_id: r
+            for r in Report.objects.filter(period=period, unit=unit, project__in=projects).prefetch_related(
+                "values", "funds", "transitions"
+            )
+        }
+    sources = selectors.unit_sources(unit=unit, projects=projects)
+    items = []
+    for project in projects:
+        report = reports.get(project.pk)
+        values = {v.indicator_id: v.value for v in report.values.all()} if report else {}
+        funds = {f.source: f for f in report.funds.all()} if report else {}
+        warnings = []
+        if report and report.status in services.EDITABLE and request.method != "POST":
+            errs, warns = services.report_validate(report)
+            warnings = [w.message for w in warns]
+        items.append(
+            {
+                "project": project,
+                "report": report,
+                "values": values,
+                "issues": issues.get(project.pk, {}),
+                "warnings": warnings,
+                "editable": may_fill and (report is None or report.status in services.EDITABLE),
+                "sources": [(s, Source(s).label, funds.get(s)) for s in sources[project.pk]],
+                "last_opinion": next(
+                    (t.opinion for t in reversed(list(report.transitions.all())) if t.opinion), ""
+                )
+                if report
+                else "",
+            }
+        )
+    return render(
+        request, "reporting/fill.html", {"period": period, "unit": unit, "items": items, "may_fill": may_fill}
+    )
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get(user=request.user, pk=pk)
+    if request.method == "POST":
+        action, opinion = request.POST.get("action", ""), request.POST.get("opinion", "")
+        try:
+            if (
+                action in ("approve", "return")
+                and report.status == Status.SUBMITTED
+                and may_review_report(request.user, report)
+                and not (
+                    actor_for(request.user).is_manager and report.unit_id == report.project.lead_department_id
+                )
+            ):
+                services.report_review(
+                    actor=request.user, report=report, approve=action == "approve", opinion=opinion
+                )
+            elif action in ("approve", "return"):
+                services.report_confirm(
+                    actor=request.user, report=report, approve=action == "approve", opinion=opinion
+                )
+            elif action == "unlock":
+                services.report_unlock(actor=request.user, report=report, reason=opinion)
+            messages.success(request, _("已处理。"))
+        except (ValidationError, ConflictError, PermissionDenied) as exc:
+            _errors(request, exc)
+        return redirect("reporting:report_detail", pk=pk)
+    errors, warnings = services.report_validate(report)
+    return render(
+        request,
+        "reporting/report_detail.html",
+        {
+            "report": report,
+            "values": report.values.select_related("indicator"),
+            "funds": report.funds.all(),
+            "transitions": report.transitions.select_related("actor"),
+            "warnings": warnings,
+            "may_review": report.status == Status.SUBMITTED and may_review_report(request.user, report),
+            "may_confirm": report.status in (Status.DEPT_APPROVED, Status.SUBMITTED)
+            and may_confirm_report(request.user, report),
+            "may_unlock": report.status == Status.CONFIRMED and may_confirm_report(request.user, report),
+            "may_edit": can(request.user, "change", report),
+        },
+    )
+
+
+@login_required
+def review(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
+    period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
+    return render(
+        request,
+        "reporting/review.html",
+        {"period": period, "queue": selectors.review_queue(user=request.user, period=period)},
+    )
+
+
+@login_required
+def progress(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
+    period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
+    actor = actor_for(request.user)
+    pending = request.GET.get("pending") == "1" and actor.role != "public"
+    per_unit = request.GET.get("per_unit") == "1"
+    rows = rollup.progress_table(
+        program=period.program, month=month, per_unit=per_unit, include_pending=pending
+    )
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "pdf"):
+        from reporting.exports import progress_pdf, progress_xlsx
+
+        data = (progress_xlsx if fmt == "xlsx" else progress_pdf)(
+            period=period, rows=rows, per_unit=per_unit, pending=pending
+        )
+        kind = (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            if fmt == "xlsx"
+            else "application/pdf"
+        )
+        response = HttpResponse(data, content_type=kind)
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{period}进度表.{fmt}')}"
+        return response
+    return render(
+        request,
+        "reporting/progress.html",
+        {
+            "period": period,
+            "rows": rows,
+            "pending": pending,
+            "per_unit": per_unit,
+            "sources": [str(label) for _, label in Source.choices],
+        },
+    )
+
+
+@login_required
+def ranking(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
+    period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
+    return render(
+        request,
+        "reporting/ranking.html",
+        {
+            "period": period,
+            "towns": rollup.ranking(period=period, kind="local"),
+            "departments": rollup.ranking(period=period, kind="department"),
+            "formula": rollup.FORMULA,
+        },
+    )
+
+
+@login_required
+def overdue(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
+    period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
+    actor = actor_for(request.user)
+    items = rollup.overdue(period=period, today=timezone.localdate())
+    if not actor.is_staff_wide:
+        items = [i for i in items if i[1].id in actor.org_ids or i[0].lead_department_id == actor.org_id]
+    rates = rollup.on_time(period=period)
+    units = {o.id: o for o in Organisation.objects.filter(id__in=rates)}
+    table = sorted(
+        ((units[u], n, t) for u, (n, t) in rates.items() if actor.is_staff_wide or u in actor.org_ids),
+        key=lambda r: (r[0].kind, r[0].order),
+    )
+    return render(request, "reporting/overdue.html", {"period": period, "items": items, "rates": table})
+
+
+@login_required
+def periods(request: HttpRequest, program_pk: int) -> HttpResponse:
+    program = program_get(user=request.user, pk=program_pk)
+    if request.method == "POST":
+        try:
+            services.periods_open(
+                actor=request.user,
+                program=program,
+                frequency=request.POST.get("frequency") or None,
+                deadline_day=int(request.POST.get("deadline_day") or 0) or None,
+            )
+            messages.success(request, _("报送期已设置。"))
+        except (ValidationError, PermissionDenied) as exc:
+            _errors(request, exc)
+        return redirect("reporting:periods", program_pk=program_pk)
+    return render(
+        request,
+        "reporting/periods.html",
+        {
+            "program": program,
+            "periods": program.periods.order_by("month"),
+            "manage": actor_for(request.user).is_manager,
+        },
+    )
