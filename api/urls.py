@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
 from funding.api import FundingLineViewSet
 from orgs.api import MembershipViewSet, OrganisationViewSet
+from reporting.api import ReportViewSet
 from responsibility.api import IndicatorViewSet, LetterViewSet, TargetViewSet
 
 router = DefaultRouter()
@@ -18,6 +19,7 @@ router.register("indicators", IndicatorViewSet)
 router.register("targets", TargetViewSet)
 router.register("funding-lines", FundingLineViewSet)
 router.register("letters", LetterViewSet)
+router.register("reports", ReportViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -61,7 +61,7 @@ def test_a_month_end_to_end(browser_page: Any) -> None:
     page.click("text=退出登录")
     _login_as(page, "t_lead_housing")
     page.goto(page.base_url + f"/reporting/{program.pk}/6/review/")
-    page.locator("[data-testid=queue] tr", has_text="石台镇").locator("a:has-text(\"审核\")").click()
+    page.locator("[data-testid=queue] tr", has_text="石台镇").locator('a:has-text("审核")').click()
     page.fill("#opinion", "支出数请与国库支付系统核对")
     page.click("button[value=return]")
     assert page.inner_text("[data-testid=report-status]") == "已退回"
@@ -77,14 +77,14 @@ def test_a_month_end_to_end(browser_page: Any) -> None:
     page.click("text=退出登录")
     _login_as(page, "t_lead_housing")
     page.goto(page.base_url + f"/reporting/{program.pk}/6/review/")
-    page.locator("[data-testid=queue] tr", has_text="石台镇").locator("a:has-text(\"审核\")").click()
+    page.locator("[data-testid=queue] tr", has_text="石台镇").locator('a:has-text("审核")').click()
     page.click("button[value=approve]")
     assert page.inner_text("[data-testid=report-status]") == "部门审核通过"
 
     page.click("text=退出登录")
     login(page, "office")
     page.goto(page.base_url + f"/reporting/{program.pk}/6/review/")
-    page.locator("[data-testid=queue] tr", has_text="石台镇").locator("a:has-text(\"审核\")").click()
+    page.locator("[data-testid=queue] tr", has_text="石台镇").locator('a:has-text("审核")').click()
     page.click("button[value=approve]")
     assert page.inner_text("[data-testid=report-status]") == "民生办已确认"
 

@@ -115,3 +115,32 @@ def test_ranking_and_overdue_pages(client_for: Any, month: dict[str, Any]) -> No
         .content.decode()
     )
     assert "段园镇" not in town
+
+
+def test_export_progress_command(month: dict[str, Any], tmp_path: Any) -> None:
+    from django.core.management import call_command
+
+    out = tmp_path / "p.xlsx"
+    call_command("export_progress", "2021", "6", "--format", "xlsx", "-o", str(out), stdout=io.StringIO())
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("进度表").to_python()
+    assert sum(1 for r in rows[4:] if r[0] != "") == month["program"].projects.count()
+    pdf = tmp_path / "p.pdf"
+    call_command("export_progress", "2021", "6", "--format", "pdf", "-o", str(pdf), stdout=io.StringIO())
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_report_api_scoped_and_transitions(client_for: Any, month: dict[str, Any]) -> None:
+    period = month["periods"][6]
+    _post_fill(client_for("town_shitai"), month, period, "save")
+    report = Report.objects.get(project=month["project"], unit=month["shitai"], period=period)
+    assert client_for("town_duanyuan").get(f"/api/reports/{report.pk}/").status_code == 404
+    data = client_for("town_shitai").get(f"/api/reports/?period={period.pk}").json()["results"]
+    assert [r["id"] for r in data] == [report.pk] and data[0]["values"]
+    response = client_for("town_shitai").post(
+        f"/api/reports/{report.pk}/transition/", {"action": "submit"}, content_type="application/json"
+    )
+    assert response.status_code == 200 and response.json()["status"] == "submitted"
+    denied = client_for("town_shitai").post(
+        f"/api/reports/{report.pk}/transition/", {"action": "approve"}, content_type="application/json"
+    )
+    assert denied.status_code == 403

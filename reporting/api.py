@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.response import Response
+
+from core.api import ScopedViewSet
+from core.services import ConflictError
+from reporting import services
+from reporting.models import Report, ReportFunds, ReportValue, Transition
+
+
+class ValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportValue
+        fields = ["indicator", "value"]
+
+
+class FundsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReportFunds
+        fields = ["source", "arrived", "spent"]
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    actor = serializers.CharField(source="actor.username", default=None)
+
+    class Meta:
+        model = Transition
+        fields = ["at", "actor", "from_status", "to_status", "opinion"]
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    values = ValueSerializer(many=True, read_only=True)
+    funds = FundsSerializer(many=True, read_only=True)
+    transitions = TransitionSerializer(many=True, read_only=True)
+    month = serializers.IntegerField(source="period.month", read_only=True)
+
+    class Meta:
+        model = Report
+        fields = [
+            "id",
+            "project",
+            "unit",
+            "period",
+            "month",
+            "status",
+            "beneficiaries",
+            "progress",
+            "problems",
+            "next_steps",
+            "explanation",
+            "submitted_at",
+            "confirmed_at",
+            "version",
+            "values",
+            "funds",
+            "transitions",
+        ]
+
+
+class DecisionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["submit", "approve", "return", "unlock"])
+    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Reports scoped like the pages; ``POST /api/reports/{id}/transition/`` moves one through the workflow."""
+
+    queryset = (
+        Report.objects.select_related("period")
+        .prefetch_related("values", "funds", "transitions__actor")
+        .order_by("period__month", "project_id", "unit_id")
+    )
+    serializer_class = ReportSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        qs = super().get_queryset()
+        params = self.request.query_params
+        for name in ("project", "unit", "period"):
+            if (value := params.get(name)) is not None:
+                qs = qs.filter(**{f"{name}_id": value}) if value.isdigit() else qs.none()
+        if status := params.get("status"):
+            qs = qs.filter(status=status)
+        return qs
+
+    @extend_schema(request=DecisionSerializer, responses=ReportSerializer)
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Any, pk: Any = None) -> Response:
+        report = self.get_object()
+        decision = DecisionSerializer(data=request.data)
+        decision.is_valid(raise_exception=True)
+        act, opinion = decision.validated_data["action"], decision.validated_data["opinion"]
+        try:
+            if act == "submit":
+                services.report_submit(actor=request.user, report=report)
+            elif act == "unlock":
+                services.report_unlock(actor=request.user, report=report, reason=opinion)
+            elif report.status == "submitted" and report.unit_id != report.project.lead_department_id:
+                services.report_review(
+                    actor=request.user, report=report, approve=act == "approve", opinion=opinion
+                )
+            else:
+                services.report_confirm(
+                    actor=request.user, report=report, approve=act == "approve", opinion=opinion
+                )
+        except PermissionDenied as exc:
+            raise ApiPermissionDenied(str(exc)) from exc
+        except (ValidationError, ConflictError) as exc:
+            raise ApiValidationError(getattr(exc, "messages", [str(exc)])) from exc
+        report.refresh_from_db()
+        return Response(ReportSerializer(report).data)
