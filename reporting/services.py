@@ -349,3 +349,28 @@ def report_unlock(*, actor: Any, report: Report, reason: str) -> Report:
     if not reason.strip():
         raise ValidationError("解锁必须写明原因")
     return _move(actor, report, Status.RETURNED, opinion=reason, reason=f"解锁：{reason}")
+
+
+@transaction.atomic
+def attachment_add(*, actor: Any, report: Report, upload: Any, is_public: bool = False) -> Any:
+    """Attach a photo or PDF (type by content, size limited, images re-encoded without EXIF)."""
+    from core.uploads import checked_upload
+    from reporting.models import Attachment
+
+    if not can(actor, "change", report):
+        raise PermissionDenied("不能给该报表添加附件")
+    original = upload.name
+    clean, _ = checked_upload(upload)
+    attachment = Attachment(
+        report=report,
+        original_name=original[:200],
+        size=clean.size,
+        is_public=is_public,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(clean.name, clean, save=False)
+    attachment.save()
+    audit_record(
+        actor=actor, action="create", obj=attachment, after=model_snapshot(attachment), reason="上传附件"
+    )
+    return attachment

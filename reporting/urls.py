@@ -12,4 +12,5 @@ urlpatterns = [
     path("reporting/<int:program_pk>/<int:month>/ranking/", views.ranking, name="ranking"),
     path("reporting/<int:program_pk>/<int:month>/overdue/", views.overdue, name="overdue"),
     path("reports/<int:pk>/", views.report_detail, name="report_detail"),
+    path("reports/<int:pk>/attachments/<int:attachment_pk>/", views.attachment_file, name="attachment_file"),
 ]

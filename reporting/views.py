@@ -6,7 +6,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -200,7 +200,15 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action, opinion = request.POST.get("action", ""), request.POST.get("opinion", "")
         try:
-            if (
+            if action == "attach":
+                for upload in request.FILES.getlist("files"):
+                    services.attachment_add(
+                        actor=request.user,
+                        report=report,
+                        upload=upload,
+                        is_public=request.POST.get("is_public") == "on",
+                    )
+            elif (
                 action in ("approve", "return")
                 and report.status == Status.SUBMITTED
                 and may_review_report(request.user, report)
@@ -236,8 +244,16 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and may_confirm_report(request.user, report),
             "may_unlock": report.status == Status.CONFIRMED and may_confirm_report(request.user, report),
             "may_edit": can(request.user, "change", report),
+            "attachments": report.attachments.all(),
         },
     )
+
+
+@login_required
+def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    report = selectors.report_get(user=request.user, pk=pk)  # scoped: 404 for other units
+    attachment = get_object_or_404(report.attachments, pk=attachment_pk)
+    return FileResponse(attachment.file.open("rb"), filename=attachment.original_name)
 
 
 @login_required

@@ -14,13 +14,12 @@ from django.utils import timezone
 from catalogue.models import Program, Project
 from core.policy import actor_for, can
 from core.services import audit_record, model_snapshot, versioned_save
+from core.uploads import checked_upload
 from orgs.models import Organisation
 from responsibility.defaults import DEFAULT_INDICATORS
 from responsibility.models import Indicator, Letter, Target
 
 INDICATOR_FIELDS = ("name", "unit", "category", "direction", "cumulative", "additive", "target", "order")
-MAX_SCAN_BYTES = 10 * 1024 * 1024
-SCAN_SIGNATURES = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
 
 
 def _require(actor: Any, action: str, obj: Any, message: str) -> None:
@@ -226,21 +225,6 @@ def letter_issue(*, actor: Any, letter: Letter) -> Letter:
     return letter
 
 
-def _check_scan(scan: UploadedFile) -> str:
-    if scan.size > MAX_SCAN_BYTES:
-        raise ValidationError(
-            {
-                "scan": f"扫描件不能超过{MAX_SCAN_BYTES // 1024 // 1024}MB（当前{scan.size / 1024 / 1024:.1f}MB）"
-            }
-        )
-    head = scan.read(8)
-    scan.seek(0)
-    for magic, ext in SCAN_SIGNATURES.items():
-        if head.startswith(magic):
-            return ext
-    raise ValidationError({"scan": "扫描件须为PDF、PNG或JPEG文件"})
-
-
 @transaction.atomic
 def letter_sign(
     *, actor: Any, letter: Letter, signed_date: dt.date, scan: UploadedFile, signer: str = ""
@@ -251,9 +235,12 @@ def letter_sign(
         raise ValidationError("只有已下达的责任状可以登记签订")
     if signed_date > timezone.localdate():
         raise ValidationError({"signed_date": "签订日期不能晚于今天"})
-    ext = _check_scan(scan)
+    try:
+        clean, kind = checked_upload(scan)
+    except ValidationError as exc:
+        raise ValidationError({"scan": exc.messages}) from exc
     before = model_snapshot(letter)
-    letter.scan.save(f"{letter.program.year}-{letter.organisation.code}{ext}", scan, save=False)
+    letter.scan.save(f"{letter.program.year}-{letter.organisation.code}.{kind}", clean, save=False)
     letter.status, letter.signed_date, letter.signer = Letter.Status.SIGNED, signed_date, signer
     versioned_save(
         letter, expected_version=letter.version, fields=["status", "signed_date", "signer", "scan"]

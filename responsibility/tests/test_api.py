@@ -41,7 +41,10 @@ def test_api_is_scoped_like_the_pages(client_for: Any, planned: dict[str, Any]) 
 
 def test_api_sets_targets_through_the_service(client_for: Any, planned: dict[str, Any]) -> None:
     body = {"indicator": planned["indicator"].pk, "unit": planned["shitai"].pk, "value": "5"}
-    assert client_for("town_shitai").post("/api/targets/", body, content_type="application/json").status_code == 403
+    assert (
+        client_for("town_shitai").post("/api/targets/", body, content_type="application/json").status_code
+        == 403
+    )
     response = client_for("office").post("/api/targets/", body, content_type="application/json")
     assert response.status_code == 201, response.content
     assert Target.objects.get(unit=planned["shitai"]).value == Decimal(5)
