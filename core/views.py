@@ -11,6 +11,7 @@ from core.models import AuditEvent
 from core.policy import PUBLIC, actor_for, can_any
 from core.selectors import audit_log
 from orgs.selectors import organisation_projects, own_organisation
+from reporting.selectors import todo
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -23,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "org": org,
         "my_projects": organisation_projects(user=request.user, organisation=org) if org else None,
         "no_role": request.user.is_authenticated and actor.role == PUBLIC,
+        "todo": todo(user=request.user) if actor.role != PUBLIC else [],
     }
     return render(request, "core/home.html", context)
 

@@ -65,3 +65,63 @@ def report_get(*, user: Any, pk: int) -> Report:
         "project__lead_department", "unit", "period__program"
     )
     return get_object_or_404(qs, pk=pk)
+
+
+def todo(*, user: Any) -> list[dict[str, Any]]:
+    """In-app reminders for the home page: what this user's unit still has to report or review."""
+    from django.urls import reverse
+    from django.utils import timezone
+
+    actor = actor_for(user)
+    program = current_program(user=user) if actor.role != "public" else None
+    if program is None:
+        return []
+    today = timezone.localdate()
+    period = (
+        program.periods.filter(is_open=True, deadline__gte=today).order_by("month").first()
+        or program.periods.filter(is_open=True).order_by("-month").first()
+    )
+    if period is None:
+        return []
+    items: list[dict[str, Any]] = []
+    if actor.org_id:
+        unit = Organisation.objects.get(pk=actor.org_id)
+        owed = len(unit_projects(unit=unit, program=program))
+        if owed:
+            done = (
+                Report.objects.filter(period=period, unit=unit)
+                .exclude(status__in=(Status.DRAFT, Status.RETURNED))
+                .count()
+            )
+            returned = Report.objects.filter(period=period, unit=unit, status=Status.RETURNED).count()
+            if done < owed:
+                late = "（已逾期）" if today > period.deadline else ""
+                items.append(
+                    {
+                        "text": f"{period.label}报表：应报{owed}项，已提交{done}项，截止{period.deadline:%m月%d日}{late}",
+                        "url": reverse("reporting:fill", args=[program.pk, period.month]),
+                        "urgent": bool(late or returned),
+                    }
+                )
+            if returned:
+                items.append(
+                    {
+                        "text": f"有{returned}份报表被退回，请修改后重新提交",
+                        "url": reverse("reporting:fill", args=[program.pk, period.month]),
+                        "urgent": True,
+                    }
+                )
+    queue = (
+        review_queue(user=user, period=period).count()
+        if actor.role in ("department", "office", "admin")
+        else 0
+    )
+    if queue:
+        items.append(
+            {
+                "text": f"{period.label}有{queue}份报表待您审核",
+                "url": reverse("reporting:review", args=[program.pk, period.month]),
+                "urgent": False,
+            }
+        )
+    return items
