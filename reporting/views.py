@@ -76,7 +76,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     projects = selectors.unit_projects(unit=unit, program=period.program)
     if not projects:
         return render(request, "reporting/fill.html", {"period": period, "unit": unit, "items": []})
-    may_fill = actor.is_manager or actor.org_id == unit.id
+    may_fill = actor.is_manager or (actor.role in ("department", "town") and actor.org_id == unit.id)
     reports = {
         r.project_id: r
         for r in Report.objects.filter(period=period, unit=unit, project__in=projects).prefetch_related(

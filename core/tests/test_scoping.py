@@ -161,6 +161,8 @@ PAGES: list[tuple[str, Any, list[int]]] = [
         lambda w: reverse("responsibility:project_targets", args=[w["published"].pk]),
         [200, 200, 200, 200, 200, 200, 302],
     ),
+    ("reporting index", lambda w: reverse("reporting:index"), [200, 200, 200, 200, 200, 200, 302]),
+    ("api reports", lambda w: "/api/reports/", [200, 200, 200, 200, 200, 200, 403]),
     ("api diff", lambda w: f"/api/programs/{w['program2021'].pk}/diff/", [200] * 7),
     ("audit log", lambda w: reverse("core:audit_log"), [200, 200, 200, 403, 403, 403, 302]),
     ("admin site", lambda w: reverse("admin:index"), [200, 200, 302, 302, 302, 302, 302]),
@@ -290,3 +292,71 @@ def test_user_without_membership_is_public(
     assert client.get(reverse("orgs:detail", args=[world["shitai"].pk])).status_code == 404
     assert client.get(reverse("catalogue:program_detail", args=[world["draft"].pk])).status_code == 404
     assert "尚未分配单位和角色" in client.get(reverse("home")).content.decode()
+
+
+@pytest.fixture
+def reports(world: dict[str, Any], office: Any) -> dict[str, Any]:
+    """A report of 石台镇 and one of 段园镇 on the same project and period."""
+    from reporting import services as rs
+
+    program = world["program2021"]
+    period = rs.periods_open(actor=office, program=program)[5]
+    project = program.projects.get(name="农村危房改造")
+    return {
+        "period": period,
+        "own": rs.report_open(actor=office, project=project, unit=world["shitai"], period=period),
+        "other": rs.report_open(actor=office, project=project, unit=world["duanyuan"], period=period),
+    }
+
+
+#               admin office leader dept  town  superv anon
+REPORT_PAGES = [
+    (
+        "own report",
+        lambda r: reverse("reporting:report_detail", args=[r["own"].pk]),
+        [200, 200, 200, 404, 200, 404, 302],
+    ),
+    (
+        "other report",
+        lambda r: reverse("reporting:report_detail", args=[r["other"].pk]),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    ("api own report", lambda r: f"/api/reports/{r['own'].pk}/", [200, 200, 200, 404, 200, 404, 403]),
+    ("api other report", lambda r: f"/api/reports/{r['other'].pk}/", [200, 200, 200, 404, 404, 404, 403]),
+    (
+        "fill",
+        lambda r: reverse("reporting:fill", args=[r["period"].program_id, r["period"].month]),
+        [200, 200, 200, 200, 200, 200, 302],
+    ),
+    (
+        "progress",
+        lambda r: reverse("reporting:progress", args=[r["period"].program_id, r["period"].month]),
+        [200, 200, 200, 200, 200, 200, 302],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("label", "url", "role", "expected"),
+    [
+        pytest.param(label, url, role, exp[i], id=f"{label}-{role}")
+        for label, url, exp in REPORT_PAGES
+        for i, role in enumerate(ROLES)
+    ],
+)
+def test_report_matrix(
+    client_for: Any, reports: dict[str, Any], label: str, url: Any, role: str, expected: int
+) -> None:
+    assert client_for(role).get(url(reports)).status_code == expected, f"{role} GET {label}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_unit_and_the_office_fill(client_for: Any, reports: dict[str, Any], role: str) -> None:
+    period, own = reports["period"], reports["own"]
+    p = own.project
+    client_for(role).post(
+        reverse("reporting:fill", args=[period.program_id, period.month]) + "?unit=shitai",
+        {"action": "save", f"r{p.pk}-version": own.version, f"r{p.pk}-progress": f"{role}写的"},
+    )
+    own.refresh_from_db()
+    assert (own.progress == f"{role}写的") == (role in ("admin", "office", "town_shitai")), role
