@@ -33,6 +33,7 @@ static/vendor/.built: node_modules/.package-lock.json scripts/build-vendor.mjs
 	touch $@
 
 setup: $(VENV)/.runtime static/vendor/.built
+	bash scripts/system-packages.sh
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput --verbosity 0
 	$(PY) manage.py load_reference_data
@@ -50,6 +51,7 @@ demo: $(VENV)/.runtime
 	$(PY) manage.py create_demo_accounts
 
 test: $(VENV)/.dev static/vendor/.built
+	bash scripts/system-packages.sh --test
 	$(VENV)/bin/pytest
 
 lint: $(VENV)/.dev
