@@ -61,6 +61,7 @@ class Program(models.Model):
         _("推定重建"), default=False, help_text=_("未取得原始文件，由后一年度通知推定重建")
     )
     source_note = models.TextField(_("数据来源说明"), blank=True)
+    is_sample = models.BooleanField(_("示例数据"), default=False, help_text=_("合成的示例数据，不是真实计划"))
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:

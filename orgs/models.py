@@ -45,6 +45,7 @@ class Organisation(models.Model):
         _("默认数据"), default=False, help_text=_("随系统装入的默认设置，可按本地实际修改")
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    is_sample = models.BooleanField(_("示例数据"), default=False, help_text=_("合成的示例单位，不是真实单位"))
     contact_person = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=50, blank=True)
     address = models.CharField(_("地址"), max_length=200, blank=True)
