@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := minsheng.settings
 
-.PHONY: run serve setup test lint format demo clean help messages
+.PHONY: run serve setup test lint format demo clean help messages bench
 
 help:
 	@echo "make run    – install everything, prepare the database with the reference data, serve on http://$(HOST):$(PORT)"
@@ -69,3 +69,7 @@ clean:
 messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
 	$(PY) manage.py compilemessages -l en --ignore=.venv
+
+# Benchmarks (not tests): BENCH_SCALES=county,province make bench — writes docs/performance.md.
+bench: $(VENV)/.dev
+	$(PY) -m bench
