@@ -14,6 +14,7 @@ from orgs.models import Membership, Organisation, Role
 from reporting.models import Period, Report
 from reporting.models import Status as ReportStatus
 from responsibility.models import Indicator, Letter, Target
+from supervision.models import Finding, Inspection, Supervisor
 
 PUBLISHED = Program.Status.PUBLISHED
 
@@ -239,3 +240,70 @@ def may_review_report(user: Any, report: Report) -> bool:
 def may_confirm_report(user: Any, report: Report) -> bool:
     """民生办确认 and unlocking."""
     return actor_for(user).is_manager
+
+
+# --- supervision ------------------------------------------------------------------------------------------
+
+
+@rule(Supervisor)
+def supervisor_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        if actor.is_staff_wide:
+            return True
+        return Q(user_id=actor.user.pk) if actor.role == Role.SUPERVISOR else False
+    return actor.is_manager
+
+
+@rule(Inspection)
+def inspection_rule(actor: Actor, action: str) -> Scope:
+    """District-wide roles see all; a supervisor his own; a unit those of its own; a department those on its projects."""
+    if action != "view":
+        return actor.is_manager
+    if actor.is_staff_wide:
+        return True
+    if actor.role == Role.SUPERVISOR:
+        return Q(supervisor__user_id=actor.user.pk)
+    if actor.role == Role.TOWN and actor.org_id:
+        return Q(unit_id__in=actor.org_ids)
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        led = Project.objects.filter(lead_department_id=actor.org_id).values("pk")
+        return Q(unit_id__in=actor.org_ids) | Q(
+            pk__in=Inspection.projects.through.objects.filter(project__in=led).values("inspection_id")
+        )
+    return False
+
+
+@rule(Finding)
+def finding_rule(actor: Actor, action: str) -> Scope:
+    if action != "view":
+        return actor.is_manager
+    if actor.is_staff_wide:
+        return True
+    if actor.role == Role.SUPERVISOR:
+        return Q(inspection__supervisor__user_id=actor.user.pk)
+    if actor.role in (Role.TOWN, Role.DEPARTMENT) and actor.org_id:
+        own = Q(responsible_id__in=actor.org_ids)
+        if actor.role == Role.DEPARTMENT:
+            own |= Q(project__in=Project.objects.filter(lead_department_id=actor.org_id).values("pk"))
+        return own
+    return False
+
+
+def may_answer_finding(user: Any, finding: Finding) -> bool:
+    """整改反馈: the responsible unit's staff (or 民生办 on its behalf)."""
+    actor = actor_for(user)
+    return actor.is_manager or (
+        actor.role in (Role.TOWN, Role.DEPARTMENT) and actor.org_id == finding.responsible_id
+    )
+
+
+def may_verify_finding(user: Any, finding: Finding) -> bool:
+    """核实销号: 民生办, or the supervisor who reported the finding."""
+    actor = actor_for(user)
+    if actor.is_manager:
+        return True
+    return (
+        actor.role == Role.SUPERVISOR
+        and finding.inspection_id is not None
+        and (finding.inspection.supervisor.user_id == actor.user.pk)
+    )

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "responsibility",
     "funding",
     "reporting",
+    "supervision",
     "api",
 ]
 

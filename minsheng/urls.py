@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("orgs.urls")),
     path("", include("responsibility.urls")),
     path("", include("reporting.urls")),
+    path("", include("supervision.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from supervision import views
+
+app_name = "supervision"
+urlpatterns = [
+    path("supervision/", views.index, name="index"),
+    path("supervision/supervisors/", views.supervisor_list, name="supervisors"),
+    path("supervision/inspections/new/", views.inspection_new, name="inspection_new"),
+    path("supervision/inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("supervision/findings/<int:pk>/", views.finding_detail, name="finding_detail"),
+    path("supervision/photos/<int:pk>/", views.photo_file, name="photo"),
+]
