@@ -116,6 +116,37 @@ def client_for(client: Any, persona: Any) -> Any:
     return get
 
 
+@pytest.fixture
+def month(office: Any) -> dict[str, Any]:
+    """Reporting scene: 2021 with monthly periods; 农村危房改造 with targets for 石台镇 and 段园镇 and their budgets."""
+    from decimal import Decimal
+
+    from catalogue.models import Program, Project
+    from funding.services import funding_line_create
+    from orgs.models import Organisation
+    from reporting import services
+    from responsibility import services as rs
+
+    program = Program.objects.get(year=2021)
+    periods = services.periods_open(actor=office, program=program)
+    project = Project.objects.get(program=program, name="农村危房改造")
+    shitai, duanyuan = Organisation.objects.get(code="shitai"), Organisation.objects.get(code="duanyuan")
+    started, finished, invested = rs.indicators_apply_defaults(actor=office, project=project)
+    for ind, a, b in ((started, 10, 20), (finished, 10, 20), (invested, 100, 200)):
+        rs.target_set(actor=office, indicator=ind, unit=shitai, value=Decimal(a))
+        rs.target_set(actor=office, indicator=ind, unit=duanyuan, value=Decimal(b))
+    funding_line_create(actor=office, project=project, unit=shitai, source="province", original="600000")
+    funding_line_create(actor=office, project=project, unit=duanyuan, source="province", original="1200000")
+    return {
+        "program": program,
+        "periods": {p.month: p for p in periods},
+        "project": project,
+        "shitai": shitai,
+        "duanyuan": duanyuan,
+        "indicators": (started, finished, invested),
+    }
+
+
 # --- browser -------------------------------------------------------------------------------------------
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"

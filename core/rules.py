@@ -9,12 +9,14 @@ from django.db.models import Q
 from catalogue.models import ContentItem, Program, ProgramAmendment, Project, ProjectChange, ProjectProposal
 from core.models import AuditEvent
 from core.policy import PUBLIC, Actor, Scope, actor_for, rule
+from disclosure.models import Disclosure, Feedback, Publicity
 from funding.models import FiscalYear, FundingAdjustment, FundingLine
 from orgs.models import Membership, Organisation, Role
 from reporting.models import Period, Report
 from reporting.models import Status as ReportStatus
 from responsibility.models import Indicator, Letter, Target
 from supervision.models import Finding, Inspection, Supervisor
+from upkeep.models import Asset
 
 PUBLISHED = Program.Status.PUBLISHED
 
@@ -307,3 +309,52 @@ def may_verify_finding(user: Any, finding: Finding) -> bool:
         and finding.inspection_id is not None
         and (finding.inspection.supervisor.user_id == actor.user.pk)
     )
+
+
+# --- upkeep, publicity and disclosure ---------------------------------------------------------------------
+
+
+@rule(Asset)
+def asset_rule(actor: Actor, action: str) -> Scope:
+    """District-wide roles and supervisors see all assets; a unit those it looks after; a department those its
+    projects built. Changes: 民生办, the lead department, and the custodian (for checks)."""
+    if actor.role == PUBLIC:
+        return False
+    led = Q(project__in=Project.objects.filter(lead_department_id=actor.org_id).values("pk"))
+    if action == "view":
+        if actor.is_staff_wide or actor.role == Role.SUPERVISOR:
+            return True
+        if actor.role == Role.DEPARTMENT:
+            return led | Q(custodian_id__in=actor.org_ids)
+        return Q(custodian_id__in=actor.org_ids) if actor.org_id else False
+    if actor.is_manager:
+        return True
+    if actor.role == Role.DEPARTMENT:
+        return led | Q(custodian_id=actor.org_id)
+    if actor.role == Role.TOWN and action == "change":
+        return Q(custodian_id=actor.org_id)
+    return False
+
+
+@rule(Publicity)
+def publicity_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return True  # publicity is public by nature
+    return actor.is_manager
+
+
+@rule(Disclosure)
+def disclosure_rule(actor: Actor, action: str) -> Scope:
+    """A disclosure is public once it has started; staff see all of their scope including late ones."""
+    if action == "view":
+        if actor.is_staff_wide or actor.role == Role.SUPERVISOR:
+            return True
+        if actor.role in (Role.DEPARTMENT, Role.TOWN) and actor.org_id:
+            return Q(unit_id__in=actor.org_ids) | Q(start__isnull=False, program__status=PUBLISHED)
+        return Q(start__isnull=False, program__status=PUBLISHED)
+    return actor.is_manager
+
+
+@rule(Feedback)
+def feedback_rule(actor: Actor, action: str) -> Scope:
+    return actor.is_staff_wide if action == "view" else actor.is_manager

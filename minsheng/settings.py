@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "funding",
     "reporting",
     "supervision",
+    "upkeep",
+    "disclosure",
+    "portal",
     "api",
 ]
 
@@ -163,6 +166,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
 }
+
+# A file cache shared by the server's worker processes (rate limits of the public feedback form).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}}
 
 # E-mail (reminders) only where an SMTP server is configured; government intranets often have none.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("responsibility.urls")),
     path("", include("reporting.urls")),
     path("", include("supervision.urls")),
+    path("public/", include("portal.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

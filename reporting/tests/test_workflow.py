@@ -12,7 +12,7 @@ from core.models import AuditEvent
 from core.services import ConflictError
 from reporting import rollup, services
 from reporting.models import Status, Summary, Transition
-from reporting.tests.conftest import fill
+from reporting.tests.helpers import fill
 
 pytestmark = pytest.mark.django_db
 

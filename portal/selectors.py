@@ -1,0 +1,79 @@
+"""What the public portal may show: published, non-sample programs; confirmed figures; started disclosures;
+attachments marked public of confirmed reports; counts (never names) for supervision. No personal data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from catalogue.models import Program, Project
+from disclosure.models import Disclosure, Publicity
+from reporting.models import Attachment, Period, Status
+from reporting.rollup import ProgressRow, progress_table
+from supervision.models import Finding
+
+
+def programs() -> QuerySet[Program]:
+    return (
+        Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False)
+        .annotate(project_count=Count("projects"))
+        .order_by("-year")
+    )
+
+
+def program_get(pk: int) -> Program:
+    return get_object_or_404(programs(), pk=pk)
+
+
+def project_get(pk: int) -> Project:
+    qs = Project.objects.filter(program__status=Program.Status.PUBLISHED, program__is_sample=False)
+    return get_object_or_404(
+        qs.select_related("program", "lead_department").prefetch_related("content_items", "indicators"), pk=pk
+    )
+
+
+def latest_period(program: Program) -> Period | None:
+    """The latest period with any confirmed report: the public sees official figures only."""
+    return Period.objects.filter(program=program, reports__status=Status.CONFIRMED).order_by("-month").first()
+
+
+def official_rows(program: Program, projects: Any = None) -> tuple[Period | None, dict[int, ProgressRow]]:
+    period = latest_period(program)
+    if period is None:
+        return None, {}
+    rows = progress_table(program=program, month=period.month, include_pending=False, projects=projects)
+    return period, {r.project.id: r for r in rows}
+
+
+@dataclass
+class SupervisionSummary:
+    findings: int
+    closed: int
+
+    @property
+    def closed_rate(self) -> float | None:
+        return self.closed / self.findings if self.findings else None
+
+
+def supervision_summary(program: Program, project: Project | None = None) -> SupervisionSummary:
+    qs = Finding.objects.filter(Q(inspection__program=program) | Q(project__program=program))
+    if project is not None:
+        qs = qs.filter(project=project)
+    agg = qs.aggregate(total=Count("id"), closed=Count("id", filter=Q(status=Finding.Status.CLOSED)))
+    return SupervisionSummary(agg["total"], agg["closed"])
+
+
+def disclosures(program: Program, project: Project | None = None) -> QuerySet[Disclosure]:
+    qs = Disclosure.objects.filter(program=program, start__isnull=False).select_related("unit", "project")
+    return qs.filter(project=project) if project is not None else qs
+
+
+def publicity(program: Program) -> QuerySet[Publicity]:
+    return Publicity.objects.filter(program=program).select_related("unit")
+
+
+def public_attachments(project: Project) -> QuerySet[Attachment]:
+    return Attachment.objects.filter(report__project=project, report__status=Status.CONFIRMED, is_public=True)

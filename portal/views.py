@@ -1,0 +1,90 @@
+"""The public portal: no login, read-only but for the anonymous feedback form, official figures only."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+
+from disclosure.services import feedback_submit
+from portal import selectors
+from portal.forms import FeedbackForm
+
+FEEDBACK_PER_HOUR = 5
+
+
+@cache_control(public=True, max_age=60)
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/index.html", {"programs": selectors.programs()})
+
+
+@cache_control(public=True, max_age=60)
+def program(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.program_get(pk)
+    period, rows = selectors.official_rows(item)
+    projects = list(item.projects.select_related("lead_department").order_by("order"))
+    return render(
+        request,
+        "portal/program.html",
+        {
+            "program": item,
+            "period": period,
+            "projects": [(p, rows.get(p.id)) for p in projects],
+            "supervision": selectors.supervision_summary(item),
+            "disclosures": selectors.disclosures(item)[:50],
+            "publicity": selectors.publicity(item)[:20],
+        },
+    )
+
+
+def _too_many(request: HttpRequest) -> bool:
+    """At most FEEDBACK_PER_HOUR per visitor and hour; the visitor is a salted hash kept only in the cache."""
+    ip = request.META.get("REMOTE_ADDR", "")
+    key = (
+        "fb:"
+        + hashlib.sha256(f"{settings.SECRET_KEY}:{ip}:{timezone.now():%Y%m%d%H}".encode()).hexdigest()[:32]
+    )
+    count = cache.get_or_set(key, 0, 3600)
+    if count >= FEEDBACK_PER_HOUR:
+        return True
+    cache.incr(key)
+    return False
+
+
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.project_get(pk)
+    form = FeedbackForm(request.POST or None)
+    if request.method == "POST":
+        if _too_many(request):
+            messages.error(request, _("提交次数过多，请稍后再试。"))
+        elif form.is_valid():
+            feedback_submit(
+                program=item.program,
+                project=item,
+                satisfaction=form.cleaned_data["satisfaction"],
+                aware=form.cleaned_data["aware"],
+                text=form.cleaned_data["text"],
+            )
+            messages.success(request, _("感谢您的意见！"))
+            return redirect("portal:project", pk=pk)
+    period, rows = selectors.official_rows(item.program, projects=item.program.projects.filter(pk=item.pk))
+    return render(
+        request,
+        "portal/project.html",
+        {
+            "project": item,
+            "period": period,
+            "row": rows.get(item.id),
+            "form": form,
+            "supervision": selectors.supervision_summary(item.program, item),
+            "disclosures": selectors.disclosures(item.program, item),
+            "attachments": selectors.public_attachments(item),
+        },
+    )
