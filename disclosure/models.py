@@ -20,10 +20,20 @@ class Publicity(models.Model):
         WECHAT = "wechat", _("微信公众号/新媒体")
         OTHER = "other", _("其他")
 
-    program = models.ForeignKey(Program, verbose_name=_("年度计划"), related_name="publicity", on_delete=models.PROTECT)
-    project = models.ForeignKey(Project, verbose_name=_("项目"), null=True, blank=True, related_name="publicity",
-                                on_delete=models.PROTECT)
-    unit = models.ForeignKey(Organisation, verbose_name=_("单位"), related_name="publicity", on_delete=models.PROTECT)
+    program = models.ForeignKey(
+        Program, verbose_name=_("年度计划"), related_name="publicity", on_delete=models.PROTECT
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        related_name="publicity",
+        on_delete=models.PROTECT,
+    )
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("单位"), related_name="publicity", on_delete=models.PROTECT
+    )
     date = models.DateField(_("日期"))
     kind = models.CharField(_("形式"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("主题"), max_length=200)
@@ -42,16 +52,28 @@ class Publicity(models.Model):
 class Disclosure(models.Model):
     """公示: what was disclosed, where, from when to when, and by when it was due ("谁主管、谁负责、谁公开")."""
 
-    program = models.ForeignKey(Program, verbose_name=_("年度计划"), related_name="disclosures", on_delete=models.PROTECT)
-    project = models.ForeignKey(Project, verbose_name=_("项目"), null=True, blank=True, related_name="disclosures",
-                                on_delete=models.PROTECT)
-    unit = models.ForeignKey(Organisation, verbose_name=_("公开单位"), related_name="disclosures", on_delete=models.PROTECT)
+    program = models.ForeignKey(
+        Program, verbose_name=_("年度计划"), related_name="disclosures", on_delete=models.PROTECT
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        related_name="disclosures",
+        on_delete=models.PROTECT,
+    )
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("公开单位"), related_name="disclosures", on_delete=models.PROTECT
+    )
     title = models.CharField(_("公示内容"), max_length=200)
     place = models.CharField(_("公示地点/渠道"), max_length=200)
     due = models.DateField(_("应公示日期"))
     start = models.DateField(_("公示开始"), null=True, blank=True)
     end = models.DateField(_("公示结束"), null=True, blank=True)
-    summary = models.TextField(_("公示摘要（公开）"), blank=True, help_text=_("不得包含身份证号、电话等个人信息"))
+    summary = models.TextField(
+        _("公示摘要（公开）"), blank=True, help_text=_("不得包含身份证号、电话等个人信息")
+    )
 
     class Meta:
         ordering = ["-due", "-id"]
@@ -69,11 +91,21 @@ class Disclosure(models.Model):
 class Feedback(models.Model):
     """Anonymous feedback from the public portal: a rating and a text; no name, phone or address is asked."""
 
-    program = models.ForeignKey(Program, verbose_name=_("年度计划"), related_name="feedback", on_delete=models.CASCADE)
-    project = models.ForeignKey(Project, verbose_name=_("项目"), null=True, blank=True, related_name="feedback",
-                                on_delete=models.CASCADE)
-    satisfaction = models.PositiveSmallIntegerField(_("满意度"), choices=[(5, _("很满意")), (4, _("满意")), (3, _("一般")),
-                                                                        (2, _("不满意")), (1, _("很不满意"))])
+    program = models.ForeignKey(
+        Program, verbose_name=_("年度计划"), related_name="feedback", on_delete=models.CASCADE
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("项目"),
+        null=True,
+        blank=True,
+        related_name="feedback",
+        on_delete=models.CASCADE,
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("满意度"),
+        choices=[(5, _("很满意")), (4, _("满意")), (3, _("一般")), (2, _("不满意")), (1, _("很不满意"))],
+    )
     aware = models.BooleanField(_("知道这个项目"), default=True)
     text = models.TextField(_("意见建议"), blank=True, max_length=1000)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)

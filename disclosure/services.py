@@ -32,7 +32,9 @@ def publicity_record(*, actor: Any, data: dict[str, Any]) -> Publicity:
 
 
 @transaction.atomic
-def disclosure_record(*, actor: Any, data: dict[str, Any], disclosure: Disclosure | None = None) -> Disclosure:
+def disclosure_record(
+    *, actor: Any, data: dict[str, Any], disclosure: Disclosure | None = None
+) -> Disclosure:
     _own_or_office(actor, (disclosure.unit_id if disclosure else data["unit"].id))
     if PERSONAL.search(data.get("summary", "") or ""):
         raise ValidationError({"summary": "公示摘要中含有身份证号或手机号，请删去个人信息"})
@@ -44,12 +46,20 @@ def disclosure_record(*, actor: Any, data: dict[str, Any], disclosure: Disclosur
         raise ValidationError({"end": "公示结束不能早于开始"})
     item.full_clean()
     item.save()
-    audit_record(actor=actor, action="update" if before else "create", obj=item, before=before, after=model_snapshot(item))
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=item,
+        before=before,
+        after=model_snapshot(item),
+    )
     return item
 
 
 @transaction.atomic
-def feedback_submit(*, program: Program, project: Project | None, satisfaction: int, aware: bool, text: str) -> Feedback:
+def feedback_submit(
+    *, program: Program, project: Project | None, satisfaction: int, aware: bool, text: str
+) -> Feedback:
     """Anonymous: nothing about the sender is stored; personal data typed into the text is masked."""
     if project is not None and project.program_id != program.id:
         raise ValidationError("项目不属于该年度计划")

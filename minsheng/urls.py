@@ -20,6 +20,8 @@ urlpatterns = [
     path("", include("responsibility.urls")),
     path("", include("reporting.urls")),
     path("", include("supervision.urls")),
+    path("", include("upkeep.urls")),
+    path("", include("disclosure.urls")),
     path("public/", include("portal.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),

@@ -44,6 +44,12 @@ OFFICE_ADMIN_MODELS = (
     ("catalogue", "project"),
     ("catalogue", "contentitem"),
     ("catalogue", "projectchange"),
+    ("funding", "fiscalyear"),
+    ("supervision", "supervisor"),
+    ("upkeep", "asset"),
+    ("disclosure", "publicity"),
+    ("disclosure", "disclosure"),
+    ("disclosure", "feedback"),
 )
 
 

@@ -13,13 +13,23 @@ from orgs.models import Organisation
 
 
 class Asset(models.Model):
-    project = models.ForeignKey(Project, verbose_name=_("建设项目"), related_name="assets", on_delete=models.PROTECT)
-    name = models.CharField(_("资产名称"), max_length=100, help_text=_("如：某水库、某路段、某村卫生室、某批户厕"))
+    project = models.ForeignKey(
+        Project, verbose_name=_("建设项目"), related_name="assets", on_delete=models.PROTECT
+    )
+    name = models.CharField(
+        _("资产名称"), max_length=100, help_text=_("如：某水库、某路段、某村卫生室、某批户厕")
+    )
     location = models.CharField(_("位置"), max_length=200)
     quantity = models.CharField(_("规模/数量"), max_length=100, blank=True)
     owner = models.CharField(_("产权单位"), max_length=100)
-    custodian = models.ForeignKey(Organisation, verbose_name=_("管护主体"), null=True, blank=True, related_name="assets",
-                                  on_delete=models.PROTECT)
+    custodian = models.ForeignKey(
+        Organisation,
+        verbose_name=_("管护主体"),
+        null=True,
+        blank=True,
+        related_name="assets",
+        on_delete=models.PROTECT,
+    )
     responsible_person = models.CharField(_("管护责任人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     fund_amount = models.DecimalField(_("年度管护经费（元）"), null=True, blank=True, **MONEY)
@@ -51,9 +61,17 @@ class Check(models.Model):
     condition = models.CharField(_("状况"), max_length=10, choices=Condition.choices)
     note = models.TextField(_("检查情况"), blank=True)
     photo = models.FileField(_("照片"), upload_to="upkeep/%Y/%m/", blank=True)
-    finding = models.OneToOneField("supervision.Finding", verbose_name=_("转整改的问题"), null=True, blank=True,
-                                   related_name="asset_check", on_delete=models.SET_NULL)
-    checker = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("检查人"), null=True, on_delete=models.SET_NULL)
+    finding = models.OneToOneField(
+        "supervision.Finding",
+        verbose_name=_("转整改的问题"),
+        null=True,
+        blank=True,
+        related_name="asset_check",
+        on_delete=models.SET_NULL,
+    )
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("检查人"), null=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         ordering = ["asset", "-date", "-id"]

@@ -11,8 +11,11 @@ from upkeep.models import Asset
 
 
 def assets(*, user: Any) -> QuerySet[Asset]:
-    return (restrict(Asset.objects.all(), user, "view").select_related("project__program", "custodian")
-            .annotate(last_check=Max("checks__date")))
+    return (
+        restrict(Asset.objects.all(), user, "view")
+        .select_related("project__program", "custodian")
+        .annotate(last_check=Max("checks__date"))
+    )
 
 
 def attention(*, user: Any, today: dt.date | None = None) -> dict[str, list[Asset]]:

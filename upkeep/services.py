@@ -31,14 +31,28 @@ def asset_save(*, actor: Any, data: dict[str, Any], asset: Asset | None = None, 
         raise ValidationError({"period_end": "管护期结束不能早于开始"})
     target.full_clean()
     target.save()
-    audit_record(actor=actor, action="update" if before else "create", obj=target, before=before,
-                 after=model_snapshot(target), reason=reason)
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=target,
+        before=before,
+        after=model_snapshot(target),
+        reason=reason,
+    )
     return target
 
 
 @transaction.atomic
-def asset_check(*, actor: Any, asset: Asset, date: dt.date, condition: str, note: str = "", photo: Any = None,
-                deadline: dt.date | None = None) -> Check:
+def asset_check(
+    *,
+    actor: Any,
+    asset: Asset,
+    date: dt.date,
+    condition: str,
+    note: str = "",
+    photo: Any = None,
+    deadline: dt.date | None = None,
+) -> Check:
     """Record a check; a poor or broken condition becomes a finding in the rectification loop (交管护主体整改)."""
     from supervision.models import Finding
     from supervision.services import finding_create
@@ -47,8 +61,13 @@ def asset_check(*, actor: Any, asset: Asset, date: dt.date, condition: str, note
         raise PermissionDenied("不能登记该资产的检查")
     if date > timezone.localdate():
         raise ValidationError({"date": "检查日期不能晚于今天"})
-    check = Check(asset=asset, date=date, condition=condition, note=note,
-                  checker=actor if getattr(actor, "is_authenticated", False) else None)
+    check = Check(
+        asset=asset,
+        date=date,
+        condition=condition,
+        note=note,
+        checker=actor if getattr(actor, "is_authenticated", False) else None,
+    )
     check.full_clean(exclude=["finding", "photo"])
     if photo is not None:
         clean, _ = checked_upload(photo, allowed=("jpg", "png"))
@@ -57,8 +76,11 @@ def asset_check(*, actor: Any, asset: Asset, date: dt.date, condition: str, note
         if asset.custodian_id is None:
             raise ValidationError("该资产没有管护主体，无法交办整改；请先明确管护主体")
         check.finding = finding_create(
-            actor=actor, description=f"管护检查发现{asset.name}{check.get_condition_display()}：{note or '需维修'}",
-            responsible=asset.custodian, deadline=deadline or date + dt.timedelta(days=30), project=asset.project,
+            actor=actor,
+            description=f"管护检查发现{asset.name}{check.get_condition_display()}：{note or '需维修'}",
+            responsible=asset.custodian,
+            deadline=deadline or date + dt.timedelta(days=30),
+            project=asset.project,
             source=Finding.Source.ASSET_CHECK,
         )
     check.save()

@@ -112,7 +112,9 @@ def test_money_shown_in_wan(client_for: Any, office: Any, project: Project) -> N
 
 
 def test_program_totals_include_adjustments(office: Any, project: Project) -> None:
-    line = services.funding_line_create(actor=office, project=project, unit=None, source="city", original="300000")
+    line = services.funding_line_create(
+        actor=office, project=project, unit=None, source="city", original="300000"
+    )
     services.funding_adjust(actor=office, line=line, delta="-50000", reason="核减")
     totals = selectors.program_totals(program=project.program)
     assert totals["市"] == {"original": Decimal("300000.00"), "current": Decimal("250000.00")}
