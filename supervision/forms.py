@@ -64,6 +64,7 @@ class InspectionForm(forms.Form):
     def __init__(self, *args: Any, program: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["projects"].queryset = program.projects.order_by("order")
+        self.fields["projects"].label_from_instance = lambda p: f"{p.order}. {p.name}"
         self.fields["unit"].queryset = Organisation.objects.filter(
             kind__in=(*LOCAL_KINDS, OrgKind.DEPARTMENT), is_sample=False
         ).order_by("kind", "order")

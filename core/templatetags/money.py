@@ -21,6 +21,6 @@ def wan(value: Decimal | int | float | str | None) -> str:
 
 @register.filter
 def percent(value: Decimal | float | None) -> str:
-    if value is None:
+    if value in (None, ""):
         return "—"
     return f"{Decimal(str(value)) * 100:.1f}%"
