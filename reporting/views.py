@@ -358,3 +358,58 @@ def periods(request: HttpRequest, program_pk: int) -> HttpResponse:
             "manage": actor_for(request.user).is_manager,
         },
     )
+
+
+MAX_UPLOAD = 5 * 1024 * 1024
+
+
+def _unit_for(request: HttpRequest) -> Organisation:
+    actor = actor_for(request.user)
+    code = request.GET.get("unit") or request.POST.get("unit")
+    if code and actor.is_manager:
+        return get_object_or_404(Organisation, code=code)
+    if actor.org_id and actor.role in ("department", "town"):
+        return get_object_or_404(Organisation, pk=actor.org_id)
+    raise PermissionDenied
+
+
+@login_required
+def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
+    """Download the unit's pre-filled sheet; upload it back → preview → confirm (all-or-nothing)."""
+    import base64
+
+    from reporting import excel as sheets
+
+    period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
+    unit = _unit_for(request)
+    if request.method == "GET" and request.GET.get("download"):
+        response = HttpResponse(
+            sheets.template(period=period, unit=unit),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote(f'{unit.name}{period}报表.xlsx')}"
+        )
+        return response
+    key = f"report-import-{period.pk}-{unit.pk}"
+    result = None
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        data = base64.b64decode(request.session.pop(key, "") or b"")
+        try:
+            count = sheets.apply(actor=request.user, period=period, unit=unit, data=data)
+            messages.success(request, _("已导入%(n)s个项目的报表（草稿），请核对后提交。") % {"n": count})
+            return redirect("reporting:fill", program_pk=program_pk, month=month)
+        except (ValidationError, ConflictError, PermissionDenied) as exc:
+            _errors(request, exc)
+    elif request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("请选择文件。"))
+        elif upload.size > MAX_UPLOAD:
+            messages.error(request, _("文件过大（不超过5MB）。"))
+        else:
+            data = upload.read()
+            result = sheets.preview(period=period, unit=unit, data=data)
+            if not result.errors:
+                request.session[key] = base64.b64encode(data).decode()
+    return render(request, "reporting/excel.html", {"period": period, "unit": unit, "result": result})

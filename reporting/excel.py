@@ -1,0 +1,288 @@
+"""Batch entry by Excel: a unit downloads its pre-filled sheet for a period, fills it offline (Excel, WPS or
+LibreOffice), uploads it, sees a preview, confirms. All-or-nothing, errors in Chinese with sheet, row and column."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import xlsxwriter
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from python_calamine import CalamineWorkbook
+
+from funding.models import Source
+from orgs.models import Organisation
+from reporting import selectors, services
+from reporting.models import Period, Report
+from responsibility.selectors import fmt
+
+TEN_THOUSAND = Decimal(10000)
+VALUES = ("项目序号", "项目名称", "指标", "计量单位", "年度目标", "上期累计", "本期累计")
+FUNDS = ("项目序号", "项目名称", "资金来源", "预算（万元）", "累计到位（万元）", "累计支出（万元）")
+TEXTS = ("项目序号", "项目名称", "工作进展", "存在问题", "下步打算", "受益人数", "情况说明")
+SOURCE_BY_LABEL = {str(label): code for code, label in Source.choices}
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def template(*, period: Period, unit: Organisation) -> bytes:
+    from funding.models import FundingLine
+    from funding.selectors import with_current
+    from responsibility.models import Target
+
+    projects = selectors.unit_projects(unit=unit, program=period.program)
+    reports = {
+        r.project_id: r
+        for r in Report.objects.filter(period=period, unit=unit).prefetch_related("values", "funds")
+    }
+    previous = {}
+    for r in (
+        Report.objects.filter(unit=unit, period__program=period.program, period__month__lt=period.month)
+        .exclude(status="draft")
+        .order_by("period__month")
+        .prefetch_related("values")
+    ):
+        previous[r.project_id] = {v.indicator_id: v.value for v in r.values.all()}
+    targets = {
+        (t.indicator_id): t.value for t in Target.objects.filter(unit=unit, indicator__project__in=projects)
+    }
+    budgets: dict[tuple[int, str], Decimal] = {}
+    for line in with_current(FundingLine.objects.filter(project__in=projects, unit=unit)):
+        budgets[(line.project_id, line.source)] = line.current
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    head = book.add_format({"bold": True, "bg_color": "#F2DCDB", "border": 1})
+    fill = book.add_format({"bg_color": "#FFF9DB", "border": 1})
+    lock = book.add_format({"border": 1})
+    money = book.add_format({"bg_color": "#FFF9DB", "border": 1, "num_format": "0.00"})
+
+    def sheet(name: str, columns: tuple[str, ...], rows: list[list[Any]], editable: set[int]) -> None:
+        ws = book.add_worksheet(name)
+        ws.write_row(0, 0, columns, head)
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row):
+                fmt = (money if "万元" in columns[c] else fill) if c in editable else lock
+                ws.write(r, c, value, fmt)
+        ws.set_column(0, 0, 8)
+        ws.set_column(1, 1, 30)
+        ws.set_column(2, len(columns) - 1, 14)
+        ws.freeze_panes(1, 2)
+
+    value_rows, fund_rows, text_rows = [], [], []
+    for p in projects:
+        report = reports.get(p.id)
+        values = {v.indicator_id: v.value for v in report.values.all()} if report else {}
+        funds = {f.source: f for f in report.funds.all()} if report else {}
+        for ind in p.indicators.all():
+            value_rows.append(
+                [
+                    p.order,
+                    p.name,
+                    ind.name,
+                    ind.unit,
+                    _num(targets.get(ind.id)),
+                    _num(previous.get(p.id, {}).get(ind.id)),
+                    _num(values.get(ind.id)),
+                ]
+            )
+        for source in [s for s in Source.values if (p.id, s) in budgets or s in funds] or ["province"]:
+            f = funds.get(source)
+            fund_rows.append(
+                [
+                    p.order,
+                    p.name,
+                    str(Source(source).label),
+                    _num((budgets.get((p.id, source)) or 0) / TEN_THOUSAND),
+                    _num(f.arrived / TEN_THOUSAND) if f else None,
+                    _num(f.spent / TEN_THOUSAND) if f else None,
+                ]
+            )
+        text_rows.append(
+            [
+                p.order,
+                p.name,
+                report.progress if report else "",
+                report.problems if report else "",
+                report.next_steps if report else "",
+                report.beneficiaries if report else None,
+                report.explanation if report else "",
+            ]
+        )
+    sheet("指标", VALUES, value_rows, {6})
+    sheet("资金", FUNDS, fund_rows, {2, 4, 5})
+    sheet("进展", TEXTS, text_rows, {2, 3, 4, 5, 6})
+    info = book.add_worksheet("说明")
+    info.write_column(
+        0,
+        0,
+        [
+            f"{unit.name} {period}（截止{period.deadline:%Y-%m-%d}）",
+            "只填黄色格子；金额单位万元；填截至本期的累计数。",
+            "上传后先预览，确认后才写入；任何一处错误都不会写入任何数据。",
+        ],
+    )
+    book.close()
+    return buffer.getvalue()
+
+
+@dataclass
+class Preview:
+    errors: list[str] = field(default_factory=list)
+    payload: dict[int, dict[str, Any]] = field(default_factory=dict)  # project id → values/funds/narrative
+    changes: list[str] = field(default_factory=list)
+
+
+def _cell_number(raw: Any, where: str, errors: list[str]) -> Decimal | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = Decimal(str(raw).replace(",", "").strip())
+    except InvalidOperation:
+        errors.append(f"{where}：“{raw}”不是数字")
+        return None
+    if value < 0:
+        errors.append(f"{where}：不能为负数")
+        return None
+    return value
+
+
+def _rows(
+    book: CalamineWorkbook, name: str, columns: tuple[str, ...], errors: list[str]
+) -> list[tuple[int, dict[str, Any]]]:
+    if name not in book.sheet_names:
+        errors.append(f"缺少工作表“{name}”")
+        return []
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+    if not rows:
+        return []
+    header = [str(h).strip() for h in rows[0]]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        errors.append(f"工作表“{name}”缺少列：{'、'.join(missing)}")
+        return []
+    index = {c: header.index(c) for c in columns}
+    out = []
+    for n, row in enumerate(rows[1:], start=2):
+        if not any(str(v).strip() for v in row if v is not None):
+            continue
+        out.append((n, {c: (row[i] if i < len(row) else None) for c, i in index.items()}))
+    return out
+
+
+def preview(*, period: Period, unit: Organisation, data: bytes) -> Preview:
+    result = Preview()
+    errors = result.errors
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 — any unreadable file gets the same clear message
+        errors.append("无法读取该文件：请上传 .xlsx、.xls 或 .ods 表格")
+        return result
+    projects = {p.order: p for p in selectors.unit_projects(unit=unit, program=period.program)}
+    indicators = {(p.order, i.name): i for p in projects.values() for i in p.indicators.all()}
+
+    def project_of(sheet: str, n: int, row: dict[str, Any]) -> Any:
+        try:
+            order = int(float(row["项目序号"]))
+        except (TypeError, ValueError):
+            errors.append(f"工作表“{sheet}”第{n}行“项目序号”列：“{row['项目序号']}”不是序号")
+            return None
+        project = projects.get(order)
+        if project is None:
+            errors.append(f"工作表“{sheet}”第{n}行“项目序号”列：本单位本期没有第{order}项")
+        elif str(row["项目名称"] or "").strip() != project.name:
+            errors.append(f"工作表“{sheet}”第{n}行“项目名称”列：第{order}项应为“{project.name}”")
+            return None
+        return project
+
+    seen: set[tuple[str, Any, Any]] = set()
+    for n, row in _rows(book, "指标", VALUES, errors):
+        project = project_of("指标", n, row)
+        if project is None:
+            continue
+        indicator = indicators.get((project.order, str(row["指标"] or "").strip()))
+        if indicator is None:
+            errors.append(f"工作表“指标”第{n}行“指标”列：项目没有指标“{row['指标']}”")
+            continue
+        if ("v", project.id, indicator.id) in seen:
+            errors.append(f"工作表“指标”第{n}行：指标“{indicator.name}”重复")
+        seen.add(("v", project.id, indicator.id))
+        value = _cell_number(row["本期累计"], f"工作表“指标”第{n}行“本期累计”列", errors)
+        result.payload.setdefault(project.id, {"values": {}, "funds": {}, "narrative": {}})["values"][
+            indicator.id
+        ] = value
+    for n, row in _rows(book, "资金", FUNDS, errors):
+        project = project_of("资金", n, row)
+        if project is None:
+            continue
+        source = SOURCE_BY_LABEL.get(str(row["资金来源"] or "").strip())
+        if source is None:
+            errors.append(
+                f"工作表“资金”第{n}行“资金来源”列：“{row['资金来源']}”不是资金来源（{'、'.join(SOURCE_BY_LABEL)}）"
+            )
+            continue
+        if ("f", project.id, source) in seen:
+            errors.append(f"工作表“资金”第{n}行：资金来源“{row['资金来源']}”重复")
+        seen.add(("f", project.id, source))
+        arrived = _cell_number(row["累计到位（万元）"], f"工作表“资金”第{n}行“累计到位（万元）”列", errors)
+        spent = _cell_number(row["累计支出（万元）"], f"工作表“资金”第{n}行“累计支出（万元）”列", errors)
+        if arrived is not None and spent is not None and spent > arrived:
+            errors.append(f"工作表“资金”第{n}行：累计支出{fmt(spent)}万元超过累计到位{fmt(arrived)}万元")
+        funds = result.payload.setdefault(project.id, {"values": {}, "funds": {}, "narrative": {}})["funds"]
+        funds[source] = (
+            arrived * TEN_THOUSAND if arrived is not None else None,
+            spent * TEN_THOUSAND if spent is not None else None,
+        )
+    for n, row in _rows(book, "进展", TEXTS, errors):
+        project = project_of("进展", n, row)
+        if project is None:
+            continue
+        people = _cell_number(row["受益人数"], f"工作表“进展”第{n}行“受益人数”列", errors)
+        narrative = {
+            "progress": str(row["工作进展"] or ""),
+            "problems": str(row["存在问题"] or ""),
+            "next_steps": str(row["下步打算"] or ""),
+            "explanation": str(row["情况说明"] or ""),
+            "beneficiaries": int(people) if people is not None else None,
+        }
+        result.payload.setdefault(project.id, {"values": {}, "funds": {}, "narrative": {}})["narrative"] = (
+            narrative
+        )
+    reports = {r.project_id: r for r in Report.objects.filter(period=period, unit=unit)}
+    for project_id, item in result.payload.items():
+        report = reports.get(project_id)
+        if report is not None and report.status not in services.EDITABLE:
+            name = next(p.name for p in projects.values() if p.id == project_id)
+            errors.append(f"“{name}”的报表状态为“{report.get_status_display()}”，不能再导入修改")
+        filled = sum(v is not None for v in item["values"].values()) + sum(
+            a is not None for a, _ in item["funds"].values()
+        )
+        name = next(p.name for p in projects.values() if p.id == project_id)
+        result.changes.append(
+            f"{name}：{filled}个数据，工作进展{'已填' if item['narrative'].get('progress') else '未填'}"
+        )
+    return result
+
+
+@transaction.atomic
+def apply(*, actor: Any, period: Period, unit: Organisation, data: bytes) -> int:
+    """Re-check inside the transaction and save every project's report, or nothing."""
+    result = preview(period=period, unit=unit, data=data)
+    if result.errors:
+        raise ValidationError(result.errors)
+    projects = {p.id: p for p in selectors.unit_projects(unit=unit, program=period.program)}
+    for project_id, item in result.payload.items():
+        report = services.report_open(actor=actor, project=projects[project_id], unit=unit, period=period)
+        services.report_save(
+            actor=actor,
+            report=report,
+            values=item["values"],
+            funds=item["funds"],
+            narrative=item["narrative"],
+            expected_version=report.version,
+        )
+    return len(result.payload)
