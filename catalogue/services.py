@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -589,3 +591,64 @@ def program_amend(*, actor: Any, program: Program, reason: str) -> ProgramAmendm
         reason=reason,
     )
     return amendment
+
+
+@transaction.atomic
+def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -> Program:
+    """Create a DRAFT program from a parsed notice (catalogue.notice.NoticeData). Sources of 退出/继续/调整 are
+    matched by name against the issuer's program of the previous year; what cannot be matched is refused with
+    the names, so that nothing half-linked is saved."""
+    if not actor_for(actor).is_manager:
+        raise PermissionDenied("只有民生办可以导入通知")
+    if Program.objects.filter(issuer=issuer, year=data.year).exists():
+        raise ValidationError(_("{year}年计划已经存在。").format(year=data.year))
+    previous = Program.objects.filter(issuer=issuer, year=data.year - 1).first()
+    old = {p.name: p for p in previous.projects.all()} if previous else {}
+    m = re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", data.date or "")
+    date = dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
+    program = Program(year=data.year, issuer=issuer, issuer_name=data.issuer_name, noun=data.noun, doc_number=data.doc_number,
+                      doc_date=date, recipients=data.recipients, preamble=data.preamble, requirements=data.requirements,
+                      cc=data.cc, status=Program.Status.DRAFT, source_note="由导入的通知文本生成")
+    program.full_clean(exclude=["issuer"])
+    program.save()
+    audit_record(actor=actor, action="create", obj=program, after=model_snapshot(program), reason="导入通知")
+    missing: list[str] = []
+    order = 0
+
+    def add(title: str, summary: str) -> Project:
+        nonlocal order
+        order += 1
+        return Project.objects.create(program=program, order=order, name=title[:100], kind=ProjectKind.SERVICE,
+                                      summary=summary, assignment_is_default=True)
+
+    def sources(names: list[str]) -> list[Project]:
+        found = [old[n] for n in names if n in old]
+        missing.extend(n for n in names if n not in old)
+        return found
+
+    for i, item in enumerate(data.sections.get("new", []), start=1):
+        project = add(item.title, item.text)
+        ProjectChange.objects.create(program=program, kind=ChangeKind.NEW, order=i, result=project,
+                                     printed_title=item.title, printed_text=item.text)
+    for i, item in enumerate(data.sections.get("adjust", []), start=1):
+        project = add(item.title, item.text)
+        change = ProjectChange.objects.create(program=program, kind=ChangeKind.ADJUST, order=i, result=project,
+                                              printed_title=item.title, printed_text=item.text,
+                                              adjust_kinds=[AdjustKind.OTHER])
+        same = [item.title] if item.title in old else []
+        change.sources.set(sources(same) if same else [])
+    for i, item in enumerate(data.sections.get("continue", []), start=1):
+        project = add(item.title, "")
+        change = ProjectChange.objects.create(program=program, kind=ChangeKind.CONTINUE, order=i, result=project)
+        change.sources.set(sources([item.title]))
+    for i, item in enumerate(data.sections.get("exit", []), start=1):
+        change = ProjectChange.objects.create(program=program, kind=ChangeKind.EXIT, order=i, reason=item.reason)
+        change.sources.set(sources([item.title]))
+    for _name, items in data.categories:
+        for item in items:
+            project = add(item.title, item.text)
+            ProjectChange.objects.create(program=program, kind=ChangeKind.NEW, order=order, result=project,
+                                         printed_title=item.title, printed_text=item.text)
+    if previous is not None and missing:
+        raise ValidationError([f"{data.year - 1}年计划中找不到这些项目：{'、'.join(missing)}"])
+    return program

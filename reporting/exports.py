@@ -201,26 +201,14 @@ def progress_pdf(
 
 
 def _cjk_font() -> str:
-    """Register a TrueType CJK font for reportlab (documents.fonts when available, else fontconfig)."""
+    """Register the TrueType CJK font that fontconfig maps 宋体 to (documents.fonts)."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    from documents.fonts import resolve_font_file
+
     name = "MinshengTable"
-    if name in pdfmetrics.getRegisteredFontNames():
-        return name
-    try:
-        from documents.fonts import resolve_font_file  # type: ignore[attr-defined]
-
+    if name not in pdfmetrics.getRegisteredFontNames():
         path, index = resolve_font_file("宋体")
-    except Exception:
-        import subprocess
-
-        path = subprocess.run(
-            ["fc-match", "-f", "%{file}", "AR PL UMing CN:lang=zh-cn"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.strip()
-        index = 0
-    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
+        pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
     return name

@@ -70,7 +70,7 @@ def letter_document(letter: Letter) -> OfficialDocument:
         else "　　年　　月　　日"
     )
     return OfficialDocument(
-        issuer_mark=f"{program.year}年{noun}目标责任状",
+        issuer_mark=program.issuer_name,
         title=f"{program.year}年{noun}目标责任状",
         blocks=blocks,
         recipients="",
