@@ -24,7 +24,20 @@ NUMERALS = "一二三四五六七八九十"
 KINDS = ("new", "exit", "adjust", "continue")
 HEADINGS = {"new": "新增", "exit": "退出", "adjust": "调整实施", "continue": "继续实施"}
 #: How the reason of a retired project begins (used to split "A、B任务已完成" into names and reason).
-REASON_STARTS = ("任务已完成", "已完成", "已实现", "平稳过渡", "已纳入", "纳入", "并入", "因", "不再", "已达到", "已全面", "已转为")
+REASON_STARTS = (
+    "任务已完成",
+    "已完成",
+    "已实现",
+    "平稳过渡",
+    "已纳入",
+    "纳入",
+    "并入",
+    "因",
+    "不再",
+    "已达到",
+    "已全面",
+    "已转为",
+)
 
 
 def numeral(n: int) -> str:
@@ -82,6 +95,14 @@ class NoticeData:
 # --- writing ----------------------------------------------------------------------------------------------
 
 
+def grouped_by_reason(items: list[Item]) -> list[Item]:
+    """Retired projects in the order the notice prints them: grouped by reason, groups in order of first appearance."""
+    groups: dict[str, list[Item]] = {}
+    for item in items:
+        groups.setdefault(item.reason, []).append(item)
+    return [item for group in groups.values() for item in group]
+
+
 def exit_paragraph(items: list[Item], noun: str) -> str:
     groups: dict[str, list[str]] = {}
     for item in items:
@@ -105,7 +126,9 @@ def section_lines(data: NoticeData) -> list[tuple[str, list[str]]]:
         elif kind == "continue":
             paragraphs = [f"继续实施{'、'.join(i.title for i in items)}等{len(items)}个项目。"]
         else:
-            paragraphs = [f"（{numeral(i)}）{item.title}。{item.text}" for i, item in enumerate(items, start=1)]
+            paragraphs = [
+                f"（{numeral(i)}）{item.title}。{item.text}" for i, item in enumerate(items, start=1)
+            ]
         out.append((heading, paragraphs))
     return out
 
@@ -163,7 +186,9 @@ class ParsedNotice:
 
     def to_json(self) -> str:
         body = json.loads(self.data.to_json()) if self.data else None
-        return json.dumps({"notice": body, "problems": [asdict(p) for p in self.problems]}, ensure_ascii=False, indent=2)
+        return json.dumps(
+            {"notice": body, "problems": [asdict(p) for p in self.problems]}, ensure_ascii=False, indent=2
+        )
 
 
 def _split_exit(paragraph: str, line: int, problems: list[Problem]) -> list[Item]:
@@ -197,8 +222,13 @@ def parse_text(text: str) -> ParsedNotice:
         if DOC_NUMBER.match(s):
             doc_number = s
         elif (m := TITLE.match(s)) is not None:
-            data = NoticeData(year=int(m["year"]), count=int(m["count"]), noun=m["noun"],
-                              issuer_name=(m["issuer"] or issuer).strip(), doc_number=doc_number)
+            data = NoticeData(
+                year=int(m["year"]),
+                count=int(m["count"]),
+                noun=m["noun"],
+                issuer_name=(m["issuer"] or issuer).strip(),
+                doc_number=doc_number,
+            )
             i += 1
             break
         elif not issuer and not HEADING.match(s):
@@ -281,8 +311,12 @@ def parse_text(text: str) -> ParsedNotice:
     for kind, (line, count) in declared.items():
         listed = len(data.sections[kind])
         if listed != count:
-            problems.append(Problem(line, f"第{line}行：标题称{HEADINGS[kind]}{count}项，实际列出{listed}项", "warning"))
-    total = sum(len(data.sections[k]) for k in ("new", "adjust", "continue")) + sum(len(c) for _, c in data.categories)
+            problems.append(
+                Problem(line, f"第{line}行：标题称{HEADINGS[kind]}{count}项，实际列出{listed}项", "warning")
+            )
+    total = sum(len(data.sections[k]) for k in ("new", "adjust", "continue")) + sum(
+        len(c) for _, c in data.categories
+    )
     if total and total != data.count:
         problems.append(Problem(0, f"标题称{data.count}项，正文列出{total}项", "warning"))
     return ParsedNotice(data, problems)
@@ -305,17 +339,35 @@ def notice_data(program: Any) -> NoticeData:
     sections: dict[str, list[Item]] = {k: [] for k in KINDS}
     for change in changes:
         if change.kind == ChangeKind.NEW:
-            sections["new"].append(Item(change.printed_title or change.result.name, change.printed_text or change.result.summary))
+            sections["new"].append(
+                Item(change.printed_title or change.result.name, change.printed_text or change.result.summary)
+            )
         elif change.kind == ChangeKind.ADJUST:
-            sections["adjust"].append(Item(change.printed_title or change.result.name, change.printed_text or change.result.summary))
+            sections["adjust"].append(
+                Item(change.printed_title or change.result.name, change.printed_text or change.result.summary)
+            )
         elif change.kind == ChangeKind.CONTINUE:
             sections["continue"].append(Item(change.result.name))
         else:
             sections["exit"] += [Item(s.name, reason=change.reason) for s in change.sources.all()]
-    date = f"{program.doc_date.year}年{program.doc_date.month}月{program.doc_date.day}日" if program.doc_date else ""
-    return NoticeData(year=program.year, count=program.projects.count(), noun=program.noun, issuer_name=program.issuer_name,
-                      doc_number=program.doc_number, recipients=program.recipients, preamble=program.preamble,
-                      sections=sections, requirements=program.requirements, date=date, cc=program.cc)
+    date = (
+        f"{program.doc_date.year}年{program.doc_date.month}月{program.doc_date.day}日"
+        if program.doc_date
+        else ""
+    )
+    return NoticeData(
+        year=program.year,
+        count=program.projects.count(),
+        noun=program.noun,
+        issuer_name=program.issuer_name,
+        doc_number=program.doc_number,
+        recipients=program.recipients,
+        preamble=program.preamble,
+        sections=sections,
+        requirements=program.requirements,
+        date=date,
+        cc=program.cc,
+    )
 
 
 def notice_text(program: Any) -> str:
@@ -333,12 +385,27 @@ def notice_document(program: Any) -> Any:
         blocks.append(Block("h1", heading, indent=2))
         for p in paragraphs:
             item = ITEM.match(p)
-            blocks.append(Block("para", item["text"], lead=f"（{item['num']}）{item['title']}。") if item else Block("para", p))
+            blocks.append(
+                Block("para", item["text"], lead=f"（{item['num']}）{item['title']}。")
+                if item
+                else Block("para", p)
+            )
     if data.requirements:
         blocks.append(Block("h1", f"{numeral(len(sections) + 1)}、工作要求", indent=2))
         for p in data.requirements.split("\n"):
             item = ITEM.match(p)
-            blocks.append(Block("para", item["text"], lead=f"（{item['num']}）{item['title']}。") if item else Block("para", p))
-    return OfficialDocument(issuer_mark=f"{data.issuer_name}文件", title=f"{data.issuer_name}{data.title}", blocks=blocks,
-                            doc_number=data.doc_number, recipients=data.recipients, signature=data.issuer_name,
-                            date=data.date, cc=data.cc)
+            blocks.append(
+                Block("para", item["text"], lead=f"（{item['num']}）{item['title']}。")
+                if item
+                else Block("para", p)
+            )
+    return OfficialDocument(
+        issuer_mark=f"{data.issuer_name}文件",
+        title=f"{data.issuer_name}{data.title}",
+        blocks=blocks,
+        doc_number=data.doc_number,
+        recipients=data.recipients,
+        signature=data.issuer_name,
+        date=data.date,
+        cc=data.cc,
+    )

@@ -606,9 +606,20 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
     old = {p.name: p for p in previous.projects.all()} if previous else {}
     m = re.match(r"(\d{4})年(\d{1,2})月(\d{1,2})日", data.date or "")
     date = dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
-    program = Program(year=data.year, issuer=issuer, issuer_name=data.issuer_name, noun=data.noun, doc_number=data.doc_number,
-                      doc_date=date, recipients=data.recipients, preamble=data.preamble, requirements=data.requirements,
-                      cc=data.cc, status=Program.Status.DRAFT, source_note="由导入的通知文本生成")
+    program = Program(
+        year=data.year,
+        issuer=issuer,
+        issuer_name=data.issuer_name,
+        noun=data.noun,
+        doc_number=data.doc_number,
+        doc_date=date,
+        recipients=data.recipients,
+        preamble=data.preamble,
+        requirements=data.requirements,
+        cc=data.cc,
+        status=Program.Status.DRAFT,
+        source_note="由导入的通知文本生成",
+    )
     program.full_clean(exclude=["issuer"])
     program.save()
     audit_record(actor=actor, action="create", obj=program, after=model_snapshot(program), reason="导入通知")
@@ -618,8 +629,14 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
     def add(title: str, summary: str) -> Project:
         nonlocal order
         order += 1
-        return Project.objects.create(program=program, order=order, name=title[:100], kind=ProjectKind.SERVICE,
-                                      summary=summary, assignment_is_default=True)
+        return Project.objects.create(
+            program=program,
+            order=order,
+            name=title[:100],
+            kind=ProjectKind.SERVICE,
+            summary=summary,
+            assignment_is_default=True,
+        )
 
     def sources(names: list[str]) -> list[Project]:
         found = [old[n] for n in names if n in old]
@@ -628,27 +645,49 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
 
     for i, item in enumerate(data.sections.get("new", []), start=1):
         project = add(item.title, item.text)
-        ProjectChange.objects.create(program=program, kind=ChangeKind.NEW, order=i, result=project,
-                                     printed_title=item.title, printed_text=item.text)
+        ProjectChange.objects.create(
+            program=program,
+            kind=ChangeKind.NEW,
+            order=i,
+            result=project,
+            printed_title=item.title,
+            printed_text=item.text,
+        )
     for i, item in enumerate(data.sections.get("adjust", []), start=1):
         project = add(item.title, item.text)
-        change = ProjectChange.objects.create(program=program, kind=ChangeKind.ADJUST, order=i, result=project,
-                                              printed_title=item.title, printed_text=item.text,
-                                              adjust_kinds=[AdjustKind.OTHER])
+        change = ProjectChange.objects.create(
+            program=program,
+            kind=ChangeKind.ADJUST,
+            order=i,
+            result=project,
+            printed_title=item.title,
+            printed_text=item.text,
+            adjust_kinds=[AdjustKind.OTHER],
+        )
         same = [item.title] if item.title in old else []
         change.sources.set(sources(same) if same else [])
     for i, item in enumerate(data.sections.get("continue", []), start=1):
         project = add(item.title, "")
-        change = ProjectChange.objects.create(program=program, kind=ChangeKind.CONTINUE, order=i, result=project)
+        change = ProjectChange.objects.create(
+            program=program, kind=ChangeKind.CONTINUE, order=i, result=project
+        )
         change.sources.set(sources([item.title]))
     for i, item in enumerate(data.sections.get("exit", []), start=1):
-        change = ProjectChange.objects.create(program=program, kind=ChangeKind.EXIT, order=i, reason=item.reason)
+        change = ProjectChange.objects.create(
+            program=program, kind=ChangeKind.EXIT, order=i, reason=item.reason
+        )
         change.sources.set(sources([item.title]))
     for _name, items in data.categories:
         for item in items:
             project = add(item.title, item.text)
-            ProjectChange.objects.create(program=program, kind=ChangeKind.NEW, order=order, result=project,
-                                         printed_title=item.title, printed_text=item.text)
+            ProjectChange.objects.create(
+                program=program,
+                kind=ChangeKind.NEW,
+                order=order,
+                result=project,
+                printed_title=item.title,
+                printed_text=item.text,
+            )
     if previous is not None and missing:
         raise ValidationError([f"{data.year - 1}年计划中找不到这些项目：{'、'.join(missing)}"])
     return program

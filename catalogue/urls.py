@@ -14,6 +14,8 @@ urlpatterns = [
         name="project_action",
     ),
     path("programs/<int:pk>/diff/", views.program_diff_view, name="program_diff"),
+    path("programs/<int:pk>/notice.<str:fmt>", views.program_notice, name="program_notice"),
+    path("programs/import/", views.program_import, name="program_import"),
     path("programs/<int:pk>/diff.xlsx", views.program_diff_xlsx, name="program_diff_xlsx"),
     path("programs/<int:pk>/roll-over/", views.program_roll_over_view, name="program_roll_over"),
     path("programs/<int:pk>/publish/", views.program_publish_view, name="program_publish"),

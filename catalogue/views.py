@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -337,4 +337,75 @@ def proposal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "catalogue/action_form.html",
         {"form": form, "title": _("处理项目建议：%(t)s") % {"t": proposal.title}, "hint": proposal.summary},
+    )
+
+
+def program_notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The notice of a program, written from its data: .txt, .docx (GB/T 9704) or PDF."""
+    import io
+
+    from catalogue.notice import notice_document, notice_text
+    from documents.official import render_docx, render_pdf
+
+    program = selectors.program_get(user=request.user, pk=pk)
+    name = f"{program.issuer_name}关于{program.display_title}的通知"
+    if fmt == "txt":
+        response = HttpResponse(notice_text(program), content_type="text/plain; charset=utf-8")
+    elif fmt in ("docx", "pdf"):
+        buffer = io.BytesIO()
+        (render_docx if fmt == "docx" else render_pdf)(notice_document(program), buffer)
+        kind = (
+            "application/pdf"
+            if fmt == "pdf"
+            else "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        )
+        response = HttpResponse(buffer.getvalue(), content_type=kind)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{name}.{fmt}')}"
+    return response
+
+
+@login_required
+def program_import(request: HttpRequest) -> HttpResponse:
+    """Paste or upload a notice → a preview of the program it describes → confirm to create a draft."""
+    import base64
+
+    from catalogue.notice import docx_text, parse_text
+    from orgs.models import Organisation
+
+    if not actor_for(request.user).is_manager:
+        raise PermissionDenied
+    issuers = Organisation.objects.filter(kind__in=("government", "district"), is_sample=False).order_by(
+        "order"
+    )
+    text = request.POST.get("text", "")
+    if request.FILES.get("file"):
+        upload = request.FILES["file"]
+        text = (
+            docx_text(upload)
+            if upload.name.lower().endswith(".docx")
+            else upload.read().decode("utf-8-sig", "replace")
+        )
+    elif request.POST.get("stored"):
+        text = base64.b64decode(request.POST["stored"]).decode()
+    parsed = parse_text(text) if text.strip() else None
+    if request.method == "POST" and request.POST.get("action") == "confirm" and parsed and parsed.ok:
+        issuer = get_object_or_404(issuers, pk=request.POST.get("issuer"))
+        try:
+            program = services.program_create_from_notice(actor=request.user, data=parsed.data, issuer=issuer)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, _("已按通知生成草稿，请核对项目的类型和分工后再发布。"))
+            return redirect("catalogue:program_detail", pk=program.pk)
+    return render(
+        request,
+        "catalogue/program_import.html",
+        {
+            "parsed": parsed,
+            "text": text,
+            "issuers": issuers,
+            "stored": base64.b64encode(text.encode()).decode() if parsed and parsed.ok else "",
+        },
     )

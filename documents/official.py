@@ -154,7 +154,9 @@ def _docx_block(block: Block, paragraph: Any, font: Any) -> None:
         font(p.add_run(block.text), FONTS["body"], BODY_PT)
 
 
-def _docx_colophon(document: Any, doc: OfficialDocument, paragraph: Any, font: Any, border: Any, element: Any, qn: Any) -> None:
+def _docx_colophon(
+    document: Any, doc: OfficialDocument, paragraph: Any, font: Any, border: Any, element: Any, qn: Any
+) -> None:
     """版记 at the bottom of the last page: paragraphs in a frame anchored to the bottom margin, ruled."""
     from docx.shared import Pt
 
@@ -168,8 +170,14 @@ def _docx_colophon(document: Any, doc: OfficialDocument, paragraph: Any, font: A
         p.paragraph_format.left_indent = Pt(NOTE_PT)
         p.paragraph_format.first_line_indent = Pt(0)
         frame = element("w:framePr")
-        for key, value in (("w", str(round(BODY_W * 56.6929))), ("hAnchor", "margin"), ("vAnchor", "margin"),
-                           ("xAlign", "center"), ("yAlign", "bottom"), ("wrap", "notBeside")):
+        for key, value in (
+            ("w", str(round(BODY_W * 56.6929))),
+            ("hAnchor", "margin"),
+            ("vAnchor", "margin"),
+            ("xAlign", "center"),
+            ("yAlign", "bottom"),
+            ("wrap", "notBeside"),
+        ):
             frame.set(qn(f"w:{key}"), value)
         p._p.get_or_add_pPr().insert(0, frame)
         if i == 0:
@@ -179,7 +187,7 @@ def _docx_colophon(document: Any, doc: OfficialDocument, paragraph: Any, font: A
 
 
 def _docx_folios(document: Any, section: Any, font: Any, element: Any, qn: Any, align: Any) -> None:
-    """"— n —" page numbers: odd pages right, even pages left (evenAndOddHeaders)."""
+    """ "— n —" page numbers: odd pages right, even pages left (evenAndOddHeaders)."""
     document.settings.odd_and_even_pages_header_footer = True
     for footer, where in ((section.footer, align.RIGHT), (section.even_page_footer, align.LEFT)):
         p = footer.paragraphs[0]
@@ -331,7 +339,9 @@ def render_pdf(doc: OfficialDocument, target: str | IO[bytes]) -> None:
         if doc.printer:
             pdf.setFont(names["body"], NOTE_PT)
             pdf.drawString((LEFT + NOTE_PT / MM) * MM, baseline(LINES - 1), doc.printer)
-            pdf.drawRightString((PAGE_W - RIGHT - NOTE_PT / MM) * MM, baseline(LINES - 1), f"{doc.print_date}印发")
+            pdf.drawRightString(
+                (PAGE_W - RIGHT - NOTE_PT / MM) * MM, baseline(LINES - 1), f"{doc.print_date}印发"
+            )
         bottom = baseline(LINES - 1) - LINE_PITCH * 0.22 * MM
         pdf.line(LEFT * MM, bottom, (PAGE_W - RIGHT) * MM, bottom)
     folio()

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "upkeep",
     "disclosure",
     "portal",
+    "documents",
     "api",
 ]
 

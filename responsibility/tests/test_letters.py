@@ -121,3 +121,32 @@ def test_unsigned_units_are_listed(client_for: Any, office: Any, program: Progra
     assert Letter.objects.filter(program=program, status="issued").count() == len(units)
     page = client.get(reverse("responsibility:program_letters", args=[program.pk])).content.decode()
     assert f"尚未签订：{len(units)} 个单位" in page
+
+
+def test_letter_as_docx_and_pdf(client_for: Any, office: Any, program: Program, tmp_path: Any) -> None:
+    import io
+    import subprocess
+
+    import docx
+
+    letter = services.letter_draft(
+        actor=office, program=program, organisation=Organisation.objects.get(code="shitai")
+    )
+    client = client_for("town_shitai")
+    word = docx.Document(
+        io.BytesIO(client.get(reverse("responsibility:letter_file", args=[letter.pk, "docx"])).content)
+    )
+    text = "\n".join(p.text for p in word.paragraphs)
+    assert "2021年民生工程目标责任状" in text and "乙方：石台镇" in text and "开工项目数≥12个" in text
+    pdf = tmp_path / "l.pdf"
+    pdf.write_bytes(client.get(reverse("responsibility:letter_file", args=[letter.pk, "pdf"])).content)
+    body = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout.replace(" ", "")
+    assert "乙方：石台镇" in body and "— 1 —".replace(" ", "") in body
+    assert (
+        client_for("town_duanyuan")
+        .get(reverse("responsibility:letter_file", args=[letter.pk, "pdf"]))
+        .status_code
+        == 404
+    )

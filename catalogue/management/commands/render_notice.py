@@ -19,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("-o", "--output", required=True)
         parser.add_argument("--issuer", help="发文机关代码（该年有多个计划时）")
 
-    def handle(self, *args: Any, year: int, format: str, output: str, issuer: str | None, **options: Any) -> None:
+    def handle(
+        self, *args: Any, year: int, format: str, output: str, issuer: str | None, **options: Any
+    ) -> None:
         programs = Program.objects.filter(year=year, is_sample=False)
         if issuer:
             programs = programs.filter(issuer__code=issuer)

@@ -35,7 +35,9 @@ class Command(BaseCommand):
             raise CommandError(f"找不到唯一的{year}年计划") from exc
         letter = Letter.objects.filter(program=program, organisation=org).first()
         if letter is None:  # a preview, not saved
-            letter = Letter(program=program, organisation=org, snapshot=unit_duties(program=program, organisation=org))
+            letter = Letter(
+                program=program, organisation=org, snapshot=unit_duties(program=program, organisation=org)
+            )
         with open(output, "wb") as fh:
             (render_docx if format == "docx" else render_pdf)(letter_document(letter), fh)
         self.stdout.write(f"已生成 {output}")

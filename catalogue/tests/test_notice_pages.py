@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from django.urls import reverse
+
+from catalogue.models import Program
+from catalogue.notice import notice_text
+
+pytestmark = pytest.mark.django_db
+REFERENCE = Path(__file__).resolve().parents[2] / "docs" / "reference" / "duji-2021-notice.txt"
+
+
+def test_notice_downloads(client_for: Any, tmp_path: Path) -> None:
+    program = Program.objects.get(year=2021)
+    client = client_for("anon")
+    txt = client.get(reverse("catalogue:program_notice", args=[program.pk, "txt"]))
+    assert txt.content.decode() == notice_text(program)
+    word = docx.Document(
+        io.BytesIO(client.get(reverse("catalogue:program_notice", args=[program.pk, "docx"])).content)
+    )
+    assert any(p.text == "杜集区人民政府关于2021年实施33项民生工程的通知" for p in word.paragraphs)
+    pdf = tmp_path / "n.pdf"
+    pdf.write_bytes(client.get(reverse("catalogue:program_notice", args=[program.pk, "pdf"])).content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "四、继续实施19项民生工程" in text.replace(" ", "")
+
+
+def test_import_preview_then_confirm(client_for: Any) -> None:
+    client = client_for("office")
+    url = reverse("catalogue:program_import")
+    text = REFERENCE.read_text(encoding="utf-8").replace(
+        "淮杜政〔2021〕21号", "淮杜政〔2021〕21号\n一行说明文字"
+    )
+    preview = client.post(url, {"text": text, "action": "preview"}).content.decode()
+    assert 'data-testid="parse-problems"' in preview and "一行说明文字" in preview
+    assert Program.objects.filter(year=2021).count() == 1
+    assert client_for("town_shitai").get(url).status_code == 403
+
+
+def test_import_creates_a_draft(client_for: Any) -> None:
+    from orgs.models import Organisation
+
+    client = client_for("office")
+    text = "\n".join(
+        [
+            "示例区人民政府",
+            "关于2030年实施1项民生实事的通知",
+            "各镇：",
+            "通知如下：",
+            "一、新增1项民生实事",
+            "（一）示例项目。示例内容。",
+            "二、工作要求",
+            "抓好落实。",
+            "2030年1月5日",
+        ]
+    )
+    issuer = Organisation.objects.get(code="gov")
+    response = client.post(
+        reverse("catalogue:program_import"), {"text": text, "action": "confirm", "issuer": issuer.pk}
+    )
+    program = Program.objects.get(year=2030)
+    assert response.url == reverse("catalogue:program_detail", args=[program.pk])
+    assert (
+        program.status == "draft" and program.noun == "民生实事" and program.projects.get().name == "示例项目"
+    )
