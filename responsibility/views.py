@@ -162,7 +162,7 @@ def program_responsibility(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "unit_kind": unit_kind,
             "may_plan": restrict(program.projects.all(), request.user, "plan").exists(),
-        "problems": selectors.target_problems(program=program) if staff_wide else [],
+            "problems": selectors.target_problems(program=program) if staff_wide else [],
             "fiscal": funding_selectors.fiscal_check(program=program) if staff_wide else None,
             "totals": funding_selectors.program_totals(program=program) if staff_wide else None,
         },
