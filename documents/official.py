@@ -24,6 +24,9 @@ TOP, BOTTOM, LEFT, RIGHT = 37, 35, 28, 26
 LINES, CHARS = 22, 28
 BODY_W, BODY_H = PAGE_W - LEFT - RIGHT, PAGE_H - TOP - BOTTOM  # 156 × 225 mm
 LINE_PITCH = BODY_H / LINES  # mm
+#: The .docx line pitch in twips, rounded down: 22 lines of 579 twips fit the 225 mm text block in Word and in
+#: LibreOffice (580 twips would overflow it by 0.2 pt and LibreOffice would drop a line).
+LINE_TWIPS = int(LINE_PITCH * 1440 / 25.4)
 CHAR_PITCH = BODY_W / CHARS  # mm
 RED = "FF0000"
 BODY_PT, TITLE_PT, MARK_PT, FOLIO_PT, NOTE_PT = 16, 22, 30, 14, 14
@@ -54,7 +57,7 @@ def render_docx(doc: OfficialDocument, target: str | IO[bytes]) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Mm, Pt, RGBColor
+    from docx.shared import Mm, Pt, RGBColor, Twips
 
     document = docx.Document()
     section = document.sections[0]
@@ -67,7 +70,7 @@ def render_docx(doc: OfficialDocument, target: str | IO[bytes]) -> None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
     grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), str(round(LINE_PITCH * 56.6929)))  # twips
+    grid.set(qn("w:linePitch"), str(LINE_TWIPS))
 
     def font(run: Any, name: str, size: float, color: str | None = None, spacing: bool = True) -> None:
         run.font.size = Pt(size)
@@ -89,9 +92,10 @@ def render_docx(doc: OfficialDocument, target: str | IO[bytes]) -> None:
         p = document.add_paragraph()
         fmt = p.paragraph_format
         fmt.space_before = fmt.space_after = Pt(0)
+        fmt.widow_control = False  # every page holds its 22 lines
         if exact:
             fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-            fmt.line_spacing = Pt(LINE_PITCH * MM)
+            fmt.line_spacing = Twips(LINE_TWIPS)
         if align is not None:
             p.alignment = align
         if indent_chars:

@@ -5,7 +5,7 @@
 # Installs only what is missing; without root it prints the apt-get command instead.
 set -euo pipefail
 runtime=(fontconfig fonts-arphic-ukai fonts-arphic-uming fonts-wqy-zenhei)
-testing=(chromium fonts-noto-cjk poppler-utils postgresql)
+testing=(chromium fonts-noto-cjk poppler-utils postgresql libreoffice-writer-nogui)
 wanted=("${runtime[@]}")
 [ "${1:-}" = "--test" ] && wanted+=("${testing[@]}")
 missing=()
