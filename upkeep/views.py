@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalogue.forms import _style
-from core.policy import can
+from catalogue.models import Project
+from core.policy import can, restrict
+from orgs.models import Organisation
 from upkeep import selectors, services
-from upkeep.models import Check
+from upkeep.models import Asset, Check
 
 
 class CheckForm(forms.Form):
@@ -28,13 +30,64 @@ class CheckForm(forms.Form):
         _style(self)
 
 
+class AssetForm(forms.ModelForm):
+    class Meta:
+        model = Asset
+        fields = [
+            "project",
+            "name",
+            "location",
+            "quantity",
+            "owner",
+            "custodian",
+            "responsible_person",
+            "phone",
+            "fund_amount",
+            "fund_source",
+            "period_start",
+            "period_end",
+            "check_interval_days",
+        ]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}),
+            "period_end": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        plannable = restrict(Project.objects.filter(program__is_sample=False), user, "plan")
+        self.fields["project"].queryset = plannable.select_related("program").order_by(
+            "-program__year", "order"
+        )
+        self.fields["custodian"].queryset = Organisation.objects.filter(
+            is_sample=False, is_active=True
+        ).order_by("kind", "order")
+        _style(self)
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "upkeep/index.html",
-        {"assets": selectors.assets(user=request.user), "attention": selectors.attention(user=request.user)},
-    )
+    """Assets and the attention lists; 民生办 and lead departments register assets of their projects here."""
+    form = AssetForm(request.POST or None, user=request.user)
+    may_register = form.fields["project"].queryset.exists()
+    if request.method == "POST":
+        if not may_register:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                asset = services.asset_save(
+                    actor=request.user, data=dict(form.cleaned_data), reason="登记管护资产"
+                )
+                messages.success(request, _("已登记资产。"))
+                return redirect("upkeep:asset_detail", pk=asset.pk)
+            except (ValidationError, PermissionDenied) as exc:
+                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    context = {
+        "assets": selectors.assets(user=request.user),
+        "attention": selectors.attention(user=request.user),
+        "form": form if may_register else None,
+    }
+    return render(request, "upkeep/index.html", context)
 
 
 @login_required

@@ -72,3 +72,20 @@ def test_only_the_custodian_checks(persona: Any, assets: dict[str, Any], client_
     assert client_for("town_duanyuan").get(reverse("upkeep:index")).status_code == 200
     assert "示例水库甲" not in client_for("town_duanyuan").get(reverse("upkeep:index")).content.decode()
     assert "示例水库甲" in client_for("town_shitai").get(reverse("upkeep:index")).content.decode()
+
+
+def test_register_through_the_page(client_for: Any) -> None:
+    project = Project.objects.get(program__year=2021, name="小型病险水库除险加固")
+    shitai = Organisation.objects.get(code="shitai")
+    data = {
+        "project": project.pk,
+        "name": "示例水库丙",
+        "location": "石台镇",
+        "owner": "区水利局",
+        "custodian": shitai.pk,
+        "check_interval_days": 90,
+    }
+    assert client_for("town_shitai").post(reverse("upkeep:index"), data).status_code == 403
+    response = client_for("office").post(reverse("upkeep:index"), data)
+    assert response.status_code == 302
+    assert project.assets.get(name="示例水库丙").custodian == shitai
