@@ -345,7 +345,7 @@ def program_notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     import io
 
     from catalogue.notice import notice_document, notice_text
-    from documents.official import render_docx, render_pdf
+    from documents.render import render_docx, render_pdf
 
     program = selectors.program_get(user=request.user, pk=pk)
     name = f"{program.issuer_name}关于{program.display_title}的通知"

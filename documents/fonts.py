@@ -1,75 +1,228 @@
-"""Resolve the official font names to font files through fontconfig (documents/fontconfig/minsheng-fonts.conf).
+"""Font resolution for official documents: official font names (仿宋_GB2312 …) → TrueType font files.
 
-Licensed fonts in ``MINSHENG_FONT_DIR`` (default ``var/fonts``) win: that folder is scanned first, so a font
-whose family is the official name is matched before the free substitutes."""
+The .docx only names the official fonts; the PDF renderer needs files it can embed. Resolution, in order:
+
+1. **Licensed fonts** in ``MINSHENG_FONT_DIR`` (a Django setting or environment variable, default ``var/fonts/``):
+   a TrueType font (.ttf/.ttc) whose family name is the official name (or its English name, e.g.
+   ``FangSong_GB2312``) is used as is. The folder is scanned with ``fc-scan`` first, so it always wins.
+2. **fontconfig** with ``FONTCONFIG_FILE`` pointing at a generated file that lists that folder as a ``<dir>``,
+   includes the system configuration and then ``documents/fontconfig/minsheng-fonts.conf``, which maps each
+   official name to a free TrueType font from Debian (``<accept>``: only when the official font is missing).
+   The lookup is ``fc-match -f '%{file}\\n' 'NAME:lang=zh-cn'``.
+
+The answer of step 2 is accepted only if it is the official font itself or one of the substitutes the .conf file
+names for it, in TrueType: fontconfig always answers *something* (a CFF Noto CJK font reportlab cannot embed, or
+a Latin font that would print tofu), and that must fail loudly, in Chinese, naming the Debian package to install.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import os
 import subprocess
 import tempfile
-from functools import cache
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-from django.conf import settings
+logger = logging.getLogger(__name__)
 
 CONF = Path(__file__).resolve().parent / "fontconfig" / "minsheng-fonts.conf"
-PACKAGES = {
+SYSTEM_CONF = "/etc/fonts/fonts.conf"
+
+#: The official names used by GB/T 9704-2012 documents, with the English family names of the same fonts.
+OFFICIAL_FONTS: dict[str, tuple[str, ...]] = {
+    "仿宋_GB2312": ("FangSong_GB2312",),
+    "方正小标宋简体": ("FZXiaoBiaoSong-B05S", "FZXiaoBiaoSong-B05"),
+    "黑体": ("SimHei",),
+    "楷体_GB2312": ("KaiTi_GB2312",),
+    "宋体": ("SimSun",),
+}
+#: The Debian package that provides the free substitute of each official name (see minsheng-fonts.conf).
+PACKAGES: dict[str, str] = {
     "仿宋_GB2312": "fonts-arphic-uming",
     "方正小标宋简体": "fonts-arphic-uming",
     "宋体": "fonts-arphic-uming",
     "楷体_GB2312": "fonts-arphic-ukai",
     "黑体": "fonts-wqy-zenhei",
 }
-TRUETYPE = (".ttf", ".ttc")
+FONT_SUFFIXES = (".ttf", ".ttc", ".otf", ".otc")
+FORMAT = "%{file}\\t%{index}\\t%{family}\\t%{fontformat}\\n"
 
 
 class FontMissing(RuntimeError):
-    pass
+    """No usable TrueType font for an official font name (the message is in Chinese, for the operator)."""
+
+
+@dataclass(frozen=True)
+class ResolvedFont:
+    official: str  # the official name asked for, e.g. "仿宋_GB2312"
+    family: str  # the family found, e.g. "AR PL UMing CN" or "仿宋_GB2312"
+    path: str
+    index: int  # face index inside a .ttc collection
+    licensed: bool  # True: the official font itself; False: a free substitute
+
+    @property
+    def package(self) -> str:
+        return PACKAGES.get(self.official, "")
 
 
 def font_dir() -> Path:
-    return Path(os.environ.get("MINSHENG_FONT_DIR") or Path(settings.VAR_DIR) / "fonts")
-
-
-@cache
-def _config() -> str:
-    """A fontconfig file: the licensed-font folder first, then our aliases (which include the system config)."""
-    folder = font_dir()
-    text = CONF.read_text(encoding="utf-8")
-    if folder.is_dir():
-        text = text.replace("<fontconfig>", f"<fontconfig>\n  <dir>{folder}</dir>", 1)
-    path = Path(tempfile.gettempdir()) / f"minsheng-fonts-{os.getuid()}.conf"
-    path.write_text(text, encoding="utf-8")
-    return str(path)
-
-
-@cache
-def resolve_font_file(official: str) -> tuple[str, int]:
-    """(file, face index) of the TrueType font that renders ``official`` (e.g. "仿宋_GB2312")."""
-    env = dict(os.environ, FONTCONFIG_FILE=_config())
+    """The licensed-font folder: setting ``MINSHENG_FONT_DIR``, else the environment variable, else var/fonts/."""
     try:
-        out = subprocess.run(
-            ["fc-match", "-f", "%{file}\n%{index}", f"{official}:lang=zh-cn"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout.split("\n")
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise FontMissing("找不到 fc-match（请安装 Debian 软件包 fontconfig）") from exc
-    path, index = out[0].strip(), int(out[1] or 0) if len(out) > 1 and out[1].strip().isdigit() else 0
-    if not path.lower().endswith(TRUETYPE) or not _has_cjk(path):
-        package = PACKAGES.get(official, "fonts-arphic-uming")
+        from django.conf import settings
+
+        configured = getattr(settings, "MINSHENG_FONT_DIR", None)
+        var_dir = getattr(settings, "VAR_DIR", None)
+        base = getattr(settings, "BASE_DIR", None)
+    except Exception:  # settings not configured: used outside Django
+        configured = var_dir = base = None
+    if configured:
+        return Path(configured)
+    if os.environ.get("MINSHENG_FONT_DIR"):
+        return Path(os.environ["MINSHENG_FONT_DIR"])
+    if var_dir:
+        return Path(var_dir) / "fonts"
+    return Path(base or Path(__file__).resolve().parent.parent) / "var" / "fonts"
+
+
+def fontconfig_file(folder: Path | None = None) -> Path:
+    """Write (once per content) and return the FONTCONFIG_FILE: licensed folder, system config, our mapping."""
+    folder = Path(folder or font_dir()).resolve()
+    text = (
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">\n'
+        "<!-- generated by documents/fonts.py: licensed fonts first, then the system, then the mapping -->\n"
+        "<fontconfig>\n"
+        f"  <dir>{_xml(str(folder))}</dir>\n"
+        f'  <include ignore_missing="yes">{SYSTEM_CONF}</include>\n'
+        f"  <include>{_xml(str(CONF))}</include>\n"
+        "</fontconfig>\n"
+    )
+    digest = hashlib.sha1(text.encode()).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"minsheng-fonts-{os.getuid()}-{digest}.conf"
+    if not path.exists():
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)  # atomic: several workers may write it at once
+    return path
+
+
+@lru_cache(maxsize=1)
+def substitutes() -> dict[str, tuple[str, ...]]:
+    """{family: accepted substitute families} as minsheng-fonts.conf declares them."""
+    mapping: dict[str, tuple[str, ...]] = {}
+    for alias in ET.parse(CONF).getroot().iter("alias"):
+        family = alias.findtext("family", "").strip()
+        accepted = tuple(f.text.strip() for f in alias.findall("./accept/family") if f.text)
+        if family:
+            mapping[family] = mapping.get(family, ()) + accepted
+    return mapping
+
+
+def resolve(official: str) -> ResolvedFont:
+    """The TrueType font that renders ``official`` (e.g. "仿宋_GB2312"); raises FontMissing."""
+    folder = font_dir()
+    return _resolve(official, str(folder), _signature(folder))
+
+
+def resolve_font_file(official: str) -> tuple[str, int]:
+    """(file, face index) of the TrueType font for ``official`` — the short form of ``resolve``."""
+    font = resolve(official)
+    return font.path, font.index
+
+
+def official_names(official: str) -> set[str]:
+    return {official, *OFFICIAL_FONTS.get(official, ())}
+
+
+# --- internals ---------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _resolve(official: str, folder: str, signature: tuple) -> ResolvedFont:
+    names = official_names(official)
+    for path, index, families, fmt in _scan(folder, signature):
+        if names & set(families):
+            if fmt == "TrueType":
+                logger.info("字体 %s：使用授权字体 %s", official, path)
+                return ResolvedFont(official, official, path, index, licensed=True)
+            logger.warning(
+                "字体 %s：%s 不是 TrueType 字体（%s），PDF 无法嵌入，改用替代字体", official, path, fmt
+            )
+    accepted = set(substitutes().get(official, ()))
+    found = _match(official, folder)
+    if found:
+        path, index, families, fmt = found
+        if fmt == "TrueType" and (names | accepted) & set(families):
+            licensed = bool(names & set(families))
+            family = next(f for f in families if f in names | accepted)
+            return ResolvedFont(official, family, path, index, licensed=licensed)
+    for family in substitutes().get(official, ()):  # e.g. the official font exists, but only as CFF/OTF
+        found = _match(family, folder)
+        if found and found[3] == "TrueType" and family in found[2]:
+            return ResolvedFont(official, family, found[0], found[1], licensed=False)
+    package = PACKAGES.get(official, "fonts-arphic-uming")
+    wanted = "、".join(substitutes().get(official, ())) or "（无）"
+    raise FontMissing(
+        f"找不到字体“{official}”：没有授权字体，也没有可替代的免费 TrueType 字体（{wanted}）。"
+        f"请安装 Debian 软件包 {package}（apt-get install {package}），"
+        f"或把授权的“{official}”TrueType 字体（.ttf/.ttc）放入 {folder}。"
+    )
+
+
+def _match(family: str, folder: str) -> tuple[str, int, list[str], str] | None:
+    env = dict(os.environ, FONTCONFIG_FILE=str(fontconfig_file(Path(folder))))
+    out = _run(["fc-match", "-f", FORMAT, f"{_escape(family)}:lang=zh-cn"], env)
+    rows = _rows(out)
+    return rows[0] if rows else None
+
+
+def _scan(folder: str, signature: tuple) -> list[tuple[str, int, list[str], str]]:
+    files = [name for name, *_ in signature]
+    if not files:
+        return []
+    return _rows(_run(["fc-scan", "--format", FORMAT, *files], dict(os.environ)))
+
+
+def _signature(folder: Path) -> tuple:
+    """The font files of the licensed folder with size and mtime (a change invalidates the cache)."""
+    if not folder.is_dir():
+        return ()
+    files = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix.lower() in FONT_SUFFIXES and path.is_file():
+            stat = path.stat()
+            files.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(files)
+
+
+def _run(command: list[str], env: dict[str, str]) -> str:
+    try:
+        return subprocess.run(command, env=env, capture_output=True, text=True, check=True, timeout=60).stdout
+    except FileNotFoundError as exc:
         raise FontMissing(
-            f"找不到可用于“{official}”的中文 TrueType 字体，请安装 Debian 软件包 {package}，"
-            f"或把授权字体放入 {font_dir()}"
-        )
-    return path, index
+            f"找不到 {command[0]}：请安装 Debian 软件包 fontconfig（apt-get install fontconfig）。"
+        ) from exc
+    except subprocess.SubprocessError as exc:
+        raise FontMissing(f"{command[0]} 运行失败：{exc}") from exc
 
 
-def _has_cjk(path: str) -> bool:
-    name = Path(path).name.lower()
-    return any(
-        k in name for k in ("uming", "ukai", "wqy", "zenhei", "fang", "song", "kai", "hei", "simsun", "fz")
-    ) or Path(path).is_relative_to(font_dir())
+def _rows(out: str) -> list[tuple[str, int, list[str], str]]:
+    rows = []
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 4 and parts[0]:
+            index = int(parts[1]) if parts[1].isdigit() else 0
+            rows.append((parts[0], index, [f.strip() for f in parts[2].split(",")], parts[3]))
+    return rows
+
+
+def _escape(family: str) -> str:
+    """Escape the characters that are special in a fontconfig pattern."""
+    return "".join("\\" + c if c in "\\-:,=" else c for c in family)
+
+
+def _xml(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -255,12 +255,12 @@ def letter_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     document = letter_document(letter)
     buffer = io.BytesIO()
     if fmt == "docx":
-        from documents.official import render_docx
+        from documents.render import render_docx
 
         render_docx(document, buffer)
         content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     elif fmt == "pdf":
-        from documents.official import render_pdf
+        from documents.render import render_pdf
 
         render_pdf(document, buffer)
         content_type = "application/pdf"

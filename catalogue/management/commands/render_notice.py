@@ -32,7 +32,7 @@ class Command(BaseCommand):
             with open(output, "w", encoding="utf-8") as fh:
                 fh.write(notice_text(program))
         else:
-            from documents import official
+            from documents import render as official
 
             render = official.render_docx if format == "docx" else official.render_pdf
             with open(output, "wb") as fh:

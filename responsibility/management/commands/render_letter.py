@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from catalogue.models import Program
-from documents.official import render_docx, render_pdf
+from documents.render import render_docx, render_pdf
 from orgs.models import Organisation
 from responsibility.letter_document import letter_document
 from responsibility.models import Letter
