@@ -254,3 +254,26 @@ def letter_sign(
         reason="登记签订",
     )
     return letter
+
+
+@transaction.atomic
+def letters_draft_all(*, actor: Any, program: Program) -> int:
+    """Draft (or refresh, while still drafts) the letter of every responsible unit; all or none."""
+    from responsibility.selectors import responsible_units
+
+    count = 0
+    for unit in responsible_units(program=program):
+        letter = Letter.objects.filter(program=program, organisation=unit).first()
+        if letter is None or letter.status == Letter.Status.DRAFTED:
+            letter_draft(actor=actor, program=program, organisation=unit)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def letters_issue_all(*, actor: Any, program: Program) -> int:
+    """Issue every drafted letter of the program; all or none."""
+    letters = list(Letter.objects.filter(program=program, status=Letter.Status.DRAFTED))
+    for letter in letters:
+        letter_issue(actor=actor, letter=letter)
+    return len(letters)

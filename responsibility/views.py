@@ -175,14 +175,10 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "draft_all":
-                for unit in selectors.responsible_units(program=program):
-                    letter = Letter.objects.filter(program=program, organisation=unit).first()
-                    if letter is None or letter.status == Letter.Status.DRAFTED:
-                        services.letter_draft(actor=request.user, program=program, organisation=unit)
+                services.letters_draft_all(actor=request.user, program=program)
                 messages.success(request, _("已为全部责任单位起草（或刷新）目标责任状。"))
             elif request.POST.get("action") == "issue_all":
-                for letter in Letter.objects.filter(program=program, status=Letter.Status.DRAFTED):
-                    services.letter_issue(actor=request.user, letter=letter)
+                services.letters_issue_all(actor=request.user, program=program)
                 messages.success(request, _("已下达全部起草的目标责任状。"))
         except (ValidationError, ConflictError) as exc:
             _errors(request, exc)
