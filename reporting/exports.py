@@ -116,19 +116,33 @@ def progress_xlsx(
                 ws.write(3, i, head[i].split("·")[-1], header)
         else:
             ws.merge_range(2, start, 3, start, head[start], header)
+    # one writer and format per column, chosen once (not per cell)
+    writers = []
+    for name in head:
+        if name.endswith("率") or name == "序时进度":
+            writers.append((ws.write_number, percent))
+        elif name.startswith("预算") or name in ("到位", "支出"):
+            writers.append((ws.write_number, money))
+        elif name in ("目标", "完成"):
+            writers.append((ws.write_number, number))
+        elif name == "序时":
+            writers.append(("flag", text))
+        else:
+            writers.append((None, text))
+    blank, write_string = ws.write_blank, ws.write_string
     for r, row in enumerate(body, start=4):
         for c, value in enumerate(row):
-            name = head[c]
-            if name.endswith("率") or name == "序时进度":
-                ws.write(r, c, value, percent)
-            elif name.startswith("预算") or name in ("到位", "支出"):
-                ws.write(r, c, value, money)
-            elif name in ("目标", "完成"):
-                ws.write(r, c, value, number)
-            elif name == "序时" and value == "滞后":
-                ws.write(r, c, value, behind)
+            write, style = writers[c]
+            if value is None or value == "":
+                blank(r, c, None, style)
+            elif write == "flag":
+                write_string(r, c, value, behind if value == "滞后" else style)
+            elif write is not None:
+                write(r, c, value, style)
+            elif isinstance(value, str):
+                write_string(r, c, value, style)
             else:
-                ws.write(r, c, value, text)
+                ws.write(r, c, value, style)
     ws.set_column(0, 0, 5)
     ws.set_column(1, 1, 28)
     ws.set_column(2, last, 11)

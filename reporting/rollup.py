@@ -6,19 +6,20 @@ are rewritten after a confirmation or unlock commits (reporting.services._move),
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Sum
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
 
 from catalogue.models import Program, Project
-from funding.models import FundingAdjustment, FundingLine, Source
+from funding.models import Source
 from orgs.models import LOCAL_KINDS, Organisation, OrgKind
-from reporting.models import Period, Report, ReportFunds, ReportValue, Status, Summary
-from responsibility.models import Indicator, Target
+from reporting.models import Period, Report, Status, Summary
 
 PENDING = (Status.SUBMITTED, Status.DEPT_APPROVED)
 BEHIND_TOLERANCE = Decimal("0.05")  # flagged 滞后 when completion is more than 5 points behind 序时进度
@@ -32,27 +33,56 @@ def _statuses(include_pending: bool) -> tuple[str, ...]:
     return (Status.CONFIRMED, *PENDING) if include_pending else (Status.CONFIRMED,)
 
 
-def _budgets(program: Program, by: str) -> dict[Any, Decimal]:
-    """Current budget (original + adjustments) grouped by ``by`` ("project", "project,source", "project,unit")."""
-    keys = by.split(",")
-    lines = FundingLine.objects.filter(project__program=program)
-    out: dict[Any, Decimal] = defaultdict(Decimal)
-    for row in lines.values(*keys).annotate(t=Sum("original")):
-        out[tuple(row[k] for k in keys)] += row["t"]
-    adj_keys = [f"line__{k}" for k in keys]
-    for row in (
-        FundingAdjustment.objects.filter(line__project__program=program)
-        .values(*adj_keys)
-        .annotate(t=Sum("delta"))
-    ):
-        out[tuple(row[k] for k in adj_keys)] += row["t"]
-    return out
+@dataclass(slots=True, eq=False)
+class UnitRef:
+    """An organisation as the read model shows it (not a model instance: nothing to save, nothing lazy)."""
+
+    id: int
+    name: str
+    short_name: str = ""
+    code: str = ""
+    order: int = 0
+    kind: str = ""
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (UnitRef, Organisation)) and other.pk == self.id
+
+    def __hash__(self) -> int:
+        return hash(("org", self.id))
+
+
+@dataclass(slots=True, eq=False)
+class ProjectRef:
+    """A project as the 进度表 shows it; equal to the Project (or ProjectRef) with the same id."""
+
+    id: int
+    order: int
+    name: str
+    lead_department: UnitRef | None
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (ProjectRef, Project)) and other.pk == self.id
+
+    def __hash__(self) -> int:
+        return hash(("project", self.id))
 
 
 @dataclass
 class ProgressRow:
-    project: Project
-    unit: Organisation | None
+    project: ProjectRef
+    unit: UnitRef | None
     indicators: list[dict[str, Any]] = field(default_factory=list)  # name, unit, target, done, rate
     budget: dict[str, Decimal] = field(default_factory=dict)  # by source label
     budget_total: Decimal = Decimal(0)
@@ -79,6 +109,95 @@ class ProgressRow:
         return self.gap is not None and self.gap < -BEHIND_TOLERANCE
 
 
+# The 进度表 read model: one SQL query whose rows are tagged by kind — 'p' project (with its lead department and,
+# for project totals, money and the pending count), 'u' reporting unit of a project (per unit: with its money and
+# pending count), 'i' indicator (for project totals: with target and completed value), 't'/'d' per-unit target
+# and completed value, 'b' budget by source (original + adjustments). Columns: tag, project, unit, ref, order,
+# text ×4, number ×2.
+_PROGRESS_HEAD = """
+WITH prj AS (
+  SELECT p.id, p."order" AS ord, p.name, p.lead_department_id AS lead FROM catalogue_project p
+  WHERE p.program_id = %s{scope}),
+rep AS (
+  SELECT r.id, r.project_id, r.unit_id, r.status FROM reporting_report r JOIN prj ON prj.id = r.project_id
+  WHERE r.period_id = (SELECT pe.id FROM reporting_period pe WHERE pe.program_id = %s AND pe.month = %s)),
+money AS (
+  SELECT r.project_id{unit}, SUM(f.arrived) AS a, SUM(f.spent) AS s FROM reporting_reportfunds f
+  JOIN rep r ON r.id = f.report_id WHERE r.status IN ({statuses}) GROUP BY r.project_id{unit}),
+waiting AS (
+  SELECT r.project_id{unit}, COUNT(*) AS n FROM rep r WHERE r.status IN ({pending}) GROUP BY r.project_id{unit}),
+done AS (
+  SELECT v.indicator_id{unit}, SUM(v.value) AS d FROM reporting_reportvalue v JOIN rep r ON r.id = v.report_id
+  WHERE r.status IN ({statuses}) GROUP BY v.indicator_id{unit})
+"""
+_PROGRESS_BUDGET = """
+UNION ALL
+SELECT 'b', l.project_id, {line_unit}, NULL, NULL, l.source, NULL, NULL, NULL,
+  CAST(SUM(l.original + COALESCE(
+    (SELECT SUM(a.delta) FROM funding_fundingadjustment a WHERE a.line_id = l.id), 0)) AS TEXT), NULL
+  FROM funding_fundingline l JOIN prj ON prj.id = l.project_id GROUP BY l.project_id{line_group}, l.source
+"""
+_PROGRESS_TOTALS = (
+    _PROGRESS_HEAD
+    + """
+SELECT 'p', prj.id, prj.lead, w.n, prj.ord, prj.name, o.name, o.short_name, o.code,
+  CAST(m.a AS TEXT), CAST(m.s AS TEXT)
+  FROM prj LEFT JOIN orgs_organisation o ON o.id = prj.lead
+  LEFT JOIN money m ON m.project_id = prj.id LEFT JOIN waiting w ON w.project_id = prj.id
+UNION ALL
+SELECT 'i', i.project_id, NULL, i.id, i."order", i.name, i.unit, NULL, NULL,
+  CAST(COALESCE(NULLIF(i.target, 0),
+    (SELECT SUM(t.value) FROM responsibility_target t WHERE t.indicator_id = i.id)) AS TEXT), CAST(d.d AS TEXT)
+  FROM responsibility_indicator i JOIN prj ON prj.id = i.project_id LEFT JOIN done d ON d.indicator_id = i.id
+"""
+    + _PROGRESS_BUDGET.format(line_unit="NULL", line_group="")
+)
+_PROGRESS_UNITS = (
+    _PROGRESS_HEAD
+    + """,
+units AS (
+  SELECT iu.project_id, iu.organisation_id AS unit_id FROM catalogue_project_implementing_units iu
+  JOIN prj ON prj.id = iu.project_id
+  UNION ALL
+  SELECT prj.id, prj.lead FROM prj WHERE prj.lead IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM catalogue_project_implementing_units iu WHERE iu.project_id = prj.id))
+SELECT 'p', prj.id, prj.lead, CAST(NULL AS BIGINT), prj.ord, prj.name, o.name, o.short_name, o.code,
+  CAST(NULL AS TEXT), CAST(NULL AS TEXT)
+  FROM prj LEFT JOIN orgs_organisation o ON o.id = prj.lead
+UNION ALL
+SELECT 'u', u.project_id, u.unit_id, w.n, o."order", o.name, o.short_name, o.kind, o.code,
+  CAST(m.a AS TEXT), CAST(m.s AS TEXT)
+  FROM units u JOIN orgs_organisation o ON o.id = u.unit_id
+  LEFT JOIN money m ON m.project_id = u.project_id AND m.unit_id = u.unit_id
+  LEFT JOIN waiting w ON w.project_id = u.project_id AND w.unit_id = u.unit_id
+UNION ALL
+SELECT 'i', i.project_id, NULL, i.id, i."order", i.name, i.unit, NULL, NULL, NULL, NULL
+  FROM responsibility_indicator i JOIN prj ON prj.id = i.project_id
+UNION ALL
+SELECT 't', i.project_id, t.unit_id, i.id, NULL, NULL, NULL, NULL, NULL, CAST(SUM(t.value) AS TEXT), NULL
+  FROM responsibility_target t JOIN responsibility_indicator i ON i.id = t.indicator_id
+  JOIN prj ON prj.id = i.project_id GROUP BY i.project_id, t.unit_id, i.id
+UNION ALL
+SELECT 'd', i.project_id, d.unit_id, i.id, NULL, NULL, NULL, NULL, NULL, CAST(d.d AS TEXT), NULL
+  FROM done d JOIN responsibility_indicator i ON i.id = d.indicator_id
+"""
+    + _PROGRESS_BUDGET.format(line_unit="l.unit_id", line_group=", l.unit_id")
+)
+
+
+def _dec(value: Any, places: int = 0) -> Decimal | None:
+    """A number from the read-model queries as Decimal. The queries cast their sums to text, which is exact on
+    PostgreSQL and, on SQLite (where decimals are stored as floats), 15 significant digits as in Django's own
+    converter."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    if isinstance(value, str):
+        return Decimal(value)
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(f"{value:.{places}f}")
+
+
 def progress_table(
     *,
     program: Program,
@@ -87,95 +206,88 @@ def progress_table(
     include_pending: bool = False,
     projects: Any = None,
 ) -> list[ProgressRow]:
-    """The standard monthly 进度表, computed with a fixed number of grouped queries."""
-    projects = list(
-        (projects if projects is not None else program.projects.all())
-        .select_related("lead_department")
-        .order_by("order")
-    )
-    ids = [p.id for p in projects]
+    """The standard monthly 进度表 in one SQL query, assembled into rows (projects and units as light records,
+    ProjectRef and UnitRef)."""
+    params: list[Any] = [program.id]
+    scope = ""
+    if projects is not None:
+        sub, sub_params = projects.values("id").query.sql_with_params()
+        scope = f" AND p.id IN ({sub})"
+        params += list(sub_params)
     statuses = _statuses(include_pending)
-    reports = Report.objects.filter(
-        project_id__in=ids, period__program=program, period__month=month, status__in=statuses
+    sql = (_PROGRESS_UNITS if per_unit else _PROGRESS_TOTALS).format(
+        scope=scope,
+        unit=", r.unit_id" if per_unit else "",
+        statuses=", ".join(["%s"] * len(statuses)),
+        pending=", ".join(["%s"] * len(PENDING)),
     )
-    unit_key = ["unit"] if per_unit else []
-    done = defaultdict(Decimal)
-    for row in (
-        ReportValue.objects.filter(report__in=reports)
-        .values("report__project", "indicator", *[f"report__{k}" for k in unit_key])
-        .annotate(t=Sum("value"))
-    ):
-        done[(row["report__project"], row["indicator"], row.get("report__unit"))] += row["t"]
-    targets = defaultdict(Decimal)
-    for row in (
-        Target.objects.filter(indicator__project_id__in=ids)
-        .values("indicator__project", "indicator", *unit_key)
-        .annotate(t=Sum("value"))
-    ):
-        targets[(row["indicator__project"], row["indicator"], row.get("unit"))] += row["t"]
-    project_targets = {i.id: i.target for i in Indicator.objects.filter(project_id__in=ids)}
-    indicators = defaultdict(list)
-    for ind in Indicator.objects.filter(project_id__in=ids).order_by("order", "id"):
-        indicators[ind.project_id].append(ind)
-    money = defaultdict(lambda: [Decimal(0), Decimal(0)])
-    for row in (
-        ReportFunds.objects.filter(report__in=reports)
-        .values("report__project", *[f"report__{k}" for k in unit_key])
-        .annotate(a=Sum("arrived"), s=Sum("spent"))
-    ):
-        key = (row["report__project"], row.get("report__unit"))
-        money[key][0] += row["a"]
-        money[key][1] += row["s"]
-    pending = defaultdict(int)
-    for row in (
-        Report.objects.filter(
-            project_id__in=ids, period__program=program, period__month=month, status__in=PENDING
-        )
-        .values("project", *unit_key)
-        .annotate(n=Sum(1))
-    ):
-        pending[(row["project"], row.get("unit"))] += row["n"]
-    by_source = _budgets(program, "project,source" + (",unit" if per_unit else ""))
-    labels = dict(Source.choices)
+    params += [program.id, month, *statuses, *PENDING, *statuses]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return _progress_rows(fetched, month=month, per_unit=per_unit)
+
+
+def _progress_rows(fetched: list[tuple[Any, ...]], *, month: int, per_unit: bool) -> list[ProgressRow]:
+    """Assemble the 进度表's rows from the tagged result rows of the read-model query."""
+    zero = Decimal(0)
+    heads: list[tuple[int, int, ProjectRef, Any, Any, Any]] = []
+    indicators: dict[int, list[tuple[int, int, str, str, Any, Any]]] = defaultdict(list)
+    per: dict[tuple[int, int, int], tuple[Any, Any]] = {}  # (project, indicator, unit) → target, done
+    budgets: dict[tuple[int, int | None], dict[str, Any]] = defaultdict(dict)
+    units_of: dict[int, list[tuple[int, str, UnitRef, Any, Any, Any]]] = defaultdict(list)
+    orgs: dict[int, UnitRef] = {}
+    for tag, pid, uid, ref, order, t1, t2, t3, t4, n1, n2 in fetched:
+        if tag == "i":
+            indicators[pid].append((order, ref, t1, t2, n1, n2))
+        elif tag == "b":
+            budgets[(pid, uid)][t1] = _dec(n1, 2) or zero
+        elif tag == "p":
+            lead = None
+            if uid is not None:
+                lead = orgs.get(uid)
+                if lead is None:
+                    lead = orgs[uid] = UnitRef(id=uid, name=t2, short_name=t3 or "", code=t4)
+            project = ProjectRef(id=pid, order=order, name=t1, lead_department=lead)
+            heads.append((order, pid, project, ref, n1, n2))
+        elif tag == "u":
+            unit = UnitRef(id=uid, order=order, name=t1, short_name=t2 or "", kind=t3, code=t4)
+            units_of[pid].append((order, t1, unit, ref, n1, n2))
+        else:  # "t" target or "d" done of one unit
+            target, value = per.get((pid, ref, uid), (None, None))
+            per[(pid, ref, uid)] = (n1, value) if tag == "t" else (target, n1)
+    heads.sort(key=lambda h: (h[0], h[1]))
+    labels = [(source, str(label)) for source, label in Source.choices]
     schedule = Decimal(month) / Decimal(12)
-
     rows: list[ProgressRow] = []
-    units_of: dict[int, list[Organisation | None]] = {}
-    if per_unit:
-        from reporting.services import reporting_units
-
-        for p in (
-            Project.objects.filter(id__in=ids)
-            .prefetch_related("implementing_units")
-            .select_related("lead_department")
-        ):
-            units_of[p.id] = reporting_units(p)
-    for p in projects:
-        for unit in units_of.get(p.id, [None]) if per_unit else [None]:
-            uid = unit.id if unit else None
-            row = ProgressRow(project=p, unit=unit, schedule=schedule)
+    for _order, pid, project, waiting, arrived, spent in heads:
+        own = sorted(indicators[pid], key=lambda i: (i[0], i[1]))
+        if per_unit:
+            units = [(u[2], u[3], u[4], u[5]) for u in sorted(units_of[pid], key=lambda u: (u[0], u[1]))]
+        else:
+            units = [(None, waiting, arrived, spent)]
+        for unit, waiting, arrived, spent in units:
+            uid = unit.id if unit is not None else None
+            row = ProgressRow(project=project, unit=unit, schedule=schedule, pending=waiting or 0)
+            row.arrived = _dec(arrived, 2) or zero
+            row.spent = _dec(spent, 2) or zero
             rates = []
-            for ind in indicators[p.id]:
-                target = (
-                    targets.get((p.id, ind.id, uid))
-                    if per_unit
-                    else (project_targets.get(ind.id) or targets.get((p.id, ind.id, None)))
-                )
-                value = done.get((p.id, ind.id, uid))
+            for _o, ind_id, name, measure, target, value in own:
+                if per_unit:
+                    target, value = per.get((pid, ind_id, uid), (None, None))
+                target, value = _dec(target, 4), _dec(value, 4)
                 rate = _ratio(value, target)
                 if rate is not None:
                     rates.append(rate)
                 row.indicators.append(
-                    {"name": ind.name, "unit": ind.unit, "target": target, "done": value, "rate": rate}
+                    {"name": name, "unit": measure, "target": target, "done": value, "rate": rate}
                 )
-            row.completion = sum(rates, Decimal(0)) / len(rates) if rates else None
-            for source in Source.values:
-                key = (p.id, source, uid) if per_unit else (p.id, source)
-                amount = by_source.get(key, Decimal(0))
-                row.budget[str(labels[source])] = amount
+            row.completion = sum(rates, zero) / len(rates) if rates else None
+            by_source = budgets.get((pid, uid), {})
+            for source, label in labels:
+                amount = by_source.get(source, zero)
+                row.budget[label] = amount
                 row.budget_total += amount
-            row.arrived, row.spent = money.get((p.id, uid), [Decimal(0), Decimal(0)])
-            row.pending = pending.get((p.id, uid), 0)
             rows.append(row)
     return rows
 
@@ -244,7 +356,7 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
 
 @dataclass
 class UnitScore:
-    unit: Organisation
+    unit: UnitRef
     expected: int
     on_time: int
     completion: Decimal | None
@@ -272,17 +384,21 @@ def expected_reports(program: Program) -> list[tuple[int, int]]:
     return pairs
 
 
+def deadline_cutoff(period: Period) -> dt.datetime:
+    """The first instant after the deadline day, in the site's time zone (Asia/Shanghai): on time is before it."""
+    return timezone.make_aware(dt.datetime.combine(period.deadline + dt.timedelta(days=1), dt.time.min))
+
+
 def on_time(*, period: Period) -> dict[int, tuple[int, int]]:
     """unit id → (expected reports, reports submitted by the deadline)."""
     expected = defaultdict(int)
     for _, unit_id in expected_reports(period.program):
         expected[unit_id] += 1
-    timely = defaultdict(int)
-    for report in Report.objects.filter(period=period, submitted_at__isnull=False).only(
-        "unit_id", "submitted_at"
-    ):
-        if report.submitted_at.date() <= period.deadline:
-            timely[report.unit_id] += 1
+    timely = dict(
+        Report.objects.filter(period=period, submitted_at__lt=deadline_cutoff(period))
+        .values_list("unit_id")
+        .annotate(n=Count("id"))
+    )
     return {u: (n, timely.get(u, 0)) for u, n in expected.items()}
 
 
@@ -308,40 +424,69 @@ def overdue(*, period: Period, today: Any) -> list[tuple[Project, Organisation, 
     ]
 
 
+_RANKING_SQL = """
+WITH prj AS (SELECT p.id, p.lead_department_id AS lead FROM catalogue_project p WHERE p.program_id = %s),
+pairs AS (
+  SELECT iu.organisation_id AS unit_id FROM catalogue_project_implementing_units iu JOIN prj ON prj.id = iu.project_id
+  UNION ALL
+  SELECT prj.lead FROM prj WHERE prj.lead IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM catalogue_project_implementing_units iu WHERE iu.project_id = prj.id)),
+expected AS (SELECT unit_id, COUNT(*) AS n FROM pairs GROUP BY unit_id),
+money AS (SELECT s.unit_id, SUM(s.budget) AS b, SUM(s.arrived) AS a, SUM(s.spent) AS sp,
+  SUM(s.completion) AS c, COUNT(s.completion) AS cn FROM reporting_summary s
+  WHERE s.period_id = %s AND s.unit_id IS NOT NULL GROUP BY s.unit_id),
+units AS (SELECT unit_id FROM expected UNION SELECT unit_id FROM money)
+SELECT o.id, o.code, o.name, o.short_name, o."order", o.kind, e.n,
+  (SELECT COUNT(*) FROM reporting_report r WHERE r.unit_id = o.id AND r.period_id = %s AND r.submitted_at < %s),
+  CAST(m.b AS TEXT), CAST(m.a AS TEXT), CAST(m.sp AS TEXT), CAST(m.c AS TEXT), m.cn
+FROM units u JOIN orgs_organisation o ON o.id = u.unit_id
+LEFT JOIN expected e ON e.unit_id = o.id LEFT JOIN money m ON m.unit_id = o.id
+WHERE o.kind IN ({kinds})
+"""
+
+
 def ranking(*, period: Period, kind: str) -> list[UnitScore]:
-    """Rank local units (kind="local") or departments (kind="department") for one period, confirmed data only."""
+    """Rank local units (kind="local") or departments (kind="department") for one period, confirmed data only:
+    money and completion from the Summary rows, on-time rates from the reports, in one SQL query."""
     kinds = LOCAL_KINDS if kind == "local" else (OrgKind.DEPARTMENT,)
-    summaries = (
-        Summary.objects.filter(period=period, unit__kind__in=kinds)
-        .values("unit")
-        .annotate(budget=Sum("budget"), arrived=Sum("arrived"), spent=Sum("spent"))
-    )
-    completion = defaultdict(list)
-    for s in Summary.objects.filter(period=period, unit__kind__in=kinds, completion__isnull=False).values(
-        "unit", "completion"
-    ):
-        completion[s["unit"]].append(s["completion"])
-    timely = on_time(period=period)
-    units = {o.id: o for o in Organisation.objects.filter(kind__in=kinds)}
-    unit_ids = {s["unit"] for s in summaries} | {u for u in timely if u in units}
-    money = {s["unit"]: s for s in summaries}
+    params = [
+        period.program_id,
+        period.id,
+        period.id,
+        connection.ops.adapt_datetimefield_value(deadline_cutoff(period)),
+        *kinds,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_RANKING_SQL.format(kinds=", ".join(["%s"] * len(kinds))), params)
+        fetched = cursor.fetchall()
+    zero = Decimal(0)
     scores = []
-    for uid in unit_ids:
-        m = money.get(uid, {"budget": Decimal(0), "arrived": Decimal(0), "spent": Decimal(0)})
-        c = completion.get(uid)
-        expected, in_time = timely.get(uid, (0, 0))
+    for (
+        uid,
+        code,
+        name,
+        short,
+        order,
+        org_kind,
+        expected,
+        in_time,
+        budget,
+        arrived,
+        spent,
+        c_sum,
+        c_n,
+    ) in fetched:
+        budget, arrived, spent = (_dec(v, 2) or zero for v in (budget, arrived, spent))
         score = UnitScore(
-            unit=units[uid],
-            expected=expected,
-            on_time=in_time,
-            completion=sum(c, Decimal(0)) / len(c) if c else None,
-            arrival=_ratio(m["arrived"], m["budget"]),
-            spending=_ratio(m["spent"], m["arrived"]),
+            unit=UnitRef(id=uid, code=code, name=name, short_name=short or "", order=order, kind=org_kind),
+            expected=expected or 0,
+            on_time=in_time or 0 if expected else 0,
+            completion=_dec(c_sum, 4) / c_n if c_n else None,
+            arrival=_ratio(arrived, budget),
+            spending=_ratio(spent, arrived),
         )
         parts = (score.completion, score.arrival, score.spending, score.on_time_rate)
-        score.score = sum(
-            (w * min(p or Decimal(0), Decimal(1)) for w, p in zip(WEIGHTS, parts, strict=True)), Decimal(0)
-        )
+        score.score = sum((w * min(p or zero, Decimal(1)) for w, p in zip(WEIGHTS, parts, strict=True)), zero)
         scores.append(score)
     scores.sort(key=lambda s: (-s.score, s.unit.order, s.unit.name))
     for i, s in enumerate(scores, start=1):

@@ -189,12 +189,16 @@ def _district(
         )
         counts.projects += len(projects)
         ind_of = {ind.project_id: ind for ind in indicators}
-        now = timezone.now()
         for period in periods:
             share = Decimal(period.month) / Decimal(12)
             reports, plan = [], []
             for p in projects:
                 for u in units:
+                    # most reports arrive in the last week before the deadline, about one in ten late
+                    days = rng.randint(-6, 0) if rng.random() < 0.9 else rng.randint(1, 5)
+                    submitted = timezone.make_aware(
+                        dt.datetime.combine(period.deadline + dt.timedelta(days=days), dt.time(10))
+                    )
                     reports.append(
                         Report(
                             project=p,
@@ -202,8 +206,8 @@ def _district(
                             period=period,
                             status=Status.CONFIRMED,
                             progress="示例进展",
-                            submitted_at=now,
-                            confirmed_at=now,
+                            submitted_at=submitted,
+                            confirmed_at=submitted + dt.timedelta(days=3),
                         )
                     )
                     done = (targets[(p.id, u.id)] * share * Decimal(rng.uniform(0.6, 1.2))).quantize(Q4)
