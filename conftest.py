@@ -31,9 +31,19 @@ def pytest_configure(config: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _flushes(item: Any) -> bool:
+    """Browser tests and other transactional tests (real commits, threads) end with a flushed database."""
+    marker = item.get_closest_marker("django_db")
+    return bool(
+        item.get_closest_marker("browser")
+        or (marker is not None and marker.kwargs.get("transaction"))
+        or "transactional_db" in getattr(item, "fixturenames", ())
+    )
+
+
 def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
-    """Browser tests use a live server (a flushed, transactional database): run them last."""
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    """Tests that flush the database run last, so the others keep the world loaded once per session."""
+    items.sort(key=_flushes)
 
 
 def load_world() -> None:
@@ -65,6 +75,12 @@ def _persona(name: str) -> Any:
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username=PERSONAS[name][0])
+
+
+@pytest.fixture
+def world_reloaded(transactional_db: Any) -> None:
+    """For transactional tests: the previous one flushed the database; load the world again. List it first."""
+    load_world()
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from core.models import AuditEvent
 from core.policy import PUBLIC, Actor, Scope, actor_for, rule
 from disclosure.models import Disclosure, Feedback, Publicity
 from funding.models import FiscalYear, FundingAdjustment, FundingLine
+from jobs.models import Job
 from orgs.models import Membership, Organisation, Role
 from reporting.models import Period, Report
 from reporting.models import Status as ReportStatus
@@ -358,3 +359,11 @@ def disclosure_rule(actor: Actor, action: str) -> Scope:
 @rule(Feedback)
 def feedback_rule(actor: Actor, action: str) -> Scope:
     return actor.is_staff_wide if action == "view" else actor.is_manager
+
+
+@rule(Job)
+def job_rule(actor: Actor, action: str) -> Scope:
+    """A background job is seen by whoever started it and by 民生办; nobody edits one (the runner does)."""
+    if action != "view" or actor.user is None:
+        return False
+    return True if actor.is_manager else Q(created_by=actor.user)

@@ -76,6 +76,38 @@ def audit_record(
     )
 
 
+def audit_record_many(
+    *,
+    actor: Any | None,
+    action: str,
+    items: list[tuple[models.Model, dict[str, Any] | None, dict[str, Any] | None]],
+    reason: str = "",
+) -> list[AuditEvent]:
+    """Append one audit row per (object, before, after) in a single INSERT — for bulk services (imports)."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = ((user.get_full_name() or user.get_username()) if user else SYSTEM_LABEL)[:150]
+    types: dict[type, ContentType] = {}
+    rows = []
+    for obj, before, after in items:
+        model = obj._meta.concrete_model
+        if model not in types:
+            types[model] = ContentType.objects.get_for_model(model)
+        rows.append(
+            AuditEvent(
+                actor=user,
+                actor_label=label,
+                action=action,
+                content_type=types[model],
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                before=_jsonable(before) if before is not None else None,
+                after=_jsonable(after) if after is not None else None,
+                reason=reason,
+            )
+        )
+    return AuditEvent.objects.bulk_create(rows)
+
+
 class ConflictError(Exception):
     """Somebody else saved the object since it was read: nothing was written."""
 

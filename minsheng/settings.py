@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "disclosure",
     "portal",
     "documents",
+    "jobs",
     "api",
 ]
 
@@ -110,6 +111,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         }
     )
+    # Tests use a file too (not shared-cache memory, whose table locks fail at once instead of waiting), so
+    # the live server and background-job threads work as in production; one file per test process.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -169,7 +173,12 @@ SPECTACULAR_SETTINGS = {
 }
 
 # A file cache shared by the server's worker processes (rate limits of the public feedback form).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": VAR_DIR / "cache"}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache",
+    }
+}
 
 # E-mail (reminders) only where an SMTP server is configured; government intranets often have none.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
@@ -188,3 +197,7 @@ LOGGING = {
 
 # Shown in the page header; the district and the program noun are data, this is only the site name.
 SITE_TITLE = os.environ.get("MINSHENG_SITE_TITLE") or _("民生工程管理系统")
+
+# Excel batch entry: sheets with more data rows than this are checked and imported in the background
+# (jobs app), with a progress page.
+REPORTING_IMPORT_BACKGROUND_ROWS = int(os.environ.get("REPORTING_IMPORT_BACKGROUND_ROWS", "300"))

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("", include("upkeep.urls")),
     path("", include("disclosure.urls")),
+    path("", include("jobs.urls")),
     path("public/", include("portal.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),

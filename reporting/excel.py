@@ -16,7 +16,8 @@ from python_calamine import CalamineWorkbook
 from funding.models import Source
 from orgs.models import Organisation
 from reporting import selectors, services
-from reporting.models import Period, Report
+from reporting.models import Period, Report, Status
+from responsibility.models import Indicator
 from responsibility.selectors import fmt
 
 TEN_THOUSAND = Decimal(10000)
@@ -135,6 +136,8 @@ class Preview:
     errors: list[str] = field(default_factory=list)
     payload: dict[int, dict[str, Any]] = field(default_factory=dict)  # project id → values/funds/narrative
     changes: list[str] = field(default_factory=list)
+    versions: dict[int, int] = field(default_factory=dict)  # project id → version of the stored report
+    rows: int = 0  # data rows read
 
 
 def _cell_number(raw: Any, where: str, errors: list[str]) -> Decimal | None:
@@ -174,7 +177,21 @@ def _rows(
     return out
 
 
-def preview(*, period: Period, unit: Organisation, data: bytes) -> Preview:
+def row_count(data: bytes) -> int:
+    """Data rows in the three sheets (0 if the file cannot be read): decides whether to work in the background."""
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return sum(
+            max(0, book.get_sheet_by_name(n).height - 1)
+            for n in ("指标", "资金", "进展")
+            if n in book.sheet_names
+        )
+    except Exception:  # noqa: BLE001 — unreadable files are reported by preview()
+        return 0
+
+
+def preview(*, period: Period, unit: Organisation, data: bytes, progress: Any = None) -> Preview:
+    """Read and check the whole sheet; ``progress(done, total)`` is called as rows are checked."""
     result = Preview()
     errors = result.errors
     try:
@@ -182,8 +199,16 @@ def preview(*, period: Period, unit: Organisation, data: bytes) -> Preview:
     except Exception:  # noqa: BLE001 — any unreadable file gets the same clear message
         errors.append("无法读取该文件：请上传 .xlsx、.xls 或 .ods 表格")
         return result
-    projects = {p.order: p for p in selectors.unit_projects(unit=unit, program=period.program)}
-    indicators = {(p.order, i.name): i for p in projects.values() for i in p.indicators.all()}
+    # lean lookups (tuples, not model instances): a sheet can be large
+    projects = {p.order: p for p in selectors.unit_project_refs(unit=unit, program=period.program)}
+    names = {p.id: p.name for p in projects.values()}
+    order_of = {p.id: p.order for p in projects.values()}
+    indicators = {
+        (order_of[pid], name): selectors.Ref(iid, order_of[pid], name)
+        for iid, pid, name in Indicator.objects.filter(project_id__in=list(names)).values_list(
+            "id", "project_id", "name"
+        )
+    }
 
     def project_of(sheet: str, n: int, row: dict[str, Any]) -> Any:
         try:
@@ -199,8 +224,22 @@ def preview(*, period: Period, unit: Organisation, data: bytes) -> Preview:
             return None
         return project
 
+    sheets = {
+        name: _rows(book, name, columns, errors)
+        for name, columns in (("指标", VALUES), ("资金", FUNDS), ("进展", TEXTS))
+    }
+    result.rows = total = sum(len(rows) for rows in sheets.values())
+    step, done = max(1, total // 20), 0
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress and (done % step == 0 or done == total):
+            progress(done, total)
+
     seen: set[tuple[str, Any, Any]] = set()
-    for n, row in _rows(book, "指标", VALUES, errors):
+    for n, row in sheets["指标"]:
+        tick()
         project = project_of("指标", n, row)
         if project is None:
             continue
@@ -215,7 +254,8 @@ def preview(*, period: Period, unit: Organisation, data: bytes) -> Preview:
         result.payload.setdefault(project.id, {"values": {}, "funds": {}, "narrative": {}})["values"][
             indicator.id
         ] = value
-    for n, row in _rows(book, "资金", FUNDS, errors):
+    for n, row in sheets["资金"]:
+        tick()
         project = project_of("资金", n, row)
         if project is None:
             continue
@@ -237,7 +277,8 @@ def preview(*, period: Period, unit: Organisation, data: bytes) -> Preview:
             arrived * TEN_THOUSAND if arrived is not None else None,
             spent * TEN_THOUSAND if spent is not None else None,
         )
-    for n, row in _rows(book, "进展", TEXTS, errors):
+    for n, row in sheets["进展"]:
+        tick()
         project = project_of("进展", n, row)
         if project is None:
             continue
@@ -252,16 +293,21 @@ def preview(*, period: Period, unit: Organisation, data: bytes) -> Preview:
         result.payload.setdefault(project.id, {"values": {}, "funds": {}, "narrative": {}})["narrative"] = (
             narrative
         )
-    reports = {r.project_id: r for r in Report.objects.filter(period=period, unit=unit)}
+    reports = {
+        pid: (status, version)
+        for pid, status, version in Report.objects.filter(period=period, unit=unit).values_list(
+            "project_id", "status", "version"
+        )
+    }
+    result.versions = {pid: reports[pid][1] for pid in result.payload if pid in reports}
     for project_id, item in result.payload.items():
-        report = reports.get(project_id)
-        if report is not None and report.status not in services.EDITABLE:
-            name = next(p.name for p in projects.values() if p.id == project_id)
-            errors.append(f"“{name}”的报表状态为“{report.get_status_display()}”，不能再导入修改")
+        status = reports.get(project_id, (None, None))[0]
+        name = names[project_id]
+        if status is not None and status not in services.EDITABLE:
+            errors.append(f"“{name}”的报表状态为“{Status(status).label}”，不能再导入修改")
         filled = sum(v is not None for v in item["values"].values()) + sum(
             a is not None for a, _ in item["funds"].values()
         )
-        name = next(p.name for p in projects.values() if p.id == project_id)
         result.changes.append(
             f"{name}：{filled}个数据，工作进展{'已填' if item['narrative'].get('progress') else '未填'}"
         )
@@ -269,20 +315,25 @@ def preview(*, period: Period, unit: Organisation, data: bytes) -> Preview:
 
 
 @transaction.atomic
-def apply(*, actor: Any, period: Period, unit: Organisation, data: bytes) -> int:
-    """Re-check inside the transaction and save every project's report, or nothing."""
+def apply(
+    *,
+    actor: Any,
+    period: Period,
+    unit: Organisation,
+    data: bytes,
+    versions: dict[int, int] | None = None,
+    progress: Any = None,
+) -> int:
+    """Re-check inside the transaction and save every project's report, or nothing. ``versions`` (from the
+    preview) make a report changed by someone else since the preview a conflict, not a silent overwrite."""
     result = preview(period=period, unit=unit, data=data)
     if result.errors:
         raise ValidationError(result.errors)
-    projects = {p.id: p for p in selectors.unit_projects(unit=unit, program=period.program)}
-    for project_id, item in result.payload.items():
-        report = services.report_open(actor=actor, project=projects[project_id], unit=unit, period=period)
-        services.report_save(
-            actor=actor,
-            report=report,
-            values=item["values"],
-            funds=item["funds"],
-            narrative=item["narrative"],
-            expected_version=report.version,
-        )
-    return len(result.payload)
+    return services.reports_import(
+        actor=actor,
+        period=period,
+        unit=unit,
+        payload=result.payload,
+        versions=result.versions if versions is None else versions,
+        progress=progress,
+    )

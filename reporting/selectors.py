@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
@@ -35,6 +36,23 @@ def unit_projects(*, unit: Organisation, program: Program) -> list[Project]:
         Q(implementing_units=unit) | Q(lead_department=unit, implementing_units__isnull=True)
     )
     return list(qs.distinct().order_by("order").prefetch_related("indicators"))
+
+
+@dataclass(slots=True)
+class Ref:
+    """A light (id, order, name) record of a project or an indicator."""
+
+    id: int
+    order: int
+    name: str
+
+
+def unit_project_refs(*, unit: Organisation, program: Program) -> list[Ref]:
+    """The same projects as unit_projects, as light records for checking large sheets."""
+    qs = program.projects.filter(
+        Q(implementing_units=unit) | Q(lead_department=unit, implementing_units__isnull=True)
+    )
+    return [Ref(*row) for row in qs.distinct().order_by("order").values_list("id", "order", "name")]
 
 
 def unit_sources(*, unit: Organisation, projects: list[Project]) -> dict[int, list[str]]:

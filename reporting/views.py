@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import json
 from decimal import Decimal, InvalidOperation
+from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -373,6 +377,56 @@ def _unit_for(request: HttpRequest) -> Organisation:
     raise PermissionDenied
 
 
+def _excel_job(
+    request: HttpRequest, period: Any, unit: Organisation, data: bytes, versions: Any, *, apply: bool
+) -> Any:
+    """Run a large sheet's preview (or, once confirmed, its import) in the background with visible progress."""
+    from jobs.services import job_start
+    from reporting import excel as sheets
+
+    user, here = request.user, reverse("reporting:excel", args=[period.program_id, period.month])
+    if apply:
+
+        def work(progress: Any) -> dict[str, Any]:
+            count = sheets.apply(
+                actor=user, period=period, unit=unit, data=data, versions=versions, progress=progress
+            )
+            fill = reverse("reporting:fill", args=[period.program_id, period.month])
+            return {
+                "message": f"已导入{count}个项目的报表（草稿），请核对后提交。",
+                "link": {"url": f"{fill}?unit={unit.code}", "label": "核对并提交"},
+            }
+
+        title = f"Excel批量填报导入：{unit.name} {period}"
+    else:
+
+        def work(progress: Any) -> dict[str, Any]:
+            result = sheets.preview(period=period, unit=unit, data=data, progress=progress)
+            if result.errors:
+                raise ValidationError(result.errors)
+            return {
+                "items": result.changes,
+                "confirm": {
+                    "url": here,
+                    "label": "确认导入",
+                    "fields": {
+                        "action": "confirm",
+                        "unit": unit.code,
+                        "versions": json.dumps(result.versions),
+                    },
+                },
+            }
+
+        title = f"Excel批量填报预览：{unit.name} {period}"
+    return job_start(
+        actor=user,
+        kind="reporting.excel_import" if apply else "reporting.excel_preview",
+        title=title,
+        total=sheets.row_count(data),
+        work=work,
+    )
+
+
 @login_required
 def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     """Download the unit's pre-filled sheet; upload it back → preview → confirm (all-or-nothing)."""
@@ -394,12 +448,28 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     key = f"report-import-{period.pk}-{unit.pk}"
     result = None
     if request.method == "POST" and request.POST.get("action") == "confirm":
-        data = base64.b64decode(request.session.pop(key, "") or b"")
+        data = base64.b64decode(request.session.get(key, "") or b"")
+        versions: dict[int, int] | None = None  # versions the preview saw; absent: no check
+        if "versions" in request.POST:
+            try:
+                versions = {int(k): int(v) for k, v in json.loads(request.POST["versions"] or "{}").items()}
+            except (TypeError, ValueError, AttributeError):
+                versions = {}
+        if sheets.row_count(data) > settings.REPORTING_IMPORT_BACKGROUND_ROWS:
+            job = _excel_job(request, period, unit, data, versions, apply=True)
+            request.session.pop(key, None)
+            return redirect("jobs:job_detail", pk=job.pk)
         try:
-            count = sheets.apply(actor=request.user, period=period, unit=unit, data=data)
+            count = sheets.apply(actor=request.user, period=period, unit=unit, data=data, versions=versions)
+            request.session.pop(key, None)
             messages.success(request, _("已导入%(n)s个项目的报表（草稿），请核对后提交。") % {"n": count})
             return redirect("reporting:fill", program_pk=program_pk, month=month)
-        except (ValidationError, ConflictError, PermissionDenied) as exc:
+        except ConflictError:
+            request.session.pop(key, None)
+            messages.error(
+                request, _("导入失败：预览之后有报表被其他人修改，未写入任何数据。请重新下载、填写后上传。")
+            )
+        except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
     elif request.method == "POST":
         upload = request.FILES.get("file")
@@ -409,7 +479,13 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             messages.error(request, _("文件过大（不超过5MB）。"))
         else:
             data = upload.read()
+            request.session[key] = base64.b64encode(data).decode()
+            if sheets.row_count(data) > settings.REPORTING_IMPORT_BACKGROUND_ROWS:
+                job = _excel_job(request, period, unit, data, None, apply=False)
+                return redirect("jobs:job_detail", pk=job.pk)
             result = sheets.preview(period=period, unit=unit, data=data)
-            if not result.errors:
-                request.session[key] = base64.b64encode(data).decode()
+            if result.errors:
+                request.session.pop(key, None)
+            else:
+                result.versions_json = json.dumps(result.versions)
     return render(request, "reporting/excel.html", {"period": period, "unit": unit, "result": result})

@@ -25,7 +25,9 @@ def test_notice_downloads(client_for: Any, tmp_path: Path) -> None:
         io.BytesIO(client.get(reverse("catalogue:program_notice", args=[program.pk, "docx"])).content)
     )
     joined = "".join(p.text for p in word.paragraphs).replace("\n", "")
-    assert "杜集区人民政府关于2021年实施33项民生工程的通知" in joined  # the title may be broken over two lines
+    assert (
+        "杜集区人民政府关于2021年实施33项民生工程的通知" in joined
+    )  # the title may be broken over two lines
     pdf = tmp_path / "n.pdf"
     pdf.write_bytes(client.get(reverse("catalogue:program_notice", args=[program.pk, "pdf"])).content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

@@ -15,13 +15,33 @@ EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", re.I)
 
 def test_pages_load_nothing_from_outside(client_for: Any) -> None:
     client = client_for("office")
-    urls = ["/", "/programs/", "/orgs/", "/audit/", "/api/docs/", "/admin/", "/login/", "/reporting/", "/supervision/",
-            "/upkeep/", "/disclosure/", "/proposals/", "/public/", "/programs/import/"]
+    urls = [
+        "/",
+        "/programs/",
+        "/orgs/",
+        "/audit/",
+        "/api/docs/",
+        "/admin/",
+        "/login/",
+        "/reporting/",
+        "/supervision/",
+        "/upkeep/",
+        "/disclosure/",
+        "/proposals/",
+        "/public/",
+        "/programs/import/",
+    ]
     urls += [f"/programs/{p.pk}/" for p in Program.objects.all()]
     project = Project.objects.filter(program__year=2021).first()
-    urls += [f"/projects/{project.pk}/", f"/projects/{project.pk}/targets/", f"/public/projects/{project.pk}/",
-             f"/public/programs/{project.program_id}/", f"/programs/{project.program_id}/responsibility/",
-             f"/programs/{project.program_id}/letters/", f"/programs/{project.program_id}/diff/"]
+    urls += [
+        f"/projects/{project.pk}/",
+        f"/projects/{project.pk}/targets/",
+        f"/public/projects/{project.pk}/",
+        f"/public/programs/{project.program_id}/",
+        f"/programs/{project.program_id}/responsibility/",
+        f"/programs/{project.program_id}/letters/",
+        f"/programs/{project.program_id}/diff/",
+    ]
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url

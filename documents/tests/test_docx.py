@@ -144,7 +144,9 @@ def test_libreoffice_renders_the_docx_on_the_grid(long_docx: Path, tmp_path: Pat
     """design.md's claim, checked: with a line-only grid and −0.25 pt spacing LibreOffice sets 22 × 28."""
     if SOFFICE is None:
         if os.environ.get("CI"):
-            pytest.fail("LibreOffice is missing: scripts/system-packages.sh --test installs libreoffice-writer-nogui")
+            pytest.fail(
+                "LibreOffice is missing: scripts/system-packages.sh --test installs libreoffice-writer-nogui"
+            )
         pytest.skip("SKIPPED: LibreOffice (soffice) is not installed (Debian: libreoffice-writer-nogui)")
     subprocess.run(
         [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",

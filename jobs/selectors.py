@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from core.policy import restrict
+from jobs.models import Job
+
+#: A running job with no progress for this long is shown as interrupted (its process ended).
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def job_get(*, user: Any, pk: int) -> Job:
+    job = get_object_or_404(restrict(Job.objects.all(), user), pk=pk)
+    job.interrupted = (
+        job.status in (Job.Status.QUEUED, Job.Status.RUNNING)
+        and (job.heartbeat or job.created_at) < timezone.now() - STALE_AFTER
+    )
+    return job
+
+
+def job_state(job: Job) -> dict[str, Any]:
+    """What the progress page polls."""
+    return {
+        "id": job.pk,
+        "status": "failed" if job.interrupted else job.status,
+        "status_label": "已中断（服务曾重启），请重新上传" if job.interrupted else job.get_status_display(),
+        "done": job.done,
+        "total": job.total,
+        "percent": job.percent,
+        "finished": job.finished or job.interrupted,
+        "errors": job.errors,
+        "result": job.result,
+    }

@@ -1,0 +1,83 @@
+"""Background jobs: the runner records progress, the result or the errors; stale jobs show as interrupted; a job
+is seen by whoever started it and by 民生办 only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from jobs import selectors
+from jobs.models import Job
+from jobs.services import job_run
+
+pytestmark = pytest.mark.django_db
+
+
+def _job(user: Any, **fields: Any) -> Job:
+    return Job.objects.create(kind="test", title="示例任务", total=10, created_by=user, **fields)
+
+
+def test_runner_records_progress_and_result(town_shitai: Any) -> None:
+    job = _job(town_shitai)
+    seen = []
+
+    def work(progress: Any) -> dict[str, Any]:
+        for n in range(1, 11):
+            progress(n, 10)
+            seen.append(Job.objects.get(pk=job.pk).done)
+        return {"message": "完成"}
+
+    job_run(job.pk, work)
+    job.refresh_from_db()
+    assert seen == list(range(1, 11))
+    assert job.status == Job.Status.SUCCEEDED and job.percent == 100 and job.result == {"message": "完成"}
+    assert job.started_at and job.finished_at and job.finished_at >= job.started_at
+
+
+def test_runner_records_errors_in_chinese(town_shitai: Any) -> None:
+    job = _job(town_shitai)
+
+    def bad(progress: Any) -> dict[str, Any]:
+        progress(3, 10)
+        raise ValidationError(["第3行：不是数字", "第5行：不能为负数"])
+
+    job_run(job.pk, bad)
+    job.refresh_from_db()
+    assert job.status == Job.Status.FAILED and job.errors == ["第3行：不是数字", "第5行：不能为负数"]
+
+    def broken(progress: Any) -> dict[str, Any]:
+        raise RuntimeError("boom")
+
+    other = _job(town_shitai)
+    job_run(other.pk, broken)
+    other.refresh_from_db()
+    assert (
+        other.status == Job.Status.FAILED and "内部错误" in other.errors[0] and "boom" not in other.errors[0]
+    )
+
+
+def test_a_job_without_progress_for_long_shows_as_interrupted(town_shitai: Any) -> None:
+    job = _job(town_shitai, status=Job.Status.RUNNING, heartbeat=timezone.now() - dt.timedelta(hours=1))
+    state = selectors.job_state(selectors.job_get(user=town_shitai, pk=job.pk))
+    assert state["finished"] and state["status"] == "failed" and "中断" in state["status_label"]
+    fresh = _job(town_shitai, status=Job.Status.RUNNING, heartbeat=timezone.now())
+    assert not selectors.job_state(selectors.job_get(user=town_shitai, pk=fresh.pk))["finished"]
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("town_shitai", 200), ("office", 200), ("town_duanyuan", 404), ("dept_health", 404), ("anon", 302)],
+)
+def test_who_sees_a_job(client_for: Any, town_shitai: Any, who: str, status: int) -> None:
+    job = _job(town_shitai)
+    response = client_for(who).get(reverse("jobs:job_detail", args=[job.pk]))
+    assert response.status_code == status
+    if status == 200:
+        assert (
+            "示例任务" in response.content.decode() and 'hx-trigger="every 1s"' in response.content.decode()
+        )

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from jobs import views
+
+app_name = "jobs"
+urlpatterns = [path("jobs/<int:pk>/", views.job_detail, name="job_detail")]
