@@ -26,7 +26,7 @@ from django.db import connection  # noqa: E402
 from catalogue.models import Program  # noqa: E402
 from reporting import rollup  # noqa: E402
 from reporting.exports import progress_xlsx, table_rows  # noqa: E402
-from reporting.models import Period, Report  # noqa: E402
+from reporting.models import Period, Report, ReportFunds, ReportValue  # noqa: E402
 from reporting.synthetic import SCALES  # noqa: E402
 
 # The limits: the most direct SQL producing the same figures and labels as the 进度表 (project order, name, lead
@@ -112,6 +112,27 @@ def raw(sql: str, params: dict[str, Any]) -> Callable[[], list[Any]]:
     return run
 
 
+def captured(fn: Callable[[], Any]) -> Callable[[], list[Any]]:
+    """Our function's one SQL query (with its parameters inlined), run on the bare DB-API connection."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        fn()
+    (query,) = ctx.captured_queries
+    sql = query["sql"]
+
+    def run() -> list[Any]:
+        connection.ensure_connection()
+        cursor = connection.connection.cursor()
+        try:
+            cursor.execute(sql)
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    return run
+
+
 def ensure_data(scale: str) -> None:
     call_command("migrate", verbosity=0)
     if Program.objects.filter(is_sample=True).count() >= SCALES[scale]["districts"] * SCALES[scale]["years"]:
@@ -148,6 +169,9 @@ def import_bench(program: Program, repeat: int) -> dict[str, Any]:
     def clear() -> None:
         Report.objects.filter(period=period, unit=unit).delete()
 
+    # the sample reports of this unit and month are set aside and put back afterwards, unchanged
+    kept = list(Report.objects.filter(period=period, unit=unit).prefetch_related("values", "funds"))
+    kept_values = [(r.project_id, list(r.values.all()), list(r.funds.all())) for r in kept]
     clear()
     book = CalamineWorkbook.from_filelike(io.BytesIO(excel.template(period=period, unit=unit)))
     sheets = {name: book.get_sheet_by_name(name).to_python() for name in ("指标", "资金", "进展")}
@@ -235,7 +259,23 @@ def import_bench(program: Program, repeat: int) -> dict[str, Any]:
             fn()
             samples.append(time.perf_counter() - start)
     clear()
-    assert Report.objects.filter(period=period, unit=unit).count() == 0
+    for report in kept:
+        report.pk = None
+    Report.objects.bulk_create(kept)
+    ReportValue.objects.bulk_create(
+        [
+            ReportValue(report=r, indicator_id=v.indicator_id, value=v.value)
+            for r, (_, vs, _) in zip(kept, kept_values, strict=True)
+            for v in vs
+        ]
+    )
+    ReportFunds.objects.bulk_create(
+        [
+            ReportFunds(report=r, source=f.source, arrived=f.arrived, spent=f.spent)
+            for r, (_, _, fs) in zip(kept, kept_values, strict=True)
+            for f in fs
+        ]
+    )
     ours_t, limit_t = statistics.median(a), statistics.median(b)
     return {"rows": rows, "ours": ours_t, "raw": limit_t, "speed": limit_t / ours_t}
 
@@ -249,19 +289,34 @@ def main() -> None:
     repeat = 101
     result: dict[str, Any] = {"scale": scale, "vendor": connection.vendor, "reports": reports}
 
-    ours, limit = paired(
-        lambda: rollup.progress_table(program=program, month=12),
-        raw(PROGRESS_SQL, {"program": program.id, "period": period.id}),
-        repeat,
-    )
-    result["progress"] = {"ours": ours, "raw": limit, "ratio": ours / limit}
-
     cutoff = connection.ops.adapt_datetimefield_value(rollup.deadline_cutoff(period))
-    params = {"program": program.id, "period": period.id, "cutoff": cutoff}
-    ours, limit = paired(
-        lambda: rollup.ranking(period=period, kind="local"), raw(RANKING_SQL, params), repeat
-    )
-    result["ranking"] = {"ours": ours, "raw": limit, "ratio": ours / limit}
+    measures: list[tuple[str, Callable[[], Any], str, dict[str, Any]]] = [
+        (
+            "progress",
+            lambda: rollup.progress_table(program=program, month=12),
+            PROGRESS_SQL,
+            {"program": program.id, "period": period.id},
+        ),
+        (
+            "ranking",
+            lambda: rollup.ranking(period=period, kind="local"),
+            RANKING_SQL,
+            {"program": program.id, "period": period.id, "cutoff": cutoff},
+        ),
+    ]
+    for key, fn, sql, params in measures:
+        # the limit is the faster of two raw queries: the direct one written here, and our own query text run on
+        # the bare connection (when that is the better plan, the ratio shows only what our Python adds)
+        ours, direct = paired(fn, raw(sql, params), repeat)
+        ours_again, own = paired(fn, captured(fn), repeat)
+        ours = statistics.median([ours, ours_again])
+        limit = min(direct, own)
+        result[key] = {
+            "ours": ours,
+            "raw": limit,
+            "ratio": ours / limit,
+            "limit_query": "direct SQL" if direct <= own else "our SQL, raw",
+        }
 
     # Excel: the 进度表 of every sample district of that year, styled, vs raw xlsxwriter writing the same rows.
     programs = list(Program.objects.filter(is_sample=True, year=program.year))

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.policy import restrict
 from jobs.models import Job
@@ -27,7 +28,9 @@ def job_state(job: Job) -> dict[str, Any]:
     return {
         "id": job.pk,
         "status": "failed" if job.interrupted else job.status,
-        "status_label": "已中断（服务曾重启），请重新上传" if job.interrupted else job.get_status_display(),
+        "status_label": _("已中断（服务曾重启），请重新上传")
+        if job.interrupted
+        else job.get_status_display(),
         "done": job.done,
         "total": job.total,
         "percent": job.percent,

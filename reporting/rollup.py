@@ -79,7 +79,7 @@ class ProjectRef:
         return hash(("project", self.id))
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgressRow:
     project: ProjectRef
     unit: UnitRef | None
@@ -185,17 +185,20 @@ SELECT 'd', i.project_id, d.unit_id, i.id, NULL, NULL, NULL, NULL, NULL, CAST(d.
 )
 
 
-def _dec(value: Any, places: int = 0) -> Decimal | None:
-    """A number from the read-model queries as Decimal. The queries cast their sums to text, which is exact on
-    PostgreSQL and, on SQLite (where decimals are stored as floats), 15 significant digits as in Django's own
-    converter."""
-    if value is None or isinstance(value, Decimal):
-        return value
-    if isinstance(value, str):
-        return Decimal(value)
-    if isinstance(value, int):
-        return Decimal(value)
-    return Decimal(f"{value:.{places}f}")
+_QUANT = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
+
+
+def _dec(value: Any, places: int) -> Decimal | None:
+    """A number from the read-model queries as Decimal with the field's decimal places. The queries cast sums to
+    text: exact on PostgreSQL; on SQLite, where decimals are stored as floats, 15 significant digits, rounded here
+    to the field's places as Django's own converter does."""
+    if value is None:
+        return None
+    if isinstance(value, str | int):
+        value = Decimal(value)
+    elif not isinstance(value, Decimal):
+        value = Decimal(f"{value:.{places}f}")
+    return value.quantize(_QUANT[places])
 
 
 def progress_table(
@@ -354,7 +357,7 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
 # --- deadlines and ranking --------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class UnitScore:
     unit: UnitRef
     expected: int
@@ -433,7 +436,7 @@ pairs AS (
     AND NOT EXISTS (SELECT 1 FROM catalogue_project_implementing_units iu WHERE iu.project_id = prj.id)),
 expected AS (SELECT unit_id, COUNT(*) AS n FROM pairs GROUP BY unit_id),
 money AS (SELECT s.unit_id, SUM(s.budget) AS b, SUM(s.arrived) AS a, SUM(s.spent) AS sp,
-  SUM(s.completion) AS c, COUNT(s.completion) AS cn FROM reporting_summary s
+  SUM(ROUND(s.completion, 4)) AS c, COUNT(s.completion) AS cn FROM reporting_summary s
   WHERE s.period_id = %s AND s.unit_id IS NOT NULL GROUP BY s.unit_id),
 units AS (SELECT unit_id FROM expected UNION SELECT unit_id FROM money)
 SELECT o.id, o.code, o.name, o.short_name, o."order", o.kind, e.n,

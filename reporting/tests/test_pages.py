@@ -74,6 +74,24 @@ def test_other_town_cannot_see_the_report(client_for: Any, month: dict[str, Any]
     assert client_for("office").get(reverse("reporting:report_detail", args=[report.pk])).status_code == 200
 
 
+def _xlsx_styles(data: bytes) -> dict[str, Any]:
+    """Frozen pane, merged ranges and each cell's number format, read from the sheet and style XML."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+        styles = z.read("xl/styles.xml").decode()
+    formats = {m[0]: m[1] for m in re.findall(r'<numFmt numFmtId="(\d+)" formatCode="([^"]*)"', styles)}
+    xfs = re.search(r"<cellXfs[^>]*>(.*?)</cellXfs>", styles, re.S).group(1)
+    xf_format = [formats.get(m, "General") for m in re.findall(r'<xf numFmtId="(\d+)"', xfs)]
+    return {
+        "pane": re.search(r'<pane [^>]*topLeftCell="([A-Z]+\d+)"[^>]*state="frozen"', sheet).group(1),
+        "merged": re.findall(r'<mergeCell ref="([^"]+)"', sheet),
+        "cells": {ref: xf_format[int(s)] for ref, s in re.findall(r'<c r="([A-Z]+\d+)" s="(\d+)"', sheet)},
+    }
+
+
 def test_progress_table_exports_read_back(client_for: Any, month: dict[str, Any], tmp_path: Any) -> None:
     period = month["periods"][6]
     client = client_for("office")
@@ -88,6 +106,14 @@ def test_progress_table_exports_read_back(client_for: Any, month: dict[str, Any]
     project_row = next(r for r in rows if len(r) > 1 and r[1] == "农村危房改造")
     header = rows[3]
     assert project_row[header.index("预算合计")] == pytest.approx(180.0)  # 60 + 120 万元 budget
+    # the styling, read back from the file's XML: merged headers, frozen panes, formats by column
+    style = _xlsx_styles(xlsx.content)
+    assert style["pane"] == "C5" and "A1:" in style["merged"][0] and len(style["merged"]) > 3
+    row_number = rows.index(project_row) + 1
+    column = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[header.index("预算合计")]
+    assert style["cells"][f"{column}{row_number}"] == "#,##0.00"
+    rate = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[header.index("到位率")]
+    assert style["cells"][f"{rate}{row_number}"] == "0.0%"
     pdf = client.get(url + "?format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
     path = tmp_path / "p.pdf"
