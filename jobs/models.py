@@ -31,6 +31,7 @@ class Job(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     heartbeat = models.DateTimeField(_("最近进展"), null=True, blank=True)
+    return_url = models.CharField(_("返回页面"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

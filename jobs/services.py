@@ -23,12 +23,13 @@ _threads: list[threading.Thread] = []
 
 
 @transaction.atomic
-def job_start(*, actor: Any, kind: str, title: str, total: int, work: Work) -> Job:
+def job_start(*, actor: Any, kind: str, title: str, total: int, work: Work, return_url: str = "") -> Job:
     """Record a queued job and run ``work`` in the background once this transaction commits."""
     job = Job.objects.create(
         kind=kind,
         title=title[:200],
         total=total,
+        return_url=return_url[:300],
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(actor=actor, action="create", obj=job, after=model_snapshot(job), reason="后台处理")

@@ -424,6 +424,7 @@ def _excel_job(
         title=title,
         total=sheets.row_count(data),
         work=work,
+        return_url=f"{here}?unit={unit.code}",
     )
 
 

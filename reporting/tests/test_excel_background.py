@@ -164,4 +164,5 @@ def test_a_bad_large_sheet_fails_visibly_and_writes_nothing(
     assert job.errors == ["工作表“指标”第4行“本期累计”列：“很多”不是数字"]
     page = client.get(response.url).content.decode()
     assert 'data-testid="import-errors"' in page and "第4行" in page
+    assert f'href="{url}?unit=shitai">返回</a>' in page  # back to the upload page
     assert not Report.objects.filter(unit=unit, period=period).exists()
