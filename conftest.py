@@ -169,7 +169,7 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 
 
 @pytest.fixture
-def browser_page(live_server: Any, transactional_db: Any) -> Any:
+def browser_page(live_server: Any, world_reloaded: None) -> Any:
     """A Playwright page in Debian's Chromium against the live server, with the world loaded."""
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
@@ -178,7 +178,6 @@ def browser_page(live_server: Any, transactional_db: Any) -> Any:
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
-    load_world()
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM,

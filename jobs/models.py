@@ -5,9 +5,15 @@ transaction commits; its progress is written to this table, so any process can s
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+#: A running job with no progress for this long is shown as interrupted (its process ended).
+STALE_AFTER = dt.timedelta(minutes=15)
 
 
 class Job(models.Model):
@@ -50,3 +56,8 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def interrupted(self) -> bool:
+        """Unfinished with no progress for STALE_AFTER: the process running it has ended (restart)."""
+        return not self.finished and (self.heartbeat or self.created_at) < timezone.now() - STALE_AFTER

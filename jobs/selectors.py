@@ -1,26 +1,16 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.policy import restrict
 from jobs.models import Job
 
-#: A running job with no progress for this long is shown as interrupted (its process ended).
-STALE_AFTER = dt.timedelta(minutes=15)
-
 
 def job_get(*, user: Any, pk: int) -> Job:
-    job = get_object_or_404(restrict(Job.objects.all(), user), pk=pk)
-    job.interrupted = (
-        job.status in (Job.Status.QUEUED, Job.Status.RUNNING)
-        and (job.heartbeat or job.created_at) < timezone.now() - STALE_AFTER
-    )
-    return job
+    return get_object_or_404(restrict(Job.objects.all(), user), pk=pk)
 
 
 def job_state(job: Job) -> dict[str, Any]:

@@ -4,13 +4,17 @@ LibreOffice), uploads it, sees a preview, confirms. All-or-nothing, errors in Ch
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import xlsxwriter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext
 from python_calamine import CalamineWorkbook
 
 from funding.models import Source
@@ -137,7 +141,6 @@ class Preview:
     payload: dict[int, dict[str, Any]] = field(default_factory=dict)  # project id → values/funds/narrative
     changes: list[str] = field(default_factory=list)
     versions: dict[int, int] = field(default_factory=dict)  # project id → version of the stored report
-    rows: int = 0  # data rows read
 
 
 def _cell_number(raw: Any, where: str, errors: list[str]) -> Decimal | None:
@@ -199,12 +202,11 @@ def preview(*, period: Period, unit: Organisation, data: bytes, progress: Any = 
     except Exception:  # noqa: BLE001 — any unreadable file gets the same clear message
         errors.append("无法读取该文件：请上传 .xlsx、.xls 或 .ods 表格")
         return result
-    # lean lookups (tuples, not model instances): a sheet can be large
+    # lean lookups (records and ids, not model instances): a sheet can be large
     projects = {p.order: p for p in selectors.unit_project_refs(unit=unit, program=period.program)}
     names = {p.id: p.name for p in projects.values()}
-    order_of = {p.id: p.order for p in projects.values()}
-    indicators = {
-        (order_of[pid], name): selectors.Ref(iid, order_of[pid], name)
+    indicator_ids = {
+        (pid, name): iid
         for iid, pid, name in Indicator.objects.filter(project_id__in=list(names)).values_list(
             "id", "project_id", "name"
         )
@@ -228,7 +230,7 @@ def preview(*, period: Period, unit: Organisation, data: bytes, progress: Any = 
         name: _rows(book, name, columns, errors)
         for name, columns in (("指标", VALUES), ("资金", FUNDS), ("进展", TEXTS))
     }
-    result.rows = total = sum(len(rows) for rows in sheets.values())
+    total = sum(len(rows) for rows in sheets.values())
     step, done = max(1, total // 20), 0
 
     def tick() -> None:
@@ -243,16 +245,17 @@ def preview(*, period: Period, unit: Organisation, data: bytes, progress: Any = 
         project = project_of("指标", n, row)
         if project is None:
             continue
-        indicator = indicators.get((project.order, str(row["指标"] or "").strip()))
-        if indicator is None:
+        indicator_name = str(row["指标"] or "").strip()
+        indicator_id = indicator_ids.get((project.id, indicator_name))
+        if indicator_id is None:
             errors.append(f"工作表“指标”第{n}行“指标”列：项目没有指标“{row['指标']}”")
             continue
-        if ("v", project.id, indicator.id) in seen:
-            errors.append(f"工作表“指标”第{n}行：指标“{indicator.name}”重复")
-        seen.add(("v", project.id, indicator.id))
+        if ("v", project.id, indicator_id) in seen:
+            errors.append(f"工作表“指标”第{n}行：指标“{indicator_name}”重复")
+        seen.add(("v", project.id, indicator_id))
         value = _cell_number(row["本期累计"], f"工作表“指标”第{n}行“本期累计”列", errors)
         result.payload.setdefault(project.id, {"values": {}, "funds": {}, "narrative": {}})["values"][
-            indicator.id
+            indicator_id
         ] = value
     for n, row in sheets["资金"]:
         tick()
@@ -337,3 +340,66 @@ def apply(
         versions=result.versions if versions is None else versions,
         progress=progress,
     )
+
+
+# --- large sheets in the background (jobs app) -------------------------------------------------------------
+
+
+def import_message(count: int) -> str:
+    """What the user is told after an import (``count``: reports created or changed)."""
+    if not count:
+        return gettext("表格中的数据与系统中已有的相同，没有需要导入的修改。")
+    return gettext("已导入%(n)s个项目的报表（草稿），请核对后提交。") % {"n": count}
+
+
+def is_large(data: bytes) -> bool:
+    return row_count(data) > settings.REPORTING_IMPORT_BACKGROUND_ROWS
+
+
+def _job(*, actor: Any, period: Period, unit: Organisation, data: bytes, work: Any, apply: bool) -> Any:
+    from jobs.services import job_start
+
+    step = "导入" if apply else "预览"
+    return job_start(
+        actor=actor,
+        kind=f"reporting.excel_{'import' if apply else 'preview'}",
+        title=f"Excel批量填报{step}：{unit.name} {period}",
+        total=row_count(data),
+        work=work,
+        return_url=f"{_page(period)}?unit={unit.code}",
+    )
+
+
+def _page(period: Period, name: str = "reporting:excel") -> str:
+    return reverse(name, args=[period.program_id, period.month])
+
+
+def preview_start(*, actor: Any, period: Period, unit: Organisation, data: bytes) -> Any:
+    """Check a large sheet in the background; the finished job offers the preview and the confirm button."""
+
+    def work(progress: Any) -> dict[str, Any]:
+        result = preview(period=period, unit=unit, data=data, progress=progress)
+        if result.errors:
+            raise ValidationError(result.errors)
+        fields = {"action": "confirm", "unit": unit.code, "versions": json.dumps(result.versions)}
+        return {
+            "changes": result.changes,
+            "confirm": {"url": _page(period), "label": "确认导入", "fields": fields},
+        }
+
+    return _job(actor=actor, period=period, unit=unit, data=data, work=work, apply=False)
+
+
+def apply_start(
+    *, actor: Any, period: Period, unit: Organisation, data: bytes, versions: dict[int, int] | None
+) -> Any:
+    """Import a confirmed large sheet in the background (all or nothing, as apply)."""
+
+    def work(progress: Any) -> dict[str, Any]:
+        count = apply(actor=actor, period=period, unit=unit, data=data, versions=versions, progress=progress)
+        return {
+            "message": import_message(count),
+            "link": {"url": f"{_page(period, 'reporting:fill')}?unit={unit.code}", "label": "核对并提交"},
+        }
+
+    return _job(actor=actor, period=period, unit=unit, data=data, work=work, apply=True)

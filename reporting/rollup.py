@@ -114,6 +114,14 @@ class ProgressRow:
 # pending count), 'i' indicator (for project totals: with target and completed value), 't'/'d' per-unit target
 # and completed value, 'b' budget by source (original + adjustments). Columns: tag, project, unit, ref, order,
 # text ×4, number ×2.
+# (project, unit) pairs that owe a report, over a CTE prj(id, lead): the implementing units, or the lead department
+# of a project without them — the SQL form of reporting.services.reporting_units.
+_REPORTING_PAIRS = """
+  SELECT iu.project_id, iu.organisation_id AS unit_id FROM catalogue_project_implementing_units iu
+  JOIN prj ON prj.id = iu.project_id
+  UNION ALL
+  SELECT prj.id, prj.lead FROM prj WHERE prj.lead IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM catalogue_project_implementing_units iu WHERE iu.project_id = prj.id)"""
 _PROGRESS_HEAD = """
 WITH prj AS (
   SELECT p.id, p."order" AS ord, p.name, p.lead_department_id AS lead FROM catalogue_project p
@@ -155,12 +163,9 @@ SELECT 'i', i.project_id, NULL, i.id, i."order", i.name, i.unit, NULL, NULL,
 _PROGRESS_UNITS = (
     _PROGRESS_HEAD
     + """,
-units AS (
-  SELECT iu.project_id, iu.organisation_id AS unit_id FROM catalogue_project_implementing_units iu
-  JOIN prj ON prj.id = iu.project_id
-  UNION ALL
-  SELECT prj.id, prj.lead FROM prj WHERE prj.lead IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM catalogue_project_implementing_units iu WHERE iu.project_id = prj.id))
+units AS ("""
+    + _REPORTING_PAIRS
+    + """)
 SELECT 'p', prj.id, prj.lead, CAST(NULL AS BIGINT), prj.ord, prj.name, o.name, o.short_name, o.code,
   CAST(NULL AS TEXT), CAST(NULL AS TEXT)
   FROM prj LEFT JOIN orgs_organisation o ON o.id = prj.lead
@@ -427,13 +432,12 @@ def overdue(*, period: Period, today: Any) -> list[tuple[Project, Organisation, 
     ]
 
 
-_RANKING_SQL = """
+_RANKING_SQL = (
+    """
 WITH prj AS (SELECT p.id, p.lead_department_id AS lead FROM catalogue_project p WHERE p.program_id = %s),
-pairs AS (
-  SELECT iu.organisation_id AS unit_id FROM catalogue_project_implementing_units iu JOIN prj ON prj.id = iu.project_id
-  UNION ALL
-  SELECT prj.lead FROM prj WHERE prj.lead IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM catalogue_project_implementing_units iu WHERE iu.project_id = prj.id)),
+pairs AS ("""
+    + _REPORTING_PAIRS
+    + """),
 expected AS (SELECT unit_id, COUNT(*) AS n FROM pairs GROUP BY unit_id),
 money AS (SELECT s.unit_id, SUM(s.budget) AS b, SUM(s.arrived) AS a, SUM(s.spent) AS sp,
   SUM(ROUND(s.completion, 4)) AS c, COUNT(s.completion) AS cn FROM reporting_summary s
@@ -446,6 +450,7 @@ FROM units u JOIN orgs_organisation o ON o.id = u.unit_id
 LEFT JOIN expected e ON e.unit_id = o.id LEFT JOIN money m ON m.unit_id = o.id
 WHERE o.kind IN ({kinds})
 """
+)
 
 
 def ranking(*, period: Period, kind: str) -> list[UnitScore]:
@@ -483,7 +488,7 @@ def ranking(*, period: Period, kind: str) -> list[UnitScore]:
         score = UnitScore(
             unit=UnitRef(id=uid, code=code, name=name, short_name=short or "", order=order, kind=org_kind),
             expected=expected or 0,
-            on_time=in_time or 0 if expected else 0,
+            on_time=(in_time or 0) if expected else 0,
             completion=_dec(c_sum, 4) / c_n if c_n else None,
             arrival=_ratio(arrived, budget),
             spending=_ratio(spent, arrived),

@@ -30,17 +30,20 @@ def period_get(*, user: Any, program_pk: int, month: int) -> Period:
     )
 
 
+def reported_by(unit: Organisation) -> Q:
+    """Projects the unit reports on: those it implements, and those it leads that have no implementing units
+    (the queryset form of services.reporting_units; combine with .distinct())."""
+    return Q(implementing_units=unit) | Q(lead_department=unit, implementing_units__isnull=True)
+
+
 def unit_projects(*, unit: Organisation, program: Program) -> list[Project]:
-    """Projects the unit reports on: those it implements, and those it leads that have no implementing units."""
-    qs = program.projects.filter(
-        Q(implementing_units=unit) | Q(lead_department=unit, implementing_units__isnull=True)
-    )
+    qs = program.projects.filter(reported_by(unit))
     return list(qs.distinct().order_by("order").prefetch_related("indicators"))
 
 
 @dataclass(slots=True)
 class Ref:
-    """A light (id, order, name) record of a project or an indicator."""
+    """A light (id, order, name) record of a project."""
 
     id: int
     order: int
@@ -49,10 +52,8 @@ class Ref:
 
 def unit_project_refs(*, unit: Organisation, program: Program) -> list[Ref]:
     """The same projects as unit_projects, as light records for checking large sheets."""
-    qs = program.projects.filter(
-        Q(implementing_units=unit) | Q(lead_department=unit, implementing_units__isnull=True)
-    )
-    return [Ref(*row) for row in qs.distinct().order_by("order").values_list("id", "order", "name")]
+    qs = program.projects.filter(reported_by(unit)).distinct().order_by("order")
+    return [Ref(*row) for row in qs.values_list("id", "order", "name")]
 
 
 def unit_sources(*, unit: Organisation, projects: list[Project]) -> dict[int, list[str]]:

@@ -13,8 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
@@ -401,8 +400,9 @@ def reports_import(
     ``payload``: project id → {"values": {indicator id: value or None}, "funds": {source: (arrived, spent)},
     "narrative": {field: value}}. ``progress(done, total)`` is called as the work advances. Returns the
     number of reports created or changed."""
-    from core.policy import scope
+    from core.policy import restrict
     from core.services import audit_record_many
+    from reporting.selectors import reported_by
     from responsibility.models import Indicator
 
     actor_info = actor_for(actor)
@@ -414,18 +414,13 @@ def reports_import(
     ids = list(payload)
     projects = {
         p.id: p
-        for p in Project.objects.filter(pk__in=ids, program_id=period.program_id).only(
-            "id", "name", "order", "program_id", "lead_department_id"
-        )
+        for p in Project.objects.filter(pk__in=ids, program_id=period.program_id)
+        .filter(reported_by(unit))
+        .distinct()
+        .only("id", "name", "order", "program_id", "lead_department_id")
     }
-    reported = set(
-        Project.objects.filter(pk__in=ids)
-        .filter(Q(implementing_units=unit) | Q(lead_department=unit, implementing_units__isnull=True))
-        .values_list("id", flat=True)
-    )
-    for project_id in ids:
-        if project_id not in projects or project_id not in reported:
-            raise ValidationError(f"{unit.name}不是该项目的报送单位")
+    if len(projects) != len(ids):
+        raise ValidationError(f"{unit.name}不是该项目的报送单位")
     indicators_of: dict[int, set[int]] = {}
     for indicator_id, project_id in Indicator.objects.filter(project_id__in=ids).values_list(
         "id", "project_id"
@@ -437,30 +432,20 @@ def reports_import(
         .filter(period=period, unit=unit, project_id__in=ids)
         .prefetch_related("values", "funds")
     }
-    allowed = scope(Report, actor, "change")
-    if existing and allowed is not True:
-        permitted = (
-            set()
-            if allowed is False
-            else set(
-                Report.objects.filter(pk__in=[r.pk for r in existing.values()])
-                .filter(allowed)
-                .values_list("pk", flat=True)
-            )
+    permitted = set(
+        restrict(
+            Report.objects.filter(pk__in=[r.pk for r in existing.values()]), actor, "change"
+        ).values_list("pk", flat=True)
+    )
+    refused = [r for r in existing.values() if r.pk not in permitted or r.status not in EDITABLE]
+    if refused:
+        raise ValidationError(
+            [
+                f"“{projects[r.project_id].name}”的报表状态为“{r.get_status_display()}”，不能再导入修改"
+                for r in refused
+            ]
         )
-        refused = [r for r in existing.values() if r.pk not in permitted]
-        if refused:
-            raise ValidationError(
-                [
-                    f"“{projects[r.project_id].name}”的报表状态为“{r.get_status_display()}”，不能再导入修改"
-                    for r in refused
-                ]
-            )
     for report in existing.values():
-        if report.status not in EDITABLE:
-            raise ValidationError(
-                f"“{projects[report.project_id].name}”的报表状态为“{report.get_status_display()}”，不能再导入修改"
-            )
         if versions is not None and versions.get(report.project_id) != report.version:
             raise ConflictError(report)
         report.project, report.unit, report.period = projects[report.project_id], unit, period
@@ -562,8 +547,6 @@ def reports_import(
 def _update_text(reports: list[Report]) -> None:
     """One UPDATE statement run for many reports (narrative fields, version + 1): Django's bulk_update builds a
     CASE expression per row and field, far slower for this shape."""
-    from django.db import connection
-
     meta = Report._meta
     columns = [meta.get_field(n).column for n in NARRATIVE]
     sql = (

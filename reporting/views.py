@@ -2,16 +2,13 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal, InvalidOperation
-from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -377,57 +374,6 @@ def _unit_for(request: HttpRequest) -> Organisation:
     raise PermissionDenied
 
 
-def _excel_job(
-    request: HttpRequest, period: Any, unit: Organisation, data: bytes, versions: Any, *, apply: bool
-) -> Any:
-    """Run a large sheet's preview (or, once confirmed, its import) in the background with visible progress."""
-    from jobs.services import job_start
-    from reporting import excel as sheets
-
-    user, here = request.user, reverse("reporting:excel", args=[period.program_id, period.month])
-    if apply:
-
-        def work(progress: Any) -> dict[str, Any]:
-            count = sheets.apply(
-                actor=user, period=period, unit=unit, data=data, versions=versions, progress=progress
-            )
-            fill = reverse("reporting:fill", args=[period.program_id, period.month])
-            return {
-                "message": f"已导入{count}个项目的报表（草稿），请核对后提交。",
-                "link": {"url": f"{fill}?unit={unit.code}", "label": "核对并提交"},
-            }
-
-        title = f"Excel批量填报导入：{unit.name} {period}"
-    else:
-
-        def work(progress: Any) -> dict[str, Any]:
-            result = sheets.preview(period=period, unit=unit, data=data, progress=progress)
-            if result.errors:
-                raise ValidationError(result.errors)
-            return {
-                "items": result.changes,
-                "confirm": {
-                    "url": here,
-                    "label": "确认导入",
-                    "fields": {
-                        "action": "confirm",
-                        "unit": unit.code,
-                        "versions": json.dumps(result.versions),
-                    },
-                },
-            }
-
-        title = f"Excel批量填报预览：{unit.name} {period}"
-    return job_start(
-        actor=user,
-        kind="reporting.excel_import" if apply else "reporting.excel_preview",
-        title=title,
-        total=sheets.row_count(data),
-        work=work,
-        return_url=f"{here}?unit={unit.code}",
-    )
-
-
 @login_required
 def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     """Download the unit's pre-filled sheet; upload it back → preview → confirm (all-or-nothing)."""
@@ -456,14 +402,16 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
                 versions = {int(k): int(v) for k, v in json.loads(request.POST["versions"] or "{}").items()}
             except (TypeError, ValueError, AttributeError):
                 versions = {}
-        if sheets.row_count(data) > settings.REPORTING_IMPORT_BACKGROUND_ROWS:
-            job = _excel_job(request, period, unit, data, versions, apply=True)
+        if sheets.is_large(data):
+            job = sheets.apply_start(
+                actor=request.user, period=period, unit=unit, data=data, versions=versions
+            )
             request.session.pop(key, None)
             return redirect("jobs:job_detail", pk=job.pk)
         try:
             count = sheets.apply(actor=request.user, period=period, unit=unit, data=data, versions=versions)
             request.session.pop(key, None)
-            messages.success(request, _("已导入%(n)s个项目的报表（草稿），请核对后提交。") % {"n": count})
+            messages.success(request, sheets.import_message(count))
             return redirect("reporting:fill", program_pk=program_pk, month=month)
         except ConflictError:
             request.session.pop(key, None)
@@ -481,8 +429,8 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
         else:
             data = upload.read()
             request.session[key] = base64.b64encode(data).decode()
-            if sheets.row_count(data) > settings.REPORTING_IMPORT_BACKGROUND_ROWS:
-                job = _excel_job(request, period, unit, data, None, apply=False)
+            if sheets.is_large(data):
+                job = sheets.preview_start(actor=request.user, period=period, unit=unit, data=data)
                 return redirect("jobs:job_detail", pk=job.pk)
             result = sheets.preview(period=period, unit=unit, data=data)
             if result.errors:

@@ -92,8 +92,9 @@ def test_reimport_audits_only_what_changed_and_refuses_a_stale_preview(
     excel.apply(actor=town_shitai, period=period, unit=unit, data=data, versions=first.versions)
     second = excel.preview(period=period, unit=unit, data=data)
     before = AuditEvent.objects.count()
-    excel.apply(actor=town_shitai, period=period, unit=unit, data=data, versions=second.versions)
+    count = excel.apply(actor=town_shitai, period=period, unit=unit, data=data, versions=second.versions)
     assert AuditEvent.objects.count() == before  # the same figures again: nothing changed, nothing audited
+    assert count == 0 and "没有需要导入" in excel.import_message(count)
     # someone saves one report after the preview: the import is refused as a whole
     third = excel.preview(period=period, unit=unit, data=data)
     report = Report.objects.get(project=month["project"], unit=unit, period=period)
@@ -138,6 +139,8 @@ def test_large_sheet_runs_in_the_background_with_progress(
     assert Report.objects.filter(unit=unit, period=period).count() == len(
         selectors.unit_projects(unit=unit, program=period.program)
     )
+    done_page = client.get(response.url).content.decode()
+    assert "已导入" in done_page and 'data-testid="import-preview"' not in done_page
     state = client.get(response.url + "?format=json").json()
     assert state["finished"] and state["percent"] == 100 and "已导入" in state["result"]["message"]
     # another town cannot see the job

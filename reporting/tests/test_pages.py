@@ -170,3 +170,13 @@ def test_report_api_scoped_and_transitions(client_for: Any, month: dict[str, Any
         f"/api/reports/{report.pk}/transition/", {"action": "approve"}, content_type="application/json"
     )
     assert denied.status_code == 403
+
+
+def test_office_finds_the_period_setting_from_the_program_page(client_for: Any) -> None:
+    from catalogue.models import Program
+
+    program = Program.objects.get(year=2021)
+    periods = reverse("reporting:periods", args=[program.pk])
+    page = reverse("catalogue:program_detail", args=[program.pk])
+    assert f'href="{periods}"' in client_for("office").get(page).content.decode()
+    assert f'href="{periods}"' not in client_for("town_shitai").get(page).content.decode()
