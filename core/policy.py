@@ -4,6 +4,10 @@ Every page and every API endpoint asks here: ``restrict(queryset, user, action)`
 the rows the user may act on, and ``can(user, action, obj)`` answers for one object (by running the
 same restriction, so the two can never disagree). Rules are registered per model with ``@rule``.
 
+Rules live in each app's ``rules.py`` and are registered from its ``AppConfig.ready()``; who the caller is
+(role, organisation) is resolved by the resolver the ``orgs`` app registers (``set_actor_resolver``), so
+``core`` depends on no domain app.
+
 Actions: ``view``, ``change``, ``add``, ``delete``, and ``plan`` (set a project's indicators, targets and
 funding — 部门主管 for the lead department even after the program is published).
 A rule returns ``True`` (all rows), ``False`` (none) or a ``Q`` filter.
@@ -17,8 +21,6 @@ from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet
-
-from orgs.models import Membership, Organisation, Role
 
 Scope = bool | Q
 RuleFn = Callable[["Actor", str], Scope]
@@ -35,45 +37,42 @@ class Actor:
     role: str
     org_id: int | None
     org_ids: frozenset[int]  # own organisation and everything below it
+    staff_wide: bool = False  # sees everything the district has (admin, 民生办, 领导)
+    manager: bool = False  # changes everything the district has (admin, 民生办)
 
     @property
     def is_staff_wide(self) -> bool:
-        """Sees everything the district has (admin, 民生办, 领导)."""
-        return self.role in (Role.ADMIN, Role.OFFICE, Role.LEADER)
+        return self.staff_wide
 
     @property
     def is_manager(self) -> bool:
-        """Changes everything the district has (admin, 民生办)."""
-        return self.role in (Role.ADMIN, Role.OFFICE)
+        return self.manager
+
+    @property
+    def is_public(self) -> bool:
+        return self.role == PUBLIC
 
 
-def _descendants(org_id: int) -> frozenset[int]:
-    ids, frontier = {org_id}, [org_id]
-    while frontier:
-        frontier = list(Organisation.objects.filter(parent_id__in=frontier).values_list("id", flat=True))
-        frontier = [i for i in frontier if i not in ids]
-        ids.update(frontier)
-    return frozenset(ids)
+ANONYMOUS = Actor(user=None, role=PUBLIC, org_id=None, org_ids=frozenset())
+ActorResolver = Callable[[Any], Actor]
+_resolver: list[ActorResolver] = []
+
+
+def set_actor_resolver(fn: ActorResolver) -> None:
+    """Register the function that turns an authenticated user into an Actor (``orgs`` does, at start-up)."""
+    _resolver[:] = [fn]
 
 
 def actor_for(user: Any) -> Actor:
     """Resolve (and cache on the user object) the caller's role and organisation."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return Actor(user=None, role=PUBLIC, org_id=None, org_ids=frozenset())
+        return ANONYMOUS
     cached = getattr(user, "_policy_actor", None)
     if cached is not None:
         return cached
-    membership = Membership.objects.filter(user=user).only("role", "organisation_id").first()
-    if user.is_superuser:
-        role = Role.ADMIN
-    elif membership is None or not user.is_active:
-        role = PUBLIC  # a login without a membership has no more rights than the public
-    else:
-        role = membership.role
-    org_id = membership.organisation_id if membership else None
-    actor = Actor(
-        user=user, role=role, org_id=org_id, org_ids=_descendants(org_id) if org_id else frozenset()
-    )
+    if not _resolver:
+        raise LookupError("no actor resolver registered (is the orgs app installed?)")
+    actor = _resolver[0](user)
     user._policy_actor = actor
     return actor
 
@@ -82,11 +81,20 @@ _RULES: dict[type[models.Model], RuleFn] = {}
 
 
 def rule(model: type[models.Model]) -> Callable[[RuleFn], RuleFn]:
+    """Register ``fn`` as the access rule of ``model`` (one rule per model; a second one is an error)."""
+
     def register(fn: RuleFn) -> RuleFn:
+        known = _RULES.get(model)
+        if known is not None and known.__qualname__ != fn.__qualname__:
+            raise LookupError(f"{model.__name__} already has the rule {known.__qualname__}")
         _RULES[model] = fn
         return fn
 
     return register
+
+
+def registered_models() -> list[type[models.Model]]:
+    return list(_RULES)
 
 
 def scope(model: type[models.Model], user: Any, action: str) -> Scope:
@@ -122,4 +130,12 @@ def can_any(user: Any, action: str, model: type[models.Model]) -> bool:
 
 def can_see_history(user: Any, obj: models.Model) -> bool:
     """Staff (never the public) see the change history of any object they may see."""
-    return actor_for(user).role != PUBLIC and can(user, "view", obj)
+    return not actor_for(user).is_public and can(user, "view", obj)
+
+
+def can_action(user: Any, spec: str) -> bool:
+    """``can_any`` written as ``"app_label.Model:action"`` (for templates and menus)."""
+    from django.apps import apps
+
+    label, _, action = spec.partition(":")
+    return can_any(user, action or "view", apps.get_model(label))

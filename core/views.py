@@ -6,27 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from catalogue.selectors import program_list
 from core.models import AuditEvent
-from core.policy import PUBLIC, actor_for, can_any
+from core.policy import can_any
 from core.selectors import audit_log
-from orgs.selectors import organisation_projects, own_organisation
-from reporting.selectors import todo
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    actor = actor_for(request.user)
-    programs = list(program_list(user=request.user)[:6])
-    org = own_organisation(user=request.user)
-    context = {
-        "programs": programs,
-        "latest": programs[0] if programs else None,
-        "org": org,
-        "my_projects": organisation_projects(user=request.user, organisation=org) if org else None,
-        "no_role": request.user.is_authenticated and actor.role == PUBLIC,
-        "todo": todo(user=request.user) if actor.role != PUBLIC else [],
-    }
-    return render(request, "core/home.html", context)
 
 
 @login_required

@@ -4,7 +4,7 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from core.views import home
+from minsheng.views import home
 
 admin.site.site_header = "民生工程管理系统 · 系统设置"
 admin.site.site_title = "系统设置"

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from catalogue.models import Program, Project
 from core.policy import actor_for, can
-from core.rules import may_confirm_report, may_review_report
 from core.services import ConflictError, audit_record, model_snapshot, versioned_save
 from funding.models import Source
 from orgs.models import Organisation
 from reporting.models import Period, Report, ReportFunds, ReportValue, Schedule, Status, Transition
+from reporting.rules import may_confirm_report, may_review_report
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 OVER_TARGET = Decimal("1.2")  # completion above 120 % of the target needs an explanation

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 
 from catalogue.selectors import program_get
 from core.policy import actor_for, can
-from core.rules import may_confirm_report, may_review_report
 from core.services import ConflictError
 from funding.models import Source
 from orgs.models import Organisation
 from reporting import rollup, selectors, services
 from reporting.models import Report, Status
+from reporting.rules import may_confirm_report, may_review_report
 
 TEN_THOUSAND = Decimal(10000)
 

@@ -1,6 +1,6 @@
 """The supervision loop: register supervisors, file inspections with findings, answer, verify, close or reopen.
 
-Every write is atomic, checked through core.policy / core.rules and audited; each step of a finding is a Step row."""
+Every write is atomic, checked through core.policy / supervision.rules and audited; each step of a finding is a Step row."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from django.utils import timezone
 
 from catalogue.models import Program, Project
 from core.policy import actor_for
-from core.rules import may_answer_finding, may_verify_finding
 from core.services import audit_record, model_snapshot, versioned_save
 from core.uploads import checked_upload
 from orgs.models import Organisation
 from supervision.models import Finding, Inspection, Method, Photo, Step, Supervisor
+from supervision.rules import may_answer_finding, may_verify_finding
 
 
 def _photos(uploads: list[Any], **owner: Any) -> list[Photo]:

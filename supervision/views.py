@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Program
 from core.policy import actor_for
-from core.rules import may_answer_finding, may_verify_finding
 from core.services import ConflictError
 from supervision import selectors, services
 from supervision.forms import InspectionForm, StepForm, SupervisorForm
 from supervision.models import Finding, Photo, Supervisor
+from supervision.rules import may_answer_finding, may_verify_finding
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:

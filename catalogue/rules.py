@@ -1,0 +1,112 @@
+"""Access rules of the catalogue (programs, projects, their content, changes, amendments, proposals).
+
+Registered with core.policy from CatalogueConfig.ready(); tested as a matrix in core/tests/test_scoping.py."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from catalogue.models import ContentItem, Program, ProgramAmendment, Project, ProjectChange, ProjectProposal
+from core.policy import Actor, Scope, rule
+from orgs.models import Role
+
+PUBLISHED = Program.Status.PUBLISHED
+
+
+def led_projects(actor: Actor) -> QuerySet:
+    """A subquery of the projects the actor's department leads (no duplicate rows when used with ``__in``)."""
+    return Project.objects.filter(lead_department_id=actor.org_id).values("pk")
+
+
+def program_visible(actor: Actor, prefix: str = "", lead: str | None = None) -> Scope:
+    """Published programs are public; drafts are seen by the district-wide roles and, for the projects
+    it leads, by the department drafting them (``lead`` is the path to the lead department)."""
+    if actor.is_staff_wide:
+        return True
+    published = Q(**{f"{prefix}status": PUBLISHED})
+    if actor.role == Role.DEPARTMENT and actor.org_id and lead:
+        return published | Q(**{lead: actor.org_id})
+    return published
+
+
+def unit_scoped(actor: Actor, action: str, project_path: str, unit_path: str) -> Scope:
+    """Targets and funding lines: the district-wide roles see all; a department sees its projects' lines and its
+    own; a town only its own; a supervisor those of published programs. 民生办 and the lead department change them."""
+    led = Q(**{f"{project_path}__in": led_projects(actor)})
+    if action == "view":
+        if actor.is_staff_wide:
+            return True
+        if actor.role == Role.DEPARTMENT and actor.org_id:
+            return led | Q(**{f"{unit_path}__in": actor.org_ids})
+        if actor.role == Role.TOWN and actor.org_id:
+            return Q(**{f"{unit_path}__in": actor.org_ids})
+        if actor.role == Role.SUPERVISOR:
+            return Q(**{f"{project_path}__program__status": PUBLISHED})
+        return False
+    if actor.is_manager:
+        return True
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        return led
+    return False
+
+
+@rule(Program)
+def program_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        if actor.role == Role.DEPARTMENT and actor.org_id:  # a subquery, so no duplicate rows
+            led = Project.objects.filter(lead_department_id=actor.org_id).values("program_id")
+            return Q(status=PUBLISHED) | Q(pk__in=led)
+        return program_visible(actor)
+    return actor.is_manager
+
+
+@rule(Project)
+def project_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return program_visible(actor, "program__", lead="lead_department_id")
+    if actor.is_manager:
+        return True
+    if action == "change" and actor.role == Role.DEPARTMENT and actor.org_id:
+        # 部门主管: a department edits the projects it leads, while the program is still a draft.
+        return Q(lead_department_id=actor.org_id, program__status=Program.Status.DRAFT)
+    if action == "plan" and actor.role == Role.DEPARTMENT and actor.org_id:
+        # ... and sets their indicators, targets and budgets at any time.
+        return Q(lead_department_id=actor.org_id)
+    return False
+
+
+@rule(ContentItem)
+def content_item_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return program_visible(actor, "project__program__", lead="project__lead_department_id")
+    if actor.is_manager:
+        return True
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        return Q(project__lead_department_id=actor.org_id, project__program__status=Program.Status.DRAFT)
+    return False
+
+
+@rule(ProjectChange)
+def change_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return program_visible(actor, "program__")
+    return actor.is_manager
+
+
+@rule(ProgramAmendment)
+def amendment_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return program_visible(actor, "program__")
+    return actor.is_manager
+
+
+@rule(ProjectProposal)
+def proposal_rule(actor: Actor, action: str) -> Scope:
+    """项目建议 are worked on by 民生办; a department sees and files the ones it would lead."""
+    if actor.is_staff_wide and action == "view":
+        return True
+    if actor.is_manager:
+        return True
+    if actor.role == Role.DEPARTMENT and actor.org_id and action in ("view", "add"):
+        return Q(lead_department_id=actor.org_id)
+    return False

@@ -1,0 +1,177 @@
+"""Access rules of reports and periods, the reporting workflow's decisions, and the scope of the read models.
+
+Registered with core.policy from ReportingConfig.ready(); tested as a matrix in core/tests/test_scoping.py and
+reporting/tests/test_gate.py.
+
+Read models (进度表, ranking, exports, overdue lists, on-time rates): confirmed figures are the official ones and
+every staff role that may open the periods sees them; figures still waiting for confirmation (已提交, 部门审核通过)
+are counted only for the reports the user may view by ``report_rule`` — a town its own, a department its own and
+those of the projects it leads, 民生办 and 领导 all, a supervisor none. ``figures_scope`` is that rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import F, Q
+
+from catalogue.rules import led_projects
+from core.policy import PUBLIC, Actor, Scope, actor_for, can, rule, scope
+from orgs.models import Role
+from orgs.rules import is_unit_staff
+from reporting.models import Period, Report, Status
+
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+@rule(Report)
+def report_rule(actor: Actor, action: str) -> Scope:
+    """A unit sees and fills its own reports; the lead department sees its projects' reports; 民生办 and 领导
+    see all; a supervisor sees confirmed reports. Editing: the reporting unit (and 民生办) while not locked."""
+    if action == "view":
+        if actor.is_staff_wide:
+            return True
+        if actor.role == Role.DEPARTMENT and actor.org_id:
+            return Q(unit_id__in=actor.org_ids) | Q(project__in=led_projects(actor))
+        if actor.role == Role.TOWN and actor.org_id:
+            return Q(unit_id__in=actor.org_ids)
+        if actor.role == Role.SUPERVISOR:
+            return Q(status=Status.CONFIRMED)
+        return False
+    if actor.is_manager:
+        return ~Q(status=Status.CONFIRMED)
+    if action in ("change", "add") and is_unit_staff(actor):
+        return Q(unit_id=actor.org_id, status__in=EDITABLE)
+    return False
+
+
+@rule(Period)
+def period_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return actor.role != PUBLIC
+    return actor.is_manager
+
+
+# --- the workflow: one place decides the next step and who may take it --------------------------------------
+
+SUBMIT, REVIEW, CONFIRM, UNLOCK = "submit", "review", "confirm", "unlock"
+ACTIONS_OF = {
+    SUBMIT: ("submit",),
+    REVIEW: ("approve", "return"),
+    CONFIRM: ("approve", "return"),
+    UNLOCK: ("unlock",),
+}
+
+
+def self_reported(report: Report) -> bool:
+    """The lead department reports on its own project (no implementing units): nobody else can review it."""
+    return report.unit_id == report.project.lead_department_id
+
+
+def report_next_step(report: Report) -> str | None:
+    """草稿/退回 → submit; 已提交 → 部门审核 (review), or 民生办确认 (confirm) when the lead department reported
+    itself (a unit never approves its own report); 部门审核通过 → confirm; 已确认 → unlock."""
+    if report.status in EDITABLE:
+        return SUBMIT
+    if report.status == Status.SUBMITTED:
+        return CONFIRM if self_reported(report) else REVIEW
+    if report.status == Status.DEPT_APPROVED:
+        return CONFIRM
+    if report.status == Status.CONFIRMED:
+        return UNLOCK
+    return None
+
+
+def may_take_step(user: Any, report: Report, step: str | None) -> bool:
+    """Who takes each step: the reporting unit (or 民生办) submits; the lead department (or 民生办 standing in)
+    reviews; 民生办 confirms and unlocks. Nobody reviews or confirms a report of their own unit."""
+    actor = actor_for(user)
+    if step == SUBMIT:
+        return can(user, "change", report)
+    own_unit = actor.org_id is not None and actor.org_id == report.unit_id and actor.role != Role.ADMIN
+    if step == REVIEW:
+        lead = actor.role == Role.DEPARTMENT and actor.org_id == report.project.lead_department_id
+        return (actor.is_manager or lead) and not own_unit
+    if step in (CONFIRM, UNLOCK):
+        return actor.is_manager and not (step == CONFIRM and own_unit)
+    return False
+
+
+def report_actions(user: Any, report: Report) -> tuple[str, ...]:
+    """The workflow actions this user may take on ``report`` now (``submit``, ``approve``, ``return``,
+    ``unlock``): what the page shows as buttons and what the page and the API accept."""
+    step = report_next_step(report)
+    return ACTIONS_OF[step] if step and may_take_step(user, report, step) else ()
+
+
+def may_review_report(user: Any, report: Report) -> bool:
+    """部门审核 of this report, now."""
+    return report_next_step(report) == REVIEW and may_take_step(user, report, REVIEW)
+
+
+def may_confirm_report(user: Any, report: Report) -> bool:
+    """民生办确认 of this report, now."""
+    return report_next_step(report) == CONFIRM and may_take_step(user, report, CONFIRM)
+
+
+def may_unlock_report(user: Any, report: Report) -> bool:
+    return report_next_step(report) == UNLOCK and may_take_step(user, report, UNLOCK)
+
+
+def awaiting_decision(user: Any) -> Scope:
+    """The reports waiting for this user's decision (the review queue), the queryset form of
+    ``report_next_step`` + ``may_take_step``: 民生办 the ones to confirm, a department the ones to review on
+    the projects it leads (never its own)."""
+    actor = actor_for(user)
+    own = Q(unit=F("project__lead_department"))
+    if actor.is_manager:
+        return Q(status=Status.DEPT_APPROVED) | (Q(status=Status.SUBMITTED) & own)
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        return (
+            Q(status=Status.SUBMITTED, project__lead_department_id=actor.org_id)
+            & ~own
+            & ~Q(unit_id=actor.org_id)
+        )
+    return False
+
+
+def may_see_queue(user: Any) -> bool:
+    return awaiting_decision(user) is not False
+
+
+# --- read models ----------------------------------------------------------------------------------------------
+
+
+def figures_scope(user: Any) -> Scope:
+    """The reports whose figures a read model may count for this user: confirmed ones (official), plus the
+    pending ones the user may view (see the module docstring). ``True``: no restriction."""
+    visible = scope(Report, user, "view")
+    if visible is True:
+        return True
+    confirmed = Q(status=Status.CONFIRMED)
+    return confirmed if visible is False else confirmed | visible
+
+
+def may_see_pending(user: Any) -> bool:
+    """Whether asking for pending figures (``?pending=1``) can show the user anything beyond the official ones."""
+    return scope(Report, user, "view") is not False and not actor_for(user).is_public
+
+
+def may_fill_for(user: Any, unit_id: int) -> bool:
+    """填报 for a unit: its own staff, or 民生办 on its behalf (orgs.rules.may_act_for_unit)."""
+    from orgs.rules import may_act_for_unit
+
+    return may_act_for_unit(user, unit_id)
+
+
+def report_pair_visible(user: Any) -> Any:
+    """For lists of (project, unit) pairs that may have no report yet (overdue lists): a predicate
+    ``(lead_department_id, unit_id) -> bool`` that answers as ``report_rule`` would for their report."""
+    actor = actor_for(user)
+    if actor.is_staff_wide:
+        return lambda lead_id, unit_id: True
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        return lambda lead_id, unit_id: unit_id in actor.org_ids or lead_id == actor.org_id
+    if actor.role == Role.TOWN and actor.org_id:
+        return lambda lead_id, unit_id: unit_id in actor.org_ids
+    return lambda lead_id, unit_id: False  # a supervisor sees confirmed reports only: none is overdue

@@ -1,0 +1,45 @@
+"""Access rules of indicators, targets and responsibility letters.
+
+Registered with core.policy from ResponsibilityConfig.ready(); tested as a matrix in core/tests/test_scoping.py."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from catalogue.rules import program_visible, unit_scoped
+from core.policy import PUBLIC, Actor, Scope, rule
+from orgs.models import Role
+from orgs.rules import is_unit_staff
+from responsibility.models import Indicator, Letter, Target
+
+
+@rule(Indicator)
+def indicator_rule(actor: Actor, action: str) -> Scope:
+    """Indicators (what is measured, the project total) are as public as the project; changed by 民生办 and the
+    lead department."""
+    if action == "view":
+        return program_visible(actor, "project__program__", lead="project__lead_department_id")
+    if actor.is_manager:
+        return True
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        return Q(project__lead_department_id=actor.org_id)
+    return False
+
+
+@rule(Target)
+def target_rule(actor: Actor, action: str) -> Scope:
+    return unit_scoped(actor, action, "indicator__project", "unit_id")
+
+
+@rule(Letter)
+def letter_rule(actor: Actor, action: str) -> Scope:
+    """A unit sees its own letters and registers the signature of an issued one; 民生办 drafts and issues."""
+    if actor.role == PUBLIC:
+        return False
+    if action == "view":
+        return True if actor.is_staff_wide else Q(organisation_id__in=actor.org_ids)
+    if actor.is_manager:
+        return True
+    if action == "change" and is_unit_staff(actor):
+        return Q(organisation_id=actor.org_id, status=Letter.Status.ISSUED)
+    return False

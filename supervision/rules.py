@@ -1,0 +1,99 @@
+"""Access rules of supervisors, inspections and findings, and the decisions on a finding's steps.
+
+Registered with core.policy from SupervisionConfig.ready(); tested as a matrix in core/tests/test_scoping.py."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from catalogue.rules import led_projects
+from core.policy import Actor, Scope, actor_for, rule
+from orgs.models import Role
+from orgs.rules import is_unit_staff
+from supervision.models import Finding, Inspection, Supervisor
+
+
+@rule(Supervisor)
+def supervisor_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        if actor.is_staff_wide:
+            return True
+        return Q(user_id=actor.user.pk) if actor.role == Role.SUPERVISOR else False
+    return actor.is_manager
+
+
+@rule(Inspection)
+def inspection_rule(actor: Actor, action: str) -> Scope:
+    """District-wide roles see all; a supervisor his own; a unit those of its own; a department those on its projects.
+    Filing one is ``may_file_inspection``; changes are 民生办's."""
+    if action != "view":
+        return actor.is_manager
+    if actor.is_staff_wide:
+        return True
+    if actor.role == Role.SUPERVISOR:
+        return Q(supervisor__user_id=actor.user.pk)
+    if actor.role == Role.TOWN and actor.org_id:
+        return Q(unit_id__in=actor.org_ids)
+    if actor.role == Role.DEPARTMENT and actor.org_id:
+        return Q(unit_id__in=actor.org_ids) | Q(
+            pk__in=Inspection.projects.through.objects.filter(project__in=led_projects(actor)).values(
+                "inspection_id"
+            )
+        )
+    return False
+
+
+@rule(Finding)
+def finding_rule(actor: Actor, action: str) -> Scope:
+    if action != "view":
+        return actor.is_manager
+    if actor.is_staff_wide:
+        return True
+    if actor.role == Role.SUPERVISOR:
+        return Q(inspection__supervisor__user_id=actor.user.pk)
+    if is_unit_staff(actor):
+        own = Q(responsible_id__in=actor.org_ids)
+        if actor.role == Role.DEPARTMENT:
+            own |= Q(project__in=led_projects(actor))
+        return own
+    return False
+
+
+def may_file_inspection(user: Any, supervisor: Supervisor | None = None) -> bool:
+    """登记督查: 民生办 (for any supervisor), or a supervisor for himself."""
+    actor = actor_for(user)
+    if actor.is_manager:
+        return True
+    if actor.role != Role.SUPERVISOR:
+        return False
+    return supervisor is None or (supervisor.user_id is not None and supervisor.user_id == actor.user.pk)
+
+
+def may_manage_supervisors(user: Any) -> bool:
+    """聘任/管理 supervisors and choose whose inspections to list: 民生办."""
+    return actor_for(user).is_manager
+
+
+def may_see_rectification_rates(user: Any) -> bool:
+    """The district-wide 整改率 table: the district-wide roles."""
+    return actor_for(user).is_staff_wide
+
+
+def may_answer_finding(user: Any, finding: Finding) -> bool:
+    """整改反馈: the responsible unit's staff (or 民生办 on its behalf)."""
+    actor = actor_for(user)
+    return actor.is_manager or (is_unit_staff(actor) and actor.org_id == finding.responsible_id)
+
+
+def may_verify_finding(user: Any, finding: Finding) -> bool:
+    """核实销号: 民生办, or the supervisor who reported the finding."""
+    actor = actor_for(user)
+    if actor.is_manager:
+        return True
+    return (
+        actor.role == Role.SUPERVISOR
+        and finding.inspection_id is not None
+        and (finding.inspection.supervisor.user_id == actor.user.pk)
+    )
