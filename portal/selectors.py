@@ -44,7 +44,9 @@ def official_rows(program: Program, projects: Any = None) -> tuple[Period | None
     period = latest_period(program)
     if period is None:
         return None, {}
-    rows = progress_table(program=program, month=period.month, include_pending=False, projects=projects)
+    rows = progress_table(
+        user=None, program=program, month=period.month, include_pending=False, projects=projects
+    )
     return period, {r.project.id: r for r in rows}
 
 

@@ -98,18 +98,7 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         decision.is_valid(raise_exception=True)
         act, opinion = decision.validated_data["action"], decision.validated_data["opinion"]
         try:
-            if act == "submit":
-                services.report_submit(actor=request.user, report=report)
-            elif act == "unlock":
-                services.report_unlock(actor=request.user, report=report, reason=opinion)
-            elif report.status == "submitted" and report.unit_id != report.project.lead_department_id:
-                services.report_review(
-                    actor=request.user, report=report, approve=act == "approve", opinion=opinion
-                )
-            else:
-                services.report_confirm(
-                    actor=request.user, report=report, approve=act == "approve", opinion=opinion
-                )
+            services.report_decide(actor=request.user, report=report, action=act, opinion=opinion)
         except PermissionDenied as exc:
             raise ApiPermissionDenied(str(exc)) from exc
         except (ValidationError, ConflictError) as exc:

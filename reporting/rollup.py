@@ -22,6 +22,7 @@ from orgs.models import LOCAL_KINDS, Organisation, OrgKind
 from reporting.models import Period, Report, Status, Summary
 
 PENDING = (Status.SUBMITTED, Status.DEPT_APPROVED)
+EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
 BEHIND_TOLERANCE = Decimal("0.05")  # flagged 滞后 when completion is more than 5 points behind 序时进度
 
 
@@ -128,7 +129,7 @@ WITH prj AS (
   WHERE p.program_id = %s{scope}),
 rep AS (
   SELECT r.id, r.project_id, r.unit_id, r.status FROM reporting_report r JOIN prj ON prj.id = r.project_id
-  WHERE r.period_id = (SELECT pe.id FROM reporting_period pe WHERE pe.program_id = %s AND pe.month = %s)),
+  WHERE r.period_id = (SELECT pe.id FROM reporting_period pe WHERE pe.program_id = %s AND pe.month = %s){visible}),
 money AS (
   SELECT r.project_id{unit}, SUM(f.arrived) AS a, SUM(f.spent) AS s FROM reporting_reportfunds f
   JOIN rep r ON r.id = f.report_id WHERE r.status IN ({statuses}) GROUP BY r.project_id{unit}),
@@ -206,8 +207,23 @@ def _dec(value: Any, places: int) -> Decimal | None:
     return value.quantize(_QUANT[places])
 
 
+def figures_fragment(user: Any, column: str = "r.id") -> tuple[str, list[Any]]:
+    """The SQL condition (`` AND column IN (...)``, or nothing) limiting a read-model query to the reports whose
+    figures ``user`` may see (reporting.rules.figures_scope), with its parameters."""
+    from reporting.rules import figures_scope
+
+    visible = figures_scope(user)
+    if visible is True:
+        return "", []
+    if visible is False:
+        return " AND 1 = 0", []
+    sub, sub_params = Report.objects.filter(visible).values("id").query.sql_with_params()
+    return f" AND {column} IN ({sub})", list(sub_params)
+
+
 def progress_table(
     *,
+    user: Any,
     program: Program,
     month: int,
     per_unit: bool = False,
@@ -215,21 +231,25 @@ def progress_table(
     projects: Any = None,
 ) -> list[ProgressRow]:
     """The standard monthly 进度表 in one SQL query, assembled into rows (projects and units as light records,
-    ProjectRef and UnitRef)."""
+    ProjectRef and UnitRef). Scoped to ``user`` (reporting.rules.figures_scope): confirmed figures for every
+    staff role, pending ones only of the reports the user may view; ``user=None`` gives the official
+    (confirmed-only) figures, as the public sees them."""
     params: list[Any] = [program.id]
     scope = ""
     if projects is not None:
         sub, sub_params = projects.values("id").query.sql_with_params()
         scope = f" AND p.id IN ({sub})"
         params += list(sub_params)
+    visible, visible_params = figures_fragment(user)
     statuses = _statuses(include_pending)
     sql = (_PROGRESS_UNITS if per_unit else _PROGRESS_TOTALS).format(
         scope=scope,
+        visible=visible,
         unit=", r.unit_id" if per_unit else "",
         statuses=", ".join(["%s"] * len(statuses)),
         pending=", ".join(["%s"] * len(PENDING)),
     )
-    params += [program.id, month, *statuses, *PENDING, *statuses]
+    params += [program.id, month, *visible_params, *statuses, *PENDING, *statuses]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
@@ -310,6 +330,7 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
     per_unit = {
         r.unit.id if r.unit else None: r
         for r in progress_table(
+            user=None,
             program=period.program,
             month=period.month,
             per_unit=True,
@@ -317,7 +338,7 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
         )
     }
     total = progress_table(
-        program=period.program, month=period.month, projects=Project.objects.filter(pk=project_id)
+        user=None, program=period.program, month=period.month, projects=Project.objects.filter(pk=project_id)
     )[0]
     confirmed = dict(
         Report.objects.filter(project_id=project_id, period_id=period_id, status=Status.CONFIRMED)
@@ -382,13 +403,16 @@ FORMULA = "综合得分 = 40 × 任务完成率 + 20 × 资金到位率 + 20 × 
 WEIGHTS = (Decimal(40), Decimal(20), Decimal(20), Decimal(20))
 
 
-def expected_reports(program: Program) -> list[tuple[int, int]]:
-    """(project_id, unit_id) pairs that owe a report every period."""
+def expected_reports(program: Program, with_lead: bool = False) -> list[Any]:
+    """(project_id, unit_id) pairs that owe a report every period (with the lead department's id as a third
+    item if ``with_lead``)."""
     from reporting.services import reporting_units
 
-    pairs = []
+    pairs: list[Any] = []
     for p in program.projects.prefetch_related("implementing_units").select_related("lead_department"):
-        pairs += [(p.id, u.id) for u in reporting_units(p)]
+        pairs += [
+            (p.id, u.id, p.lead_department_id) if with_lead else (p.id, u.id) for u in reporting_units(p)
+        ]
     return pairs
 
 
@@ -397,22 +421,38 @@ def deadline_cutoff(period: Period) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(period.deadline + dt.timedelta(days=1), dt.time.min))
 
 
-def on_time(*, period: Period) -> dict[int, tuple[int, int]]:
-    """unit id → (expected reports, reports submitted by the deadline)."""
+def on_time(*, user: Any, period: Period) -> dict[int, tuple[int, int]]:
+    """unit id → (expected reports, reports submitted by the deadline), for the units whose page ``user`` may
+    view (core.policy on Organisation: the district-wide roles all, a unit its own tree)."""
+    from core.policy import restrict
+
     expected = defaultdict(int)
     for _, unit_id in expected_reports(period.program):
         expected[unit_id] += 1
+    visible = set(
+        restrict(Organisation.objects.filter(id__in=list(expected)), user, "view").values_list(
+            "id", flat=True
+        )
+    )
     timely = dict(
-        Report.objects.filter(period=period, submitted_at__lt=deadline_cutoff(period))
+        Report.objects.filter(period=period, submitted_at__lt=deadline_cutoff(period), unit_id__in=visible)
         .values_list("unit_id")
         .annotate(n=Count("id"))
     )
-    return {u: (n, timely.get(u, 0)) for u, n in expected.items()}
+    return {u: (n, timely.get(u, 0)) for u, n in expected.items() if u in visible}
 
 
-def overdue(*, period: Period, today: Any) -> list[tuple[Project, Organisation, Report | None]]:
-    """Reports not submitted although the deadline has passed."""
+def overdue(*, user: Any, period: Period, today: Any) -> list[tuple[Project, Organisation, Report | None]]:
+    """Reports not submitted although the deadline has passed, those ``user`` may see
+    (reporting.rules.report_pair_visible: as the report rule would answer for them)."""
+    from core.policy import restrict
+    from reporting.rules import report_pair_visible
+
     if today <= period.deadline:
+        return []
+    visible = report_pair_visible(user)
+    pairs = [(p, u) for p, u, lead in expected_reports(period.program, with_lead=True) if visible(lead, u)]
+    if not pairs:
         return []
     submitted = set(
         Report.objects.filter(period=period)
@@ -421,15 +461,11 @@ def overdue(*, period: Period, today: Any) -> list[tuple[Project, Organisation, 
     )
     drafts = {
         (r.project_id, r.unit_id): r
-        for r in Report.objects.filter(period=period, status__in=(Status.DRAFT, Status.RETURNED))
+        for r in restrict(Report.objects.filter(period=period, status__in=EDITABLE_STATUSES), user, "view")
     }
     projects = {p.id: p for p in period.program.projects.all()}
-    units = {o.id: o for o in Organisation.objects.all()}
-    return [
-        (projects[p], units[u], drafts.get((p, u)))
-        for p, u in expected_reports(period.program)
-        if (p, u) not in submitted
-    ]
+    units = {o.id: o for o in Organisation.objects.filter(id__in={u for _, u in pairs})}
+    return [(projects[p], units[u], drafts.get((p, u))) for p, u in pairs if (p, u) not in submitted]
 
 
 _RANKING_SQL = (
@@ -453,9 +489,15 @@ WHERE o.kind IN ({kinds})
 )
 
 
-def ranking(*, period: Period, kind: str) -> list[UnitScore]:
+def ranking(*, user: Any, period: Period, kind: str) -> list[UnitScore]:
     """Rank local units (kind="local") or departments (kind="department") for one period, confirmed data only:
-    money and completion from the Summary rows, on-time rates from the reports, in one SQL query."""
+    money and completion from the Summary rows, on-time rates from the reports, in one SQL query. The ranking
+    is the district's official comparison, shown to whoever may open the period (reporting.rules
+    ``may_see_ranking``); it counts no unconfirmed figure."""
+    from reporting.rules import may_see_ranking
+
+    if not may_see_ranking(user, period):
+        return []
     kinds = LOCAL_KINDS if kind == "local" else (OrgKind.DEPARTMENT,)
     params = [
         period.program_id,

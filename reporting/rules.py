@@ -152,6 +152,12 @@ def figures_scope(user: Any) -> Scope:
     return confirmed if visible is False else confirmed | visible
 
 
+def may_see_ranking(user: Any, period: Period) -> bool:
+    """The ranking (confirmed figures and submission times only) is the district's official comparison: every
+    staff role that may open the period sees it."""
+    return can(user, "view", period)
+
+
 def may_see_pending(user: Any) -> bool:
     """Whether asking for pending figures (``?pending=1``) can show the user anything beyond the official ones."""
     return scope(Report, user, "view") is not False and not actor_for(user).is_public

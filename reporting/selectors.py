@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from catalogue.models import Program, Project
@@ -69,14 +69,14 @@ def unit_sources(*, unit: Organisation, projects: list[Project]) -> dict[int, li
 
 
 def review_queue(*, user: Any, period: Period) -> QuerySet[Report]:
-    """Reports waiting for this user's decision."""
-    actor = actor_for(user)
+    """Reports waiting for this user's decision (reporting.rules.awaiting_decision)."""
+    from reporting.rules import awaiting_decision
+
     qs = restrict(Report.objects.filter(period=period), user, "view").select_related("project", "unit")
-    if actor.is_manager:
-        return qs.filter(
-            Q(status=Status.DEPT_APPROVED) | Q(status=Status.SUBMITTED, unit=F("project__lead_department"))
-        )
-    return qs.filter(status=Status.SUBMITTED, project__lead_department_id=actor.org_id)
+    waiting = awaiting_decision(user)
+    if waiting is False:
+        return qs.none()
+    return qs if waiting is True else qs.filter(waiting)
 
 
 def report_get(*, user: Any, pk: int) -> Report:
@@ -92,7 +92,7 @@ def todo(*, user: Any) -> list[dict[str, Any]]:
     from django.utils import timezone
 
     actor = actor_for(user)
-    program = current_program(user=user) if actor.role != "public" else None
+    program = current_program(user=user) if not actor.is_public else None
     if program is None:
         return []
     today = timezone.localdate()
@@ -130,11 +130,7 @@ def todo(*, user: Any) -> list[dict[str, Any]]:
                         "urgent": True,
                     }
                 )
-    queue = (
-        review_queue(user=user, period=period).count()
-        if actor.role in ("department", "office", "admin")
-        else 0
-    )
+    queue = review_queue(user=user, period=period).count()
     if queue:
         items.append(
             {

@@ -21,10 +21,11 @@ from core.policy import actor_for, can
 from core.services import ConflictError, audit_record, model_snapshot, versioned_save
 from funding.models import Source
 from orgs.models import Organisation
+from reporting import rules
 from reporting.models import Period, Report, ReportFunds, ReportValue, Schedule, Status, Transition
-from reporting.rules import may_confirm_report, may_review_report
+from reporting.rules import may_confirm_report, may_review_report, may_unlock_report
 
-EDITABLE = (Status.DRAFT, Status.RETURNED)
+EDITABLE = rules.EDITABLE
 OVER_TARGET = Decimal("1.2")  # completion above 120 % of the target needs an explanation
 BEHIND_SCHEDULE = Decimal("0.3")  # spending more than 30 points behind 序时进度 needs an explanation
 
@@ -317,10 +318,10 @@ def report_submit(*, actor: Any, report: Report) -> Report:
 @transaction.atomic
 def report_review(*, actor: Any, report: Report, approve: bool, opinion: str = "") -> Report:
     """The lead department approves or returns a submitted report (a return needs an opinion)."""
-    if not may_review_report(actor, report):
-        raise PermissionDenied("只有项目牵头部门可以审核")
     if report.status != Status.SUBMITTED:
         raise ValidationError("只能审核已提交的报表")
+    if not may_review_report(actor, report):
+        raise PermissionDenied("只有项目牵头部门可以审核（本单位的报表由民生办确认）")
     if not approve and not opinion.strip():
         raise ValidationError("退回时请填写意见")
     return _move(actor, report, Status.DEPT_APPROVED if approve else Status.RETURNED, opinion=opinion)
@@ -329,12 +330,10 @@ def report_review(*, actor: Any, report: Report, approve: bool, opinion: str = "
 @transaction.atomic
 def report_confirm(*, actor: Any, report: Report, approve: bool, opinion: str = "") -> Report:
     """民生办 confirms (locks) or returns a report the department approved — or one a department reported itself."""
+    if rules.report_next_step(report) != rules.CONFIRM:
+        raise ValidationError("只能确认部门审核通过的报表")
     if not may_confirm_report(actor, report):
         raise PermissionDenied("只有民生办可以确认")
-    self_reported = report.unit_id == report.project.lead_department_id
-    allowed = (Status.DEPT_APPROVED, Status.SUBMITTED) if self_reported else (Status.DEPT_APPROVED,)
-    if report.status not in allowed:
-        raise ValidationError("只能确认部门审核通过的报表")
     if not approve and not opinion.strip():
         raise ValidationError("退回时请填写意见")
     return _move(actor, report, Status.CONFIRMED if approve else Status.RETURNED, opinion=opinion)
@@ -342,13 +341,38 @@ def report_confirm(*, actor: Any, report: Report, approve: bool, opinion: str = 
 
 @transaction.atomic
 def report_unlock(*, actor: Any, report: Report, reason: str) -> Report:
-    if not may_confirm_report(actor, report):
-        raise PermissionDenied("只有民生办可以解锁")
     if report.status != Status.CONFIRMED:
         raise ValidationError("只有已确认的报表需要解锁")
+    if not may_unlock_report(actor, report):
+        raise PermissionDenied("只有民生办可以解锁")
     if not reason.strip():
         raise ValidationError("解锁必须写明原因")
     return _move(actor, report, Status.RETURNED, opinion=reason, reason=f"解锁：{reason}")
+
+
+def report_next_step(user: Any, report: Report) -> tuple[str | None, tuple[str, ...]]:
+    """The next workflow step of ``report`` and the actions this user may take for it (reporting.rules)."""
+    return rules.report_next_step(report), rules.report_actions(user, report)
+
+
+@transaction.atomic
+def report_decide(*, actor: Any, report: Report, action: str, opinion: str = "") -> Report:
+    """Take a workflow action (``submit``, ``approve``, ``return``, ``unlock``) on the report's next step — the one
+    entry the page and the API use: 部门审核 or 民生办确认 follows from ``reporting.rules.report_next_step``, never
+    from the caller's choice, and a unit never approves its own report."""
+    step = rules.report_next_step(report)
+    if action not in rules.ACTIONS_OF.get(step or "", ()):
+        label = dict(ACTION_LABELS).get(action, action)
+        raise ValidationError(f"报表状态为“{report.get_status_display()}”，不能{label}")
+    if step == rules.SUBMIT:
+        return report_submit(actor=actor, report=report)
+    if step == rules.UNLOCK:
+        return report_unlock(actor=actor, report=report, reason=opinion)
+    service = report_review if step == rules.REVIEW else report_confirm
+    return service(actor=actor, report=report, approve=action == "approve", opinion=opinion)
+
+
+ACTION_LABELS = (("submit", "提交"), ("approve", "通过"), ("return", "退回"), ("unlock", "解锁"))
 
 
 @transaction.atomic

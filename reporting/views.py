@@ -18,8 +18,8 @@ from core.services import ConflictError
 from funding.models import Source
 from orgs.models import Organisation
 from reporting import rollup, selectors, services
-from reporting.models import Report, Status
-from reporting.rules import may_confirm_report, may_review_report
+from reporting.models import Report
+from reporting.rules import may_see_pending
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -122,9 +122,15 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
                 issues[project.pk] = {"form": problems}
                 continue
             try:
-                report = reports.get(project.pk) or services.report_open(
+                existing = reports.get(project.pk)
+                report = existing or services.report_open(
                     actor=request.user, project=project, unit=unit, period=period
                 )
+                # the version the page saw; 0: no report yet — refused if another save created it since
+                posted = request.POST[f"{prefix}-version"].strip()
+                expected = int(posted) if posted.isdigit() else 0
+                if existing is None:
+                    expected = report.version  # created by this very save
                 if report.status in services.EDITABLE:
                     services.report_save(
                         actor=request.user,
@@ -132,7 +138,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
                         values=values,
                         funds=funds,
                         narrative=narrative,
-                        expected_version=int(request.POST[f"{prefix}-version"] or report.version),
+                        expected_version=expected,
                     )
                     saved += 1
                     if submit:
@@ -209,28 +215,14 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
                         upload=upload,
                         is_public=request.POST.get("is_public") == "on",
                     )
-            elif (
-                action in ("approve", "return")
-                and report.status == Status.SUBMITTED
-                and may_review_report(request.user, report)
-                and not (
-                    actor_for(request.user).is_manager and report.unit_id == report.project.lead_department_id
-                )
-            ):
-                services.report_review(
-                    actor=request.user, report=report, approve=action == "approve", opinion=opinion
-                )
-            elif action in ("approve", "return"):
-                services.report_confirm(
-                    actor=request.user, report=report, approve=action == "approve", opinion=opinion
-                )
-            elif action == "unlock":
-                services.report_unlock(actor=request.user, report=report, reason=opinion)
+            elif action in ("approve", "return", "unlock", "submit"):
+                services.report_decide(actor=request.user, report=report, action=action, opinion=opinion)
             messages.success(request, _("已处理。"))
         except (ValidationError, ConflictError, PermissionDenied) as exc:
             _errors(request, exc)
         return redirect("reporting:report_detail", pk=pk)
     errors, warnings = services.report_validate(report)
+    step, actions = services.report_next_step(request.user, report)
     return render(
         request,
         "reporting/report_detail.html",
@@ -240,10 +232,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "funds": report.funds.all(),
             "transitions": report.transitions.select_related("actor"),
             "warnings": warnings,
-            "may_review": report.status == Status.SUBMITTED and may_review_report(request.user, report),
-            "may_confirm": report.status in (Status.DEPT_APPROVED, Status.SUBMITTED)
-            and may_confirm_report(request.user, report),
-            "may_unlock": report.status == Status.CONFIRMED and may_confirm_report(request.user, report),
+            "step": step,
+            "actions": actions,
             "may_edit": can(request.user, "change", report),
             "attachments": report.attachments.all(),
         },
@@ -270,11 +260,10 @@ def review(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
 @login_required
 def progress(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
-    actor = actor_for(request.user)
-    pending = request.GET.get("pending") == "1" and actor.role != "public"
+    pending = request.GET.get("pending") == "1" and may_see_pending(request.user)
     per_unit = request.GET.get("per_unit") == "1"
     rows = rollup.progress_table(
-        program=period.program, month=month, per_unit=per_unit, include_pending=pending
+        user=request.user, program=period.program, month=month, per_unit=per_unit, include_pending=pending
     )
     fmt = request.GET.get("format")
     if fmt in ("xlsx", "pdf"):
@@ -312,8 +301,8 @@ def ranking(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
         "reporting/ranking.html",
         {
             "period": period,
-            "towns": rollup.ranking(period=period, kind="local"),
-            "departments": rollup.ranking(period=period, kind="department"),
+            "towns": rollup.ranking(user=request.user, period=period, kind="local"),
+            "departments": rollup.ranking(user=request.user, period=period, kind="department"),
             "formula": rollup.FORMULA,
         },
     )
@@ -322,16 +311,10 @@ def ranking(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
 @login_required
 def overdue(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
-    actor = actor_for(request.user)
-    items = rollup.overdue(period=period, today=timezone.localdate())
-    if not actor.is_staff_wide:
-        items = [i for i in items if i[1].id in actor.org_ids or i[0].lead_department_id == actor.org_id]
-    rates = rollup.on_time(period=period)
+    items = rollup.overdue(user=request.user, period=period, today=timezone.localdate())
+    rates = rollup.on_time(user=request.user, period=period)  # scoped to the units the user may view
     units = {o.id: o for o in Organisation.objects.filter(id__in=rates)}
-    table = sorted(
-        ((units[u], n, t) for u, (n, t) in rates.items() if actor.is_staff_wide or u in actor.org_ids),
-        key=lambda r: (r[0].kind, r[0].order),
-    )
+    table = sorted(((units[u], n, t) for u, (n, t) in rates.items()), key=lambda r: (r[0].kind, r[0].order))
     return render(request, "reporting/overdue.html", {"period": period, "items": items, "rates": table})
 
 

@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from catalogue.models import Program
+from core.policy import actor_for
 from funding.models import FundingAdjustment, FundingLine
 from orgs.models import LOCAL_KINDS
 from reporting import rollup
@@ -92,10 +93,13 @@ def hand_table(program: Program, month: int, statuses: tuple[str, ...]) -> dict[
 
 
 @pytest.mark.parametrize("include_pending", [False, True])
-def test_progress_table_equals_hand_computation(sample: dict[str, Any], include_pending: bool) -> None:
+def test_progress_table_equals_hand_computation(
+    sample: dict[str, Any], include_pending: bool, office: Any
+) -> None:
     program = sample["program"]
+    actor_for(office)  # the caller's role is resolved once per request, before the read model runs
     with CaptureQueriesContext(connection) as ctx:
-        rows = rollup.progress_table(program=program, month=3, include_pending=include_pending)
+        rows = rollup.progress_table(user=office, program=program, month=3, include_pending=include_pending)
     assert len(ctx.captured_queries) == 1
     statuses = (Status.CONFIRMED, *rollup.PENDING) if include_pending else (Status.CONFIRMED,)
     hand = hand_table(program, 3, statuses)
@@ -110,10 +114,10 @@ def test_progress_table_equals_hand_computation(sample: dict[str, Any], include_
         assert row.project.lead_department.display_name.startswith("示例区")
 
 
-def test_per_unit_rows_add_up_to_the_project_rows(sample: dict[str, Any]) -> None:
+def test_per_unit_rows_add_up_to_the_project_rows(sample: dict[str, Any], office: Any) -> None:
     program = sample["program"]
-    totals = {r.project.id: r for r in rollup.progress_table(program=program, month=3)}
-    per_unit = rollup.progress_table(program=program, month=3, per_unit=True)
+    totals = {r.project.id: r for r in rollup.progress_table(user=office, program=program, month=3)}
+    per_unit = rollup.progress_table(user=office, program=program, month=3, per_unit=True)
     assert len(per_unit) == 3 * len(totals)
     sums: dict[int, list[Decimal]] = defaultdict(lambda: [Decimal(0), Decimal(0), Decimal(0)])
     for row in per_unit:
@@ -126,7 +130,7 @@ def test_per_unit_rows_add_up_to_the_project_rows(sample: dict[str, Any]) -> Non
         assert sums[pid] == [row.budget_total, row.arrived, row.spent]
 
 
-def test_ranking_equals_hand_computation(sample: dict[str, Any]) -> None:
+def test_ranking_equals_hand_computation(sample: dict[str, Any], office: Any) -> None:
     period = sample["period"]
     # one report submitted late (just after midnight Beijing time on the day after the deadline), one just in time
     late, in_time = Report.objects.filter(period=period, unit__kind__in=LOCAL_KINDS).order_by("id")[5:7]
@@ -134,8 +138,9 @@ def test_ranking_equals_hand_computation(sample: dict[str, Any]) -> None:
     Report.objects.filter(period=period).update(submitted_at=cutoff - dt.timedelta(days=2))
     Report.objects.filter(pk=late.pk).update(submitted_at=cutoff + dt.timedelta(minutes=30))
     Report.objects.filter(pk=in_time.pk).update(submitted_at=cutoff - dt.timedelta(minutes=30))
+    actor_for(office)
     with CaptureQueriesContext(connection) as ctx:
-        scores = rollup.ranking(period=period, kind="local")
+        scores = rollup.ranking(user=office, period=period, kind="local")
     assert len(ctx.captured_queries) == 1
     assert [s.rank for s in scores] == list(range(1, len(scores) + 1))
     for s in scores:

@@ -132,12 +132,12 @@ def test_roll_up_counts_confirmed_data_only(
     )
     fill(town_shitai, report, month, (5, 4, 50), arrived="300000", spent="150000")
     services.report_submit(actor=town_shitai, report=report)
-    official = rollup.progress_table(program=month["program"], month=6)
+    official = rollup.progress_table(user=None, program=month["program"], month=6)
     row = next(r for r in official if r.project == month["project"])
     assert row.arrived == 0 and row.completion is None
     staff = next(
         r
-        for r in rollup.progress_table(program=month["program"], month=6, include_pending=True)
+        for r in rollup.progress_table(user=office, program=month["program"], month=6, include_pending=True)
         if r.project == month["project"]
     )
     assert staff.arrived == Decimal("300000") and staff.pending == 1
@@ -148,6 +148,7 @@ def test_roll_up_counts_confirmed_data_only(
     rows = {
         r.unit.code if r.unit else None: r
         for r in rollup.progress_table(
+            user=office,
             program=month["program"],
             month=6,
             per_unit=True,
@@ -167,7 +168,7 @@ def test_roll_up_counts_confirmed_data_only(
         and total.budget == Decimal("1800000")
         and total.reports_confirmed == 1
     )
-    scores = rollup.ranking(period=period, kind="local")
+    scores = rollup.ranking(user=office, period=period, kind="local")
     top = next(s for s in scores if s.unit.code == "shitai")
     assert top.rank == 1 and top.completion == shitai.completion.quantize(Decimal("0.0001"))
     assert (top.expected, top.on_time) == (

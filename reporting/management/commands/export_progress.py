@@ -43,7 +43,7 @@ class Command(BaseCommand):
         period = Period.objects.filter(program=program, month=month).first()
         if period is None:
             raise CommandError(f"{year}年没有截至{month}月的报送期（请先设置报送期）")
-        rows = progress_table(program=program, month=month, per_unit=per_unit)
+        rows = progress_table(user=None, program=program, month=month, per_unit=per_unit)
         data = (progress_xlsx if format == "xlsx" else progress_pdf)(
             period=period, rows=rows, per_unit=per_unit
         )
