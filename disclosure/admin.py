@@ -14,6 +14,8 @@ class PublicityAdmin(AuditedAdmin):
 class DisclosureAdmin(AuditedAdmin):
     list_display = ["title", "unit", "due", "start", "end"]
     list_filter = ["program__year"]
+    # whether and when it was shown is recorded by the unit through disclosure.services.disclosure_record
+    readonly_fields = ["start", "end"]
 
 
 @admin.register(Feedback)
