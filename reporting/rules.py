@@ -163,13 +163,6 @@ def may_see_pending(user: Any) -> bool:
     return scope(Report, user, "view") is not False and not actor_for(user).is_public
 
 
-def may_fill_for(user: Any, unit_id: int) -> bool:
-    """填报 for a unit: its own staff, or 民生办 on its behalf (orgs.rules.may_act_for_unit)."""
-    from orgs.rules import may_act_for_unit
-
-    return may_act_for_unit(user, unit_id)
-
-
 def report_pair_visible(user: Any) -> Any:
     """For lists of (project, unit) pairs that may have no report yet (overdue lists): a predicate
     ``(lead_department_id, unit_id) -> bool`` that answers as ``report_rule`` would for their report."""

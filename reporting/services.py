@@ -17,10 +17,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
-from core.policy import actor_for, can
+from core.policy import can, can_any
 from core.services import ConflictError, audit_record, model_snapshot, versioned_save
 from funding.models import Source
 from orgs.models import Organisation
+from orgs.rules import may_act_for_unit
 from reporting import rules
 from reporting.models import Period, Report, ReportFunds, ReportValue, Schedule, Status, Transition
 from reporting.rules import may_confirm_report, may_review_report, may_unlock_report
@@ -43,7 +44,7 @@ def periods_open(
     *, actor: Any, program: Program, frequency: str | None = None, deadline_day: int | None = None
 ) -> list[Period]:
     """Create the reporting periods of a program's year (12 months or 4 quarters), idempotently."""
-    if not actor_for(actor).is_manager:
+    if not can_any(actor, "add", Period):
         raise PermissionDenied("只有民生办可以设置报送期")
     schedule, _ = Schedule.objects.get_or_create(program=program)
     if frequency or deadline_day:
@@ -79,7 +80,7 @@ def periods_open(
 
 @transaction.atomic
 def period_set_open(*, actor: Any, period: Period, is_open: bool, reason: str = "") -> Period:
-    if not actor_for(actor).is_manager:
+    if not can(actor, "change", period):
         raise PermissionDenied("只有民生办可以开关报送期")
     before = model_snapshot(period)
     period.is_open = is_open
@@ -112,8 +113,7 @@ def report_open(*, actor: Any, project: Project, unit: Organisation, period: Per
     if report is not None:
         return report
     probe = Report(project=project, unit=unit, period=period)
-    actor_info = actor_for(actor)
-    if not (actor_info.is_manager or actor_info.org_id == unit.id):
+    if not may_act_for_unit(actor, unit.id):
         raise PermissionDenied("只能填报本单位的报表")
     if not period.is_open:
         raise ValidationError(f"{period}已关闭报送")
@@ -429,8 +429,7 @@ def reports_import(
     from reporting.selectors import reported_by
     from responsibility.models import Indicator
 
-    actor_info = actor_for(actor)
-    if not (actor_info.is_manager or actor_info.org_id == unit.id):
+    if not may_act_for_unit(actor, unit.id):
         raise PermissionDenied("只能填报本单位的报表")
     if not period.is_open:
         raise ValidationError(f"{period}已关闭报送")

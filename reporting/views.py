@@ -13,12 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.selectors import program_get
-from core.policy import actor_for, can
+from core.policy import actor_for, can, can_any
 from core.services import ConflictError
 from funding.models import Source
 from orgs.models import Organisation
+from orgs.rules import may_act_for_unit, may_choose_unit
 from reporting import rollup, selectors, services
-from reporting.models import Report
+from reporting.models import Period, Report
 from reporting.rules import may_see_pending
 
 TEN_THOUSAND = Decimal(10000)
@@ -47,7 +48,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "reporting/index.html",
-        {"program": program, "periods": periods, "current": current, "actor": actor_for(request.user)},
+        {"program": program, "periods": periods, "current": current},
     )
 
 
@@ -66,18 +67,11 @@ def _decimal(raw: str, label: str, problems: list[str]) -> Decimal | None:
 def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     """One screen for all the projects a unit reports in one period."""
     period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
-    actor = actor_for(request.user)
-    unit_code = request.GET.get("unit")
-    if unit_code and actor.is_manager:
-        unit = get_object_or_404(Organisation, code=unit_code)
-    elif actor.org_id:
-        unit = get_object_or_404(Organisation, pk=actor.org_id)
-    else:
-        raise PermissionDenied
+    unit = _unit_for(request, default_any_org=True)
     projects = selectors.unit_projects(unit=unit, program=period.program)
     if not projects:
         return render(request, "reporting/fill.html", {"period": period, "unit": unit, "items": []})
-    may_fill = actor.is_manager or (actor.role in ("department", "town") and actor.org_id == unit.id)
+    may_fill = may_act_for_unit(request.user, unit.id)
     reports = {
         r.project_id: r
         for r in Report.objects.filter(period=period, unit=unit, project__in=projects).prefetch_related(
@@ -339,7 +333,7 @@ def periods(request: HttpRequest, program_pk: int) -> HttpResponse:
         {
             "program": program,
             "periods": program.periods.order_by("month"),
-            "manage": actor_for(request.user).is_manager,
+            "manage": can_any(request.user, "change", Period),
         },
     )
 
@@ -347,12 +341,14 @@ def periods(request: HttpRequest, program_pk: int) -> HttpResponse:
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
-def _unit_for(request: HttpRequest) -> Organisation:
-    actor = actor_for(request.user)
-    code = request.GET.get("unit") or request.POST.get("unit")
-    if code and actor.is_manager:
+def _unit_for(request: HttpRequest, default_any_org: bool = False) -> Organisation:
+    """The unit a page acts for: the one chosen with ``?unit=`` by who may choose (orgs.rules.may_choose_unit),
+    else the caller's own (any organisation for reading with ``default_any_org``, a unit for writing)."""
+    code = request.GET.get("unit") or (request.POST.get("unit") if not default_any_org else None)
+    if code and may_choose_unit(request.user):
         return get_object_or_404(Organisation, code=code)
-    if actor.org_id and actor.role in ("department", "town"):
+    actor = actor_for(request.user)
+    if actor.org_id and (default_any_org or may_act_for_unit(request.user, actor.org_id)):
         return get_object_or_404(Organisation, pk=actor.org_id)
     raise PermissionDenied
 
