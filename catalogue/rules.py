@@ -4,10 +4,12 @@ Registered with core.policy from CatalogueConfig.ready(); tested as a matrix in 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from catalogue.models import ContentItem, Program, ProgramAmendment, Project, ProjectChange, ProjectProposal
-from core.policy import Actor, Scope, rule
+from core.policy import Actor, Scope, can_any, rule
 from orgs.models import Role
 
 PUBLISHED = Program.Status.PUBLISHED
@@ -110,3 +112,9 @@ def proposal_rule(actor: Actor, action: str) -> Scope:
     if actor.role == Role.DEPARTMENT and actor.org_id and action in ("view", "add"):
         return Q(lead_department_id=actor.org_id)
     return False
+
+
+def may_assign_projects(user: Any) -> bool:
+    """Set every field of a project (name, kind, lead department, implementing units) — whoever may add projects
+    (民生办); a lead department edits only the description (``catalogue.services.DEPARTMENT_FIELDS``)."""
+    return can_any(user, "add", Project)

@@ -23,7 +23,8 @@ from catalogue.models import (
     ProjectKind,
     ProjectProposal,
 )
-from core.policy import actor_for, can, can_any
+from catalogue.rules import may_assign_projects
+from core.policy import can, can_any
 from core.services import audit_record, model_snapshot, versioned_save
 from orgs.models import Organisation
 
@@ -34,7 +35,7 @@ PROJECT_M2M = ("co_lead_departments", "implementing_units")
 
 
 def project_editable_fields(*, user: Any) -> tuple[str, ...]:
-    return PROJECT_FIELDS if actor_for(user).is_manager else DEPARTMENT_FIELDS
+    return PROJECT_FIELDS if may_assign_projects(user) else DEPARTMENT_FIELDS
 
 
 def _snapshot(project: Project) -> dict[str, Any]:
@@ -57,7 +58,7 @@ def project_update(
     if not can(actor, "change", project):
         raise PermissionDenied("不能修改该项目")
     allowed = set(project_editable_fields(user=actor)) | (
-        set(PROJECT_M2M) if actor_for(actor).is_manager else set()
+        set(PROJECT_M2M) if may_assign_projects(actor) else set()
     )
     unknown = set(data) - allowed
     if unknown:
@@ -598,7 +599,7 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
     """Create a DRAFT program from a parsed notice (catalogue.notice.NoticeData). Sources of 退出/继续/调整 are
     matched by name against the issuer's program of the previous year; what cannot be matched is refused with
     the names, so that nothing half-linked is saved."""
-    if not actor_for(actor).is_manager:
+    if not can_any(actor, "add", Program):
         raise PermissionDenied("只有民生办可以导入通知")
     if Program.objects.filter(issuer=issuer, year=data.year).exists():
         raise ValidationError(_("{year}年计划已经存在。").format(year=data.year))

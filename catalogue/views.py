@@ -15,9 +15,10 @@ from catalogue.diff import program_diff
 from catalogue.exports import diff_xlsx
 from catalogue.forms import ProjectForm
 from catalogue.models import Program, ProjectProposal
-from core.policy import actor_for, can, can_any, can_see_history
+from core.policy import can, can_any, can_see_history
 from core.selectors import history_for
 from core.services import ConflictError
+from funding.models import FiscalYear
 from funding.selectors import fiscal_check
 
 
@@ -41,7 +42,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": manage and selectors.program_is_editable(program),
             "amendment": program.amendments.filter(closed_at__isnull=True).first(),
             "has_next": Program.objects.filter(issuer_id=program.issuer_id, year=program.year + 1).exists(),
-            "fiscal": fiscal_check(program=program) if actor_for(request.user).is_staff_wide else None,
+            "fiscal": fiscal_check(program=program) if can_any(request.user, "view", FiscalYear) else None,
             "history": history_for(program) if can_see_history(request.user, program) else None,
         },
     )
@@ -302,6 +303,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         {
             "proposals": selectors.proposal_list(user=request.user),
             "form": form if can_any(request.user, "add", ProjectProposal) else None,
+            "may_decide": can_any(request.user, "change", ProjectProposal),
         },
     )
 
@@ -374,7 +376,7 @@ def program_import(request: HttpRequest) -> HttpResponse:
     from catalogue.notice import docx_text, parse_text
     from orgs.models import Organisation
 
-    if not actor_for(request.user).is_manager:
+    if not can_any(request.user, "add", Program):
         raise PermissionDenied
     issuers = Organisation.objects.filter(kind__in=("government", "district"), is_sample=False).order_by(
         "order"

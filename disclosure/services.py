@@ -7,17 +7,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from catalogue.models import Program, Project
-from core.policy import actor_for
 from core.services import audit_record, model_snapshot
 from disclosure.models import Disclosure, Feedback, Publicity
+from disclosure.rules import may_record_disclosure
 
 #: Identity numbers and phone numbers never belong in public text.
 PERSONAL = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
 
 
 def _own_or_office(actor: Any, unit_id: int) -> None:
-    info = actor_for(actor)
-    if not (info.is_manager or (info.role in ("department", "town") and info.org_id == unit_id)):
+    if not may_record_disclosure(actor, unit_id):
         raise PermissionDenied("只能登记本单位的宣传和公示")
 
 

@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from catalogue.forms import _style
 from catalogue.models import Program
-from core.policy import actor_for, restrict
+from core.policy import restrict
 from disclosure import services
 from disclosure.models import Disclosure, Feedback, Publicity
+from disclosure.rules import may_record_disclosure
 
 
 class PublicityForm(forms.ModelForm):
@@ -46,8 +47,7 @@ def index(request: HttpRequest) -> HttpResponse:
     program = (
         Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False).order_by("-year").first()
     )
-    actor = actor_for(request.user)
-    may_record = actor.is_manager or actor.role in ("department", "town")
+    may_record = may_record_disclosure(request.user)
     pform = PublicityForm(
         request.POST if request.POST.get("kind_of") == "publicity" else None, program=program, prefix="p"
     )
@@ -79,7 +79,9 @@ def index(request: HttpRequest) -> HttpResponse:
         "disclosure/index.html",
         {
             "program": program,
-            "publicity": Publicity.objects.filter(program=program).select_related("unit")[:100],
+            "publicity": restrict(
+                Publicity.objects.filter(program=program), request.user, "view"
+            ).select_related("unit")[:100],
             "disclosures": disclosures,
             "late": [d for d in disclosures if d.start is None and d.due < today]
             + [d for d in disclosures if d.start is not None and d.start > d.due],

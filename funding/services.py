@@ -93,9 +93,9 @@ def funding_current(line: FundingLine) -> Decimal:
 def fiscal_year_save(
     *, actor: Any, organisation: Organisation, year: int, data: dict[str, Any], reason: str = ""
 ) -> FiscalYear:
-    from core.policy import actor_for
+    from core.policy import can_any
 
-    if not actor_for(actor).is_manager:
+    if not can_any(actor, "change", FiscalYear):
         raise PermissionDenied("只有民生办可以维护年度财力")
     fiscal = FiscalYear.objects.filter(organisation=organisation, year=year).first()
     before = model_snapshot(fiscal) if fiscal else None

@@ -4,10 +4,12 @@ Registered with core.policy from ResponsibilityConfig.ready(); tested as a matri
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Q
 
 from catalogue.rules import program_visible, unit_scoped
-from core.policy import PUBLIC, Actor, Scope, rule
+from core.policy import PUBLIC, Actor, Scope, actor_for, can_any, rule
 from orgs.models import Role
 from orgs.rules import is_unit_staff
 from responsibility.models import Indicator, Letter, Target
@@ -43,3 +45,13 @@ def letter_rule(actor: Actor, action: str) -> Scope:
     if action == "change" and is_unit_staff(actor):
         return Q(organisation_id=actor.org_id, status=Letter.Status.ISSUED)
     return False
+
+
+def may_manage_letters(user: Any) -> bool:
+    """起草 and 下达 目标责任状: 民生办 (who may add letters)."""
+    return can_any(user, "add", Letter)
+
+
+def may_see_program_checks(user: Any) -> bool:
+    """The district-wide checks on a program's plan (targets adding up, funding totals): the district-wide roles."""
+    return actor_for(user).is_staff_wide

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from catalogue.models import Program, Project
-from core.policy import actor_for, restrict
+from core.policy import restrict
 from funding.models import FundingLine, Source
 from funding.selectors import with_current
 from orgs.models import LOCAL_KINDS, Organisation, OrgKind
@@ -170,10 +170,13 @@ def letters_overview(*, user: Any, program: Program) -> list[tuple[Organisation,
         letter.organisation_id: letter
         for letter in restrict(Letter.objects.filter(program=program), user, "view")
     }
-    visible_units = responsible_units(program=program)
-    actor = actor_for(user)
-    if not actor.is_staff_wide:
-        visible_units = [u for u in visible_units if u.id in actor.org_ids]
+    units = responsible_units(program=program)
+    visible = set(
+        restrict(Organisation.objects.filter(id__in=[u.id for u in units]), user, "view").values_list(
+            "id", flat=True
+        )
+    )
+    visible_units = [u for u in units if u.id in visible]
     return [(u, letters.get(u.id)) for u in visible_units]
 
 

@@ -12,12 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
-from core.policy import actor_for, can
+from core.policy import can
 from core.services import audit_record, model_snapshot, versioned_save
 from core.uploads import checked_upload
 from orgs.models import Organisation
 from responsibility.defaults import DEFAULT_INDICATORS
 from responsibility.models import Indicator, Letter, Target
+from responsibility.rules import may_manage_letters
 
 INDICATOR_FIELDS = ("name", "unit", "category", "direction", "cumulative", "additive", "target", "order")
 
@@ -172,7 +173,7 @@ def letter_draft(*, actor: Any, program: Program, organisation: Organisation) ->
 
     letter = Letter.objects.filter(program=program, organisation=organisation).first()
     if letter is None:
-        if not _is_manager(actor):
+        if not may_manage_letters(actor):
             raise PermissionDenied("只有民生办可以起草目标责任状")
         letter = Letter.objects.create(
             program=program,
@@ -202,13 +203,9 @@ def letter_draft(*, actor: Any, program: Program, organisation: Organisation) ->
     return letter
 
 
-def _is_manager(actor: Any) -> bool:
-    return actor_for(actor).is_manager
-
-
 @transaction.atomic
 def letter_issue(*, actor: Any, letter: Letter) -> Letter:
-    if not _is_manager(actor):
+    if not may_manage_letters(actor):
         raise PermissionDenied("只有民生办可以下达目标责任状")
     if letter.status != Letter.Status.DRAFTED:
         raise ValidationError("只有起草状态的责任状可以下达")

@@ -13,16 +13,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue import selectors as catalogue_selectors
-from core.policy import actor_for, can, restrict
+from core.policy import can, can_any, restrict
 from core.selectors import history_for
 from core.services import ConflictError
 from funding import selectors as funding_selectors
 from funding import services as funding_services
-from funding.models import FundingLine
+from funding.models import FiscalYear, FundingLine
 from orgs.models import Organisation
 from responsibility import selectors, services
 from responsibility.forms import AdjustmentForm, FundingLineForm, SignForm, TargetGridForm
 from responsibility.models import Indicator, Letter, Target
+from responsibility.rules import may_manage_letters, may_see_program_checks
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -152,7 +153,7 @@ def program_responsibility(request: HttpRequest, pk: int) -> HttpResponse:
             f"attachment; filename*=UTF-8''{quote(f'{program.year}年责任分工矩阵.xlsx')}"
         )
         return response
-    staff_wide = actor_for(request.user).is_staff_wide
+    staff_wide = may_see_program_checks(request.user)
     return render(
         request,
         "responsibility/matrix.html",
@@ -163,7 +164,9 @@ def program_responsibility(request: HttpRequest, pk: int) -> HttpResponse:
             "unit_kind": unit_kind,
             "may_plan": restrict(program.projects.all(), request.user, "plan").exists(),
             "problems": selectors.target_problems(program=program) if staff_wide else [],
-            "fiscal": funding_selectors.fiscal_check(program=program) if staff_wide else None,
+            "fiscal": funding_selectors.fiscal_check(program=program)
+            if can_any(request.user, "view", FiscalYear)
+            else None,
             "totals": funding_selectors.program_totals(program=program) if staff_wide else None,
         },
     )
@@ -193,7 +196,7 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
             "unsigned": [
                 u for u, letter in overview if letter is None or letter.status != Letter.Status.SIGNED
             ],
-            "manage": actor_for(request.user).is_manager,
+            "manage": may_manage_letters(request.user),
         },
     )
 
@@ -236,7 +239,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "letter": letter,
             "form": form,
-            "manage": actor_for(request.user).is_manager,
+            "manage": may_manage_letters(request.user),
             "can_sign": can(request.user, "change", letter) and letter.status == Letter.Status.ISSUED,
             "history": history_for(letter),
         },

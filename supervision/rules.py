@@ -62,13 +62,14 @@ def finding_rule(actor: Actor, action: str) -> Scope:
 
 
 def may_file_inspection(user: Any, supervisor: Supervisor | None = None) -> bool:
-    """登记督查: 民生办 (for any supervisor), or a supervisor for himself."""
+    """填报监督情况表: 民生办 (for any supervisor), or a supervisor for himself (``supervisor`` None: for some
+    supervisor — to show the button)."""
     actor = actor_for(user)
     if actor.is_manager:
         return True
-    if actor.role != Role.SUPERVISOR:
-        return False
-    return supervisor is None or (supervisor.user_id is not None and supervisor.user_id == actor.user.pk)
+    if supervisor is None:
+        return actor.role == Role.SUPERVISOR
+    return not actor.is_public and supervisor.user_id is not None and supervisor.user_id == actor.user.pk
 
 
 def may_manage_supervisors(user: Any) -> bool:

@@ -47,10 +47,10 @@ class Rate:
         return Decimal(self.closed) / Decimal(self.total) if self.total else None
 
 
-def rectification_rates(*, program_id: int | None = None) -> list[Rate]:
+def rectification_rates(*, user: Any, program_id: int | None = None) -> list[Rate]:
     """Per responsible unit: findings, closed, overdue, and the rectification rate (closed / total) — used by
-    evaluation. One grouped query."""
-    qs = Finding.objects.all()
+    evaluation. One grouped query over the findings ``user`` may see."""
+    qs = restrict(Finding.objects.all(), user, "view")
     if program_id:
         qs = qs.filter(Q(inspection__program_id=program_id) | Q(project__program_id=program_id))
     today = timezone.localdate()

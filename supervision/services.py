@@ -12,12 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
-from core.policy import actor_for
+from core.policy import can_any
 from core.services import audit_record, model_snapshot, versioned_save
 from core.uploads import checked_upload
 from orgs.models import Organisation
 from supervision.models import Finding, Inspection, Method, Photo, Step, Supervisor
-from supervision.rules import may_answer_finding, may_verify_finding
+from supervision.rules import may_answer_finding, may_file_inspection, may_verify_finding
 
 
 def _photos(uploads: list[Any], **owner: Any) -> list[Photo]:
@@ -40,7 +40,7 @@ def supervisor_register(
     units: list[Organisation] = (),
     reason: str = "",
 ) -> Supervisor:
-    if not actor_for(actor).is_manager:
+    if not can_any(actor, "add", Supervisor):
         raise PermissionDenied("只有民生办可以聘任特邀监督员")
     supervisor = Supervisor(**data)
     if supervisor.term_end < supervisor.term_start:
@@ -76,8 +76,7 @@ def inspection_file(
     photos: list[Any] = (),
 ) -> Inspection:
     """File a 监督情况表; each finding goes to its responsible unit with a deadline (交办)."""
-    info = actor_for(actor)
-    if not (info.is_manager or (supervisor.user_id and supervisor.user_id == getattr(actor, "id", None))):
+    if not may_file_inspection(actor, supervisor):
         raise PermissionDenied("只能以本人身份填报监督情况")
     if not supervisor.is_active or not (supervisor.term_start <= date <= supervisor.term_end):
         raise ValidationError({"date": "监督日期不在该监督员的聘期内"})

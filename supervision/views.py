@@ -8,12 +8,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue.models import Program
-from core.policy import actor_for
+from core.policy import can_any, restrict
 from core.services import ConflictError
 from supervision import selectors, services
 from supervision.forms import InspectionForm, StepForm, SupervisorForm
 from supervision.models import Finding, Photo, Supervisor
-from supervision.rules import may_answer_finding, may_verify_finding
+from supervision.rules import (
+    may_answer_finding,
+    may_file_inspection,
+    may_manage_supervisors,
+    may_see_rectification_rates,
+    may_verify_finding,
+)
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
@@ -32,7 +38,6 @@ def _program() -> Program:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    actor = actor_for(request.user)
     overdue = request.GET.get("overdue") == "1"
     return render(
         request,
@@ -42,9 +47,11 @@ def index(request: HttpRequest) -> HttpResponse:
                 user=request.user, status=request.GET.get("status", ""), overdue=overdue
             )[:200],
             "inspections": selectors.inspections(user=request.user)[:50],
-            "rates": selectors.rectification_rates() if actor.is_staff_wide else [],
+            "rates": selectors.rectification_rates(user=request.user)
+            if may_see_rectification_rates(request.user)
+            else [],
             "overdue": overdue,
-            "may_file": actor.role in ("supervisor", "office", "admin"),
+            "may_file": may_file_inspection(request.user),
             "statuses": Finding.Status.choices,
         },
     )
@@ -52,8 +59,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def supervisor_list(request: HttpRequest) -> HttpResponse:
-    actor = actor_for(request.user)
-    form = SupervisorForm(request.POST or None, program=_program()) if actor.is_manager else None
+    may_manage = can_any(request.user, "add", Supervisor)
+    form = SupervisorForm(request.POST or None, program=_program()) if may_manage else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied
@@ -79,11 +86,12 @@ def supervisor_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    actor = actor_for(request.user)
     supervisor = Supervisor.objects.filter(user=request.user).first()
-    if actor.is_manager and request.GET.get("supervisor"):
-        supervisor = get_object_or_404(Supervisor, pk=request.GET["supervisor"])
-    if supervisor is None:
+    if request.GET.get("supervisor") and may_manage_supervisors(request.user):
+        supervisor = get_object_or_404(
+            restrict(Supervisor.objects.all(), request.user), pk=request.GET["supervisor"]
+        )
+    if supervisor is None or not may_file_inspection(request.user, supervisor):
         return render(
             request, "403.html", {"message": _("只有登记在册的特邀监督员可以填报监督情况表。")}, status=403
         )

@@ -90,7 +90,7 @@ def test_the_whole_loop(inspection: Any, town_shitai: Any, supervisor: Any, offi
     assert finding.status == Finding.Status.CLOSED and finding.closed_at
     kinds = list(finding.steps.values_list("kind", flat=True))
     assert kinds == [Step.Kind.ASSIGN, Step.Kind.ANSWER, Step.Kind.REOPEN, Step.Kind.ANSWER, Step.Kind.CLOSE]
-    rates = {r.unit.code: r for r in selectors.rectification_rates()}
+    rates = {r.unit.code: r for r in selectors.rectification_rates(user=office)}
     assert (rates["shitai"].total, rates["shitai"].closed, rates["shitai"].rate) == (1, 1, 1)
 
 
