@@ -18,7 +18,6 @@ from catalogue.models import Program, ProjectProposal
 from core.policy import can, can_any, can_see_history
 from core.selectors import history_for
 from core.services import ConflictError
-from funding.models import FiscalYear
 from funding.selectors import fiscal_check
 
 
@@ -42,7 +41,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "editable": manage and selectors.program_is_editable(program),
             "amendment": program.amendments.filter(closed_at__isnull=True).first(),
             "has_next": Program.objects.filter(issuer_id=program.issuer_id, year=program.year + 1).exists(),
-            "fiscal": fiscal_check(program=program) if can_any(request.user, "view", FiscalYear) else None,
+            "fiscal": fiscal_check(user=request.user, program=program),
             "history": history_for(program) if can_see_history(request.user, program) else None,
         },
     )

@@ -8,7 +8,7 @@ from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from catalogue.models import Program, Project
-from core.policy import restrict
+from core.policy import can_any, restrict
 from funding.models import FiscalYear, FundingAdjustment, FundingLine, Source
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -48,10 +48,10 @@ def _by_source(lines: QuerySet[FundingLine]) -> dict[str, tuple[Decimal, Decimal
     return out
 
 
-def program_totals(*, program: Program) -> dict[str, dict[str, Decimal]]:
-    """Totals by source: original and current (in 元)."""
+def program_totals(*, user: Any, program: Program) -> dict[str, dict[str, Decimal]]:
+    """Totals by source: original and current (in 元), over the funding lines ``user`` may see."""
     labels = dict(Source.choices)
-    totals = _by_source(FundingLine.objects.filter(project__program=program))
+    totals = _by_source(restrict(FundingLine.objects.filter(project__program=program), user, "view"))
     return {str(labels[s]): {"original": o, "current": c} for s, (o, c) in totals.items()}
 
 
@@ -64,10 +64,15 @@ class FiscalCheck:
     message: str
 
 
-def fiscal_check(*, program: Program) -> FiscalCheck:
-    """财力匹配: the district's own livelihood money against its general public budget expenditure."""
-    fiscal = FiscalYear.objects.filter(year=program.year).order_by("id").first()
-    lines = FundingLine.objects.filter(project__program=program, source=Source.DISTRICT)
+def fiscal_check(*, user: Any, program: Program) -> FiscalCheck | None:
+    """财力匹配: the district's own livelihood money against its general public budget expenditure (None for
+    whoever may not see the fiscal figures)."""
+    if not can_any(user, "view", FiscalYear):
+        return None
+    fiscal = restrict(FiscalYear.objects.filter(year=program.year), user, "view").order_by("id").first()
+    lines = restrict(
+        FundingLine.objects.filter(project__program=program, source=Source.DISTRICT), user, "view"
+    )
     district = _by_source(lines)[Source.DISTRICT][1]
     if fiscal is None:
         return FiscalCheck(

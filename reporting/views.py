@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.selectors import program_get
-from core.policy import actor_for, can, can_any
+from core.policy import actor_for, can, can_any, restrict
 from core.services import ConflictError
 from funding.models import Source
 from orgs.models import Organisation
@@ -74,9 +74,9 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     may_fill = may_act_for_unit(request.user, unit.id)
     reports = {
         r.project_id: r
-        for r in Report.objects.filter(period=period, unit=unit, project__in=projects).prefetch_related(
-            "values", "funds", "transitions"
-        )
+        for r in restrict(
+            Report.objects.filter(period=period, unit=unit, project__in=projects), request.user, "view"
+        ).prefetch_related("values", "funds", "transitions")
     }
     issues: dict[int, dict[str, list[str]]] = {}
     if request.method == "POST":
@@ -160,9 +160,9 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             return redirect(request.get_full_path())
         reports = {
             r.project_id: r
-            for r in Report.objects.filter(period=period, unit=unit, project__in=projects).prefetch_related(
-                "values", "funds", "transitions"
-            )
+            for r in restrict(
+                Report.objects.filter(period=period, unit=unit, project__in=projects), request.user, "view"
+            ).prefetch_related("values", "funds", "transitions")
         }
     sources = selectors.unit_sources(unit=unit, projects=projects)
     items = []

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 
 from catalogue.models import Program, Project
-from core.policy import restrict
+from core.policy import restrict, scope
 from funding.models import FundingLine, Source
 from funding.selectors import with_current
 from orgs.models import LOCAL_KINDS, Organisation, OrgKind
@@ -146,8 +146,11 @@ def responsibility_matrix(
     return ordered, rows
 
 
-def target_problems(*, program: Program) -> list[str]:
-    """Indicators whose unit targets do not add up to the project target."""
+def target_problems(*, user: Any, program: Program) -> list[str]:
+    """Indicators whose unit targets do not add up to the project target (of those ``user`` may see in full: a
+    partial view of the targets would report false gaps, so only whoever sees all targets gets the check)."""
+    if scope(Target, user, "view") is not True:
+        return []
     sums = dict(
         Target.objects.filter(indicator__project__program=program, indicator__additive=True)
         .values_list("indicator_id")

@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue import selectors as catalogue_selectors
-from core.policy import can, can_any, restrict
+from core.policy import can, restrict
 from core.selectors import history_for
 from core.services import ConflictError
 from funding import selectors as funding_selectors
 from funding import services as funding_services
-from funding.models import FiscalYear, FundingLine
+from funding.models import FundingLine
 from orgs.models import Organisation
 from responsibility import selectors, services
 from responsibility.forms import AdjustmentForm, FundingLineForm, SignForm, TargetGridForm
@@ -163,11 +163,11 @@ def program_responsibility(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "unit_kind": unit_kind,
             "may_plan": restrict(program.projects.all(), request.user, "plan").exists(),
-            "problems": selectors.target_problems(program=program) if staff_wide else [],
-            "fiscal": funding_selectors.fiscal_check(program=program)
-            if can_any(request.user, "view", FiscalYear)
+            "problems": selectors.target_problems(user=request.user, program=program) if staff_wide else [],
+            "fiscal": funding_selectors.fiscal_check(user=request.user, program=program),
+            "totals": funding_selectors.program_totals(user=request.user, program=program)
+            if staff_wide
             else None,
-            "totals": funding_selectors.program_totals(program=program) if staff_wide else None,
         },
     )
 

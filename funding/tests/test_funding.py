@@ -48,7 +48,7 @@ def test_original_is_never_overwritten(office: Any, project: Project) -> None:
 
 def test_fiscal_capacity_warns(office: Any, project: Project) -> None:
     program = project.program
-    assert selectors.fiscal_check(program=program).level == "unknown"
+    assert selectors.fiscal_check(user=office, program=program).level == "unknown"
     services.funding_line_create(
         actor=office, project=project, unit=None, source="district", original="12000000"
     )
@@ -62,12 +62,12 @@ def test_fiscal_capacity_warns(office: Any, project: Project) -> None:
             "is_sample": True,
         },
     )
-    check = selectors.fiscal_check(program=program)
+    check = selectors.fiscal_check(user=office, program=program)
     assert check.level == "warn" and "12.00%" in check.message and "示例" in check.message
     services.fiscal_year_save(
         actor=office, organisation=fiscal.organisation, year=2021, data={"alarm_share": Decimal("0.11")}
     )
-    assert selectors.fiscal_check(program=program).level == "alarm"
+    assert selectors.fiscal_check(user=office, program=program).level == "alarm"
     with pytest.raises(ValidationError):
         services.fiscal_year_save(
             actor=office, organisation=fiscal.organisation, year=2021, data={"warn_share": Decimal("0.5")}
@@ -116,6 +116,6 @@ def test_program_totals_include_adjustments(office: Any, project: Project) -> No
         actor=office, project=project, unit=None, source="city", original="300000"
     )
     services.funding_adjust(actor=office, line=line, delta="-50000", reason="核减")
-    totals = selectors.program_totals(program=project.program)
+    totals = selectors.program_totals(user=office, program=project.program)
     assert totals["市"] == {"original": Decimal("300000.00"), "current": Decimal("250000.00")}
     assert totals["中央"] == {"original": Decimal(0), "current": Decimal(0)}
