@@ -1,0 +1,482 @@
+"""The access matrix of every app, endpoint, download and query parameter: personas × URLs with the expected
+status, and on every answer none of the marker texts the persona may not see (core/tests/scoping.py).
+
+Read a row as: label, URL (from the scene), expected status for
+            admin office leader dept  town  superv anon
+302 means "sent to log in"; DRF answers 403 to an anonymous caller of a non-public endpoint. One test per persona
+walks all rows (the scene is built once per persona) and reports every mismatch at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from core.tests.scoping import FORBIDDEN, PROBES, ROLES, build_scene
+
+pytestmark = pytest.mark.django_db
+
+Row = tuple[str, Callable[[dict[str, Any]], str], list[int]]
+STAFF = [200, 200, 200, 200, 200, 200, 302]  # every staff role; the public is sent to log in
+API_STAFF = [200, 200, 200, 200, 200, 200, 403]
+PUBLIC = [200] * 7
+
+
+def _p(s: dict[str, Any]) -> tuple[int, int]:
+    return s["period"].program_id, s["period"].month
+
+
+def _r(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
+
+
+ROWS: list[Row] = [
+    # --- reporting: pages, query parameters, exports, downloads
+    ("reporting index", lambda s: _r("reporting:index"), STAFF),
+    ("periods", lambda s: _r("reporting:periods", s["program"].pk), STAFF),
+    ("fill", lambda s: _r("reporting:fill", *_p(s)), STAFF),
+    ("fill ?unit=other", lambda s: _r("reporting:fill", *_p(s)) + "?unit=duanyuan", STAFF),
+    ("review queue", lambda s: _r("reporting:review", *_p(s)), STAFF),
+    ("progress", lambda s: _r("reporting:progress", *_p(s)), STAFF),
+    ("progress pending", lambda s: _r("reporting:progress", *_p(s)) + "?pending=1", STAFF),
+    (
+        "progress pending per unit",
+        lambda s: _r("reporting:progress", *_p(s)) + "?pending=1&per_unit=1",
+        STAFF,
+    ),
+    (
+        "progress xlsx",
+        lambda s: _r("reporting:progress", *_p(s)) + "?format=xlsx&pending=1&per_unit=1",
+        STAFF,
+    ),
+    ("progress pdf", lambda s: _r("reporting:progress", *_p(s)) + "?format=pdf&pending=1", STAFF),
+    ("ranking", lambda s: _r("reporting:ranking", *_p(s)), STAFF),
+    ("overdue", lambda s: _r("reporting:overdue", *_p(s)), STAFF),
+    (
+        "excel sheet",
+        lambda s: _r("reporting:excel", *_p(s)) + "?download=1",
+        [200, 200, 403, 200, 200, 403, 302],
+    ),
+    (
+        "excel sheet ?unit=other",
+        lambda s: _r("reporting:excel", *_p(s)) + "?download=1&unit=duanyuan",
+        [200, 200, 403, 200, 200, 403, 302],
+    ),
+    (
+        "own report",
+        lambda s: _r("reporting:report_detail", s["own"]["report"].pk),
+        [200, 200, 200, 404, 200, 404, 302],
+    ),
+    (
+        "other report",
+        lambda s: _r("reporting:report_detail", s["other"]["report"].pk),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    (
+        "own attachment",
+        lambda s: _r("reporting:attachment_file", s["own"]["report"].pk, s["own"]["attachment"].pk),
+        [200, 200, 200, 404, 200, 404, 302],
+    ),
+    (
+        "other attachment",
+        lambda s: _r("reporting:attachment_file", s["other"]["report"].pk, s["other"]["attachment"].pk),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    (
+        "other attachment via own report",
+        lambda s: _r("reporting:attachment_file", s["own"]["report"].pk, s["other"]["attachment"].pk),
+        [404, 404, 404, 404, 404, 404, 302],
+    ),
+    # --- supervision
+    ("supervision index", lambda s: _r("supervision:index"), STAFF),
+    ("supervision overdue", lambda s: _r("supervision:index") + "?overdue=1&status=open", STAFF),
+    ("supervisors", lambda s: _r("supervision:supervisors"), STAFF),
+    ("new inspection", lambda s: _r("supervision:inspection_new"), [403, 403, 403, 403, 403, 200, 302]),
+    (
+        "new inspection ?supervisor=theirs",
+        lambda s: _r("supervision:inspection_new") + f"?supervisor={s['supervisors']['theirs'].pk}",
+        [200, 200, 403, 403, 403, 200, 302],
+    ),
+    (
+        "own inspection",
+        lambda s: _r("supervision:inspection_detail", s["own"]["inspection"].pk),
+        [200, 200, 200, 404, 200, 200, 302],
+    ),
+    (
+        "other inspection",
+        lambda s: _r("supervision:inspection_detail", s["other"]["inspection"].pk),
+        [200, 200, 200, 404, 404, 200, 302],
+    ),
+    (
+        "their inspection",
+        lambda s: _r("supervision:inspection_detail", s["theirs"]["inspection"].pk),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    (
+        "own finding",
+        lambda s: _r("supervision:finding_detail", s["own"]["finding"].pk),
+        [200, 200, 200, 404, 200, 200, 302],
+    ),
+    (
+        "other finding",
+        lambda s: _r("supervision:finding_detail", s["other"]["finding"].pk),
+        [200, 200, 200, 404, 404, 200, 302],
+    ),
+    (
+        "their finding",
+        lambda s: _r("supervision:finding_detail", s["theirs"]["finding"].pk),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    (
+        "own photo",
+        lambda s: _r("supervision:photo", s["own"]["photo"].pk),
+        [200, 200, 200, 404, 200, 200, 302],
+    ),
+    (
+        "other photo",
+        lambda s: _r("supervision:photo", s["other"]["photo"].pk),
+        [200, 200, 200, 404, 404, 200, 302],
+    ),
+    (
+        "their photo",
+        lambda s: _r("supervision:photo", s["theirs"]["photo"].pk),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    # --- upkeep
+    ("upkeep index", lambda s: _r("upkeep:index"), STAFF),
+    (
+        "own asset",
+        lambda s: _r("upkeep:asset_detail", s["own"]["asset"].pk),
+        [200, 200, 200, 404, 200, 200, 302],
+    ),
+    (
+        "other asset",
+        lambda s: _r("upkeep:asset_detail", s["other"]["asset"].pk),
+        [200, 200, 200, 404, 404, 200, 302],
+    ),
+    # --- disclosure
+    ("disclosure index", lambda s: _r("disclosure:index"), STAFF),
+    # --- jobs (石台镇's was started by the town persona, 段园镇's by somebody else)
+    ("own job", lambda s: _r("jobs:job_detail", s["own"]["job"].pk), [200, 200, 404, 404, 200, 404, 302]),
+    (
+        "own job json",
+        lambda s: _r("jobs:job_detail", s["own"]["job"].pk) + "?format=json",
+        [200, 200, 404, 404, 200, 404, 302],
+    ),
+    ("other job", lambda s: _r("jobs:job_detail", s["other"]["job"].pk), [200, 200, 404, 404, 404, 404, 302]),
+    (
+        "other job partial",
+        lambda s: _r("jobs:job_detail", s["other"]["job"].pk) + "?partial=1",
+        [200, 200, 404, 404, 404, 404, 302],
+    ),
+    # --- responsibility letters and their files
+    ("letters", lambda s: _r("responsibility:program_letters", s["program"].pk), STAFF),
+    (
+        "own letter",
+        lambda s: _r("responsibility:letter_detail", s["own"]["letter"].pk),
+        [200, 200, 200, 404, 200, 404, 302],
+    ),
+    (
+        "other letter",
+        lambda s: _r("responsibility:letter_detail", s["other"]["letter"].pk),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    (
+        "own letter docx",
+        lambda s: _r("responsibility:letter_file", s["own"]["letter"].pk, "docx"),
+        [200, 200, 200, 404, 200, 404, 302],
+    ),
+    (
+        "other letter docx",
+        lambda s: _r("responsibility:letter_file", s["other"]["letter"].pk, "docx"),
+        [200, 200, 200, 404, 404, 404, 302],
+    ),
+    (
+        "own letter scan",
+        lambda s: _r("responsibility:letter_scan", s["own"]["letter"].pk),
+        [200, 200, 200, 404, 200, 404, 302],
+    ),
+    (
+        "other letter scan",  # never signed: nothing to download, for anyone
+        lambda s: _r("responsibility:letter_scan", s["other"]["letter"].pk),
+        [404, 404, 404, 404, 404, 404, 302],
+    ),
+    (
+        "matrix xlsx",
+        lambda s: _r("responsibility:program_matrix", s["program"].pk) + "?format=xlsx",
+        STAFF,
+    ),
+    # --- the public portal and its API: only what is published
+    ("portal", lambda s: _r("portal:index"), PUBLIC),
+    ("portal program", lambda s: _r("portal:program", s["program"].pk), PUBLIC),
+    ("portal project", lambda s: _r("portal:project", s["own"]["report"].project_id), PUBLIC),
+    ("public api programs", lambda s: "/api/public/programs/", PUBLIC),
+    ("public api program", lambda s: f"/api/public/programs/{s['program'].pk}/", PUBLIC),
+    ("home", lambda s: _r("home"), PUBLIC),
+    # --- the API: every list, with the query parameters that change what is shown, and details
+    ("api reports", lambda s: "/api/reports/?limit=500", API_STAFF),
+    ("api reports ?unit=other", lambda s: f"/api/reports/?unit={s['units']['other'].pk}", API_STAFF),
+    ("api reports ?status", lambda s: "/api/reports/?status=draft&format=json", API_STAFF),
+    (
+        "api own report",
+        lambda s: f"/api/reports/{s['own']['report'].pk}/",
+        [200, 200, 200, 404, 200, 404, 403],
+    ),
+    (
+        "api other report",
+        lambda s: f"/api/reports/{s['other']['report'].pk}/",
+        [200, 200, 200, 404, 404, 404, 403],
+    ),
+    ("api inspections", lambda s: "/api/inspections/?limit=500", API_STAFF),
+    (
+        "api own inspection",
+        lambda s: f"/api/inspections/{s['own']['inspection'].pk}/",
+        [200, 200, 200, 404, 200, 200, 403],
+    ),
+    (
+        "api other inspection",
+        lambda s: f"/api/inspections/{s['other']['inspection'].pk}/",
+        [200, 200, 200, 404, 404, 200, 403],
+    ),
+    (
+        "api their inspection",
+        lambda s: f"/api/inspections/{s['theirs']['inspection'].pk}/",
+        [200, 200, 200, 404, 404, 404, 403],
+    ),
+    ("api findings", lambda s: "/api/findings/?limit=500", API_STAFF),
+    (
+        "api own finding",
+        lambda s: f"/api/findings/{s['own']['finding'].pk}/",
+        [200, 200, 200, 404, 200, 200, 403],
+    ),
+    (
+        "api other finding",
+        lambda s: f"/api/findings/{s['other']['finding'].pk}/",
+        [200, 200, 200, 404, 404, 200, 403],
+    ),
+    (
+        "api their finding",
+        lambda s: f"/api/findings/{s['theirs']['finding'].pk}/",
+        [200, 200, 200, 404, 404, 404, 403],
+    ),
+    ("api assets", lambda s: "/api/assets/?limit=500", API_STAFF),
+    ("api own asset", lambda s: f"/api/assets/{s['own']['asset'].pk}/", [200, 200, 200, 404, 200, 200, 403]),
+    (
+        "api other asset",
+        lambda s: f"/api/assets/{s['other']['asset'].pk}/",
+        [200, 200, 200, 404, 404, 200, 403],
+    ),
+    ("api publicity", lambda s: "/api/publicity/", PUBLIC),
+    ("api disclosures", lambda s: "/api/disclosures/?limit=500", PUBLIC),
+    (
+        "api own disclosure",
+        lambda s: f"/api/disclosures/{s['own']['disclosure'].pk}/",
+        [200, 200, 200, 404, 200, 200, 404],
+    ),
+    (
+        "api other disclosure",
+        lambda s: f"/api/disclosures/{s['other']['disclosure'].pk}/",
+        [200, 200, 200, 404, 404, 200, 404],
+    ),
+    ("api letters", lambda s: "/api/letters/?limit=500", API_STAFF),
+    (
+        "api own letter",
+        lambda s: f"/api/letters/{s['own']['letter'].pk}/",
+        [200, 200, 200, 404, 200, 404, 403],
+    ),
+    (
+        "api other letter",
+        lambda s: f"/api/letters/{s['other']['letter'].pk}/",
+        [200, 200, 200, 404, 404, 404, 403],
+    ),
+    ("api targets", lambda s: "/api/targets/?limit=500", API_STAFF),
+    ("api funding lines", lambda s: "/api/funding-lines/?limit=500", API_STAFF),
+    ("api organisations", lambda s: "/api/organisations/?limit=500", API_STAFF),
+    ("api memberships", lambda s: "/api/memberships/?limit=500", API_STAFF),
+    ("api programs", lambda s: "/api/programs/", PUBLIC),
+    ("api projects", lambda s: "/api/projects/?limit=50", PUBLIC),
+    ("api indicators", lambda s: "/api/indicators/?limit=50", PUBLIC),
+    ("api changes", lambda s: "/api/changes/?limit=50", PUBLIC),
+    ("api root", lambda s: "/api/", PUBLIC),
+]
+
+# API writes: every endpoint is read-only except the report transition; a write is refused for everyone
+API_WRITES = [
+    ("post", "/api/{name}/"),
+    ("put", "/api/{name}/{pk}/"),
+    ("patch", "/api/{name}/{pk}/"),
+    ("delete", "/api/{name}/{pk}/"),
+]
+API_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "reports": lambda s: s["other"]["report"],
+    "inspections": lambda s: s["other"]["inspection"],
+    "findings": lambda s: s["other"]["finding"],
+    "assets": lambda s: s["other"]["asset"],
+    "disclosures": lambda s: s["other"]["disclosure"],
+    "letters": lambda s: s["other"]["letter"],
+    "organisations": lambda s: s["units"]["other"],
+    "publicity": lambda s: s["other"]["asset"],  # any id: refused before it is looked up
+    "programs": lambda s: s["program"],
+    "projects": lambda s: s["own"]["report"].project,
+    "targets": lambda s: _first("responsibility", "Target"),
+    "funding-lines": lambda s: _first("funding", "FundingLine"),
+    "memberships": lambda s: s["units"]["other"],
+    "indicators": lambda s: s["program"],
+    "changes": lambda s: s["program"],
+}
+
+
+def _first(app: str, model: str) -> Any:
+    from django.apps import apps
+
+    return apps.get_model(app, model)._default_manager.order_by("pk").first()
+
+
+@pytest.fixture
+def scene(office: Any, persona: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
+    settings.MEDIA_ROOT = tmp_path
+    return build_scene(office, persona)
+
+
+def _leaks(role: str, label: str, response: Any) -> list[str]:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", "replace") + response.get("Content-Disposition", "")
+    from urllib.parse import unquote
+
+    text += unquote(response.get("Content-Disposition", ""))
+    return [f"{role} {label}: shows {m}" for m in sorted(FORBIDDEN[role]) if m in text]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_and_endpoint(client_for: Any, scene: dict[str, Any], role: str) -> None:
+    client = client_for(role)
+    i = ROLES.index(role)
+    wrong, leaks = [], []
+    for label, url, expected in ROWS:
+        response = client.get(url(scene))
+        PROBES.count += 1
+        if response.status_code != expected[i]:
+            wrong.append(f"{role} GET {label}: {response.status_code}, expected {expected[i]}")
+        leaks += _leaks(role, label, response)
+    PROBES.leaks += leaks
+    assert not wrong and not leaks, "\n".join(wrong + leaks)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_api_write_is_accepted(client_for: Any, scene: dict[str, Any], role: str) -> None:
+    from django.apps import apps
+
+    client = client_for(role)
+    counts = {m: m._default_manager.count() for m in apps.get_models()}
+    wrong = []
+    for name, obj in API_OBJECTS.items():
+        for method, pattern in API_WRITES:
+            if (name, method) == ("targets", "post"):
+                continue  # the one writable list, probed below with a real payload
+            url = pattern.format(name=name, pk=obj(scene).pk)
+            response = getattr(client, method)(
+                url, {"name": "改", "status": "confirmed"}, content_type="application/json"
+            )
+            PROBES.count += 1
+            if response.status_code not in (403, 404, 405):
+                wrong.append(f"{role} {method.upper()} {url}: {response.status_code}")
+    assert {m: m._default_manager.count() for m in apps.get_models()} == counts, "a refused write left rows"
+    # the one writable list: setting a target of 段园镇 on a project the persona does not plan
+    from responsibility.models import Indicator, Target
+
+    indicator = Indicator.objects.filter(project=scene["own"]["report"].project).first()
+    answer = client.post(
+        "/api/targets/",
+        {"indicator": indicator.pk, "unit": scene["units"]["other"].pk, "value": "7"},
+        content_type="application/json",
+    )
+    PROBES.count += 1
+    written = Target.objects.filter(indicator=indicator, unit=scene["units"]["other"], value=7).exists()
+    expected = 201 if role in MAY_WRITE_FOR_OTHERS else 403
+    if answer.status_code != expected or written != (expected == 201):
+        wrong.append(f"{role} POST /api/targets/: {answer.status_code}, expected {expected}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _post_probes(scene: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], Callable[[], bool]]]:
+    """Writes on 段园镇's objects through the pages: (label, url, data, did it change?)."""
+    from disclosure.models import Disclosure
+    from reporting.models import Attachment, Report
+    from supervision.models import Finding
+    from upkeep.models import Check
+
+    other = scene["other"]
+    finding, asset, report = other["finding"], other["asset"], other["report"]
+    period = scene["period"]
+    return [
+        (
+            "answer other finding",
+            _r("supervision:finding_detail", finding.pk),
+            {"action": "answer", "text": "越权反馈"},
+            lambda: Finding.objects.get(pk=finding.pk).status != finding.status,
+        ),
+        (
+            "check other asset",
+            _r("upkeep:asset_detail", asset.pk),
+            {"date": "2021-09-01", "condition": "good", "note": "越权检查"},
+            lambda: Check.objects.filter(asset=asset, note="越权检查").exists(),
+        ),
+        (
+            "unlock/approve other report",
+            _r("reporting:report_detail", report.pk),
+            {"action": "approve", "opinion": ""},
+            lambda: Report.objects.get(pk=report.pk).status != report.status,
+        ),
+        (
+            "fill other unit",
+            _r("reporting:fill", period.program_id, period.month) + "?unit=duanyuan",
+            {f"r{report.project_id}-version": report.version, f"r{report.project_id}-progress": "越权填报"},
+            lambda: Report.objects.get(pk=report.pk).progress == "越权填报",
+        ),
+        (
+            "api transition other report",
+            f"/api/reports/{report.pk}/transition/",
+            {"action": "submit"},
+            lambda: Report.objects.get(pk=report.pk).status != report.status,
+        ),
+        (
+            "record other unit's disclosure",
+            _r("disclosure:index"),
+            {
+                "kind_of": "disclosure",
+                "d-unit": scene["units"]["other"].pk,
+                "d-title": "越权公示",
+                "d-place": "某处",
+                "d-due": "2021-05-01",
+            },
+            lambda: Disclosure.objects.filter(title="越权公示").exists(),
+        ),
+        (
+            "attach to other report",
+            _r("reporting:report_detail", report.pk),
+            {"action": "attach"},
+            lambda: Attachment.objects.filter(report=report).count() != 1,
+        ),
+    ]
+
+
+# who may write on another unit's objects through the pages: 民生办 (and the admin) only
+MAY_WRITE_FOR_OTHERS = {"admin", "office"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_write_on_another_units_objects(client_for: Any, scene: dict[str, Any], role: str) -> None:
+    client = client_for(role)
+    wrong = []
+    for label, url, data, changed in _post_probes(scene):
+        if label.startswith("api"):
+            client.post(url, data, content_type="application/json")
+        else:
+            client.post(url, data)
+        PROBES.count += 1
+        if changed() and role not in MAY_WRITE_FOR_OTHERS:
+            wrong.append(f"{role} {label}: changed")
+    assert not wrong, "\n".join(wrong)
