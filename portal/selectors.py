@@ -1,5 +1,8 @@
 """What the public portal may show: published, non-sample programs; confirmed figures; started disclosures;
-attachments marked public of confirmed reports; counts (never names) for supervision. No personal data."""
+attachments marked public of confirmed reports; counts (never names) for supervision. No personal data.
+
+Rows are read through core.policy as the public sees them (``restrict(qs, PUBLIC_USER)``: the rules' anonymous
+case), narrowed further to non-sample programs; the supervision summary is an aggregate count, never rows."""
 
 from __future__ import annotations
 
@@ -10,15 +13,18 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from catalogue.models import Program, Project
+from core.policy import restrict
 from disclosure.models import Disclosure, Publicity
 from reporting.models import Attachment, Period, Status
 from reporting.rollup import ProgressRow, progress_table
 from supervision.models import Finding
 
+PUBLIC_USER = None  # core.policy resolves it to the anonymous visitor
+
 
 def programs() -> QuerySet[Program]:
     return (
-        Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False)
+        restrict(Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False), PUBLIC_USER)
         .annotate(project_count=Count("projects"))
         .order_by("-year")
     )
@@ -29,7 +35,9 @@ def program_get(pk: int) -> Program:
 
 
 def project_get(pk: int) -> Project:
-    qs = Project.objects.filter(program__status=Program.Status.PUBLISHED, program__is_sample=False)
+    qs = restrict(
+        Project.objects.filter(program__status=Program.Status.PUBLISHED, program__is_sample=False), PUBLIC_USER
+    )
     return get_object_or_404(
         qs.select_related("program", "lead_department").prefetch_related("content_items", "indicators"), pk=pk
     )
@@ -69,13 +77,23 @@ def supervision_summary(program: Program, project: Project | None = None) -> Sup
 
 
 def disclosures(program: Program, project: Project | None = None) -> QuerySet[Disclosure]:
-    qs = Disclosure.objects.filter(program=program, start__isnull=False).select_related("unit", "project")
+    qs = restrict(Disclosure.objects.filter(program=program, start__isnull=False), PUBLIC_USER).select_related(
+        "unit", "project"
+    )
     return qs.filter(project=project) if project is not None else qs
 
 
 def publicity(program: Program) -> QuerySet[Publicity]:
-    return Publicity.objects.filter(program=program).select_related("unit")
+    return restrict(Publicity.objects.filter(program=program), PUBLIC_USER).select_related("unit")
 
 
 def public_attachments(project: Project) -> QuerySet[Attachment]:
-    return Attachment.objects.filter(report__project=project, report__status=Status.CONFIRMED, is_public=True)
+    """Names of the attachments marked public of confirmed reports (confirmed reports are the ones whose figures
+    the public sees: reporting.rules.figures_scope)."""
+    from reporting.models import Report
+    from reporting.rules import figures_scope
+
+    visible = figures_scope(PUBLIC_USER)
+    reports = Report.objects.filter(project=project)
+    reports = reports if visible is True else reports.filter(visible) if visible else reports.none()
+    return Attachment.objects.filter(report__in=reports.values("pk"), is_public=True)

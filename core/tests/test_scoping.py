@@ -12,9 +12,11 @@ from django.urls import reverse
 
 from catalogue.models import Program, Project
 from core.policy import restrict
+from core.tests.scoping import (
+    PROBES,
+    ROLES,  # noqa: E402
+)
 from orgs.models import Membership, Organisation
-
-ROLES = ["admin", "office", "leader", "dept_health", "town_shitai", "supervisor", "anon"]
 
 
 @pytest.fixture
@@ -204,6 +206,7 @@ def test_get_matrix(
     client_for: Any, world: dict[str, Any], label: str, url: Any, role: str, expected: int
 ) -> None:
     response = client_for(role).get(url(world))
+    PROBES.count += 1
     assert response.status_code == expected, f"{role} GET {label}"
 
 
@@ -219,6 +222,7 @@ def test_town_cannot_change_another_town(client_for: Any, world: dict[str, Any],
         "reason": "测试",
     }
     client_for(role).post(reverse("orgs:edit", args=[target.pk]), data)
+    PROBES.count += 1
     target.refresh_from_db()
     changed = target.contact_person == "改动者"
     assert changed == (role in ("admin", "office")), role
@@ -241,6 +245,7 @@ def test_department_edits_only_its_own_draft_project(
                 {"name": project.name, "kind": project.kind, "lead_department": project.lead_department_id}
             )
         client_for(role).post(reverse("catalogue:project_edit", args=[project.pk]), data)
+        PROBES.count += 1
         project.refresh_from_db()
         may = role in ("admin", "office") or (role == "dept_health" and key == "draft_wjw")
         assert (project.summary == f"由{role}改写") == may, (role, key)
@@ -347,6 +352,7 @@ REPORT_PAGES = [
 def test_report_matrix(
     client_for: Any, reports: dict[str, Any], label: str, url: Any, role: str, expected: int
 ) -> None:
+    PROBES.count += 1
     assert client_for(role).get(url(reports)).status_code == expected, f"{role} GET {label}"
 
 
