@@ -11,7 +11,12 @@ from core.policy import can, can_any
 SAFE_ACTION = {"GET": "view", "HEAD": "view", "OPTIONS": "view"}
 
 
-def _action(request: Any) -> str:
+def _action(request: Any, view: Any) -> str:
+    """The policy action a request needs: by HTTP method, unless the viewset maps its extra action
+    (``policy_actions = {"transition": "view"}``: seeing the object is enough, its service decides the rest)."""
+    mapped = getattr(view, "policy_actions", {}).get(getattr(view, "action", None))
+    if mapped:
+        return mapped
     return SAFE_ACTION.get(request.method, {"POST": "add", "DELETE": "delete"}.get(request.method, "change"))
 
 
@@ -22,7 +27,7 @@ class PolicyPermission(permissions.BasePermission):
         queryset = getattr(view, "queryset", None)
         if queryset is None:  # schema and docs views
             return True
-        return can_any(request.user, _action(request), queryset.model)
+        return can_any(request.user, _action(request, view), queryset.model)
 
     def has_object_permission(self, request: Any, view: Any, obj: Any) -> bool:
-        return can(request.user, _action(request), obj)
+        return can(request.user, _action(request, view), obj)

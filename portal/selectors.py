@@ -36,7 +36,8 @@ def program_get(pk: int) -> Program:
 
 def project_get(pk: int) -> Project:
     qs = restrict(
-        Project.objects.filter(program__status=Program.Status.PUBLISHED, program__is_sample=False), PUBLIC_USER
+        Project.objects.filter(program__status=Program.Status.PUBLISHED, program__is_sample=False),
+        PUBLIC_USER,
     )
     return get_object_or_404(
         qs.select_related("program", "lead_department").prefetch_related("content_items", "indicators"), pk=pk
@@ -77,9 +78,9 @@ def supervision_summary(program: Program, project: Project | None = None) -> Sup
 
 
 def disclosures(program: Program, project: Project | None = None) -> QuerySet[Disclosure]:
-    qs = restrict(Disclosure.objects.filter(program=program, start__isnull=False), PUBLIC_USER).select_related(
-        "unit", "project"
-    )
+    qs = restrict(
+        Disclosure.objects.filter(program=program, start__isnull=False), PUBLIC_USER
+    ).select_related("unit", "project")
     return qs.filter(project=project) if project is not None else qs
 
 

@@ -79,6 +79,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         .order_by("period__month", "project_id", "unit_id")
     )
     serializer_class = ReportSerializer
+    # a transition needs only to see the report: who may take which step is reporting.rules' (report_decide)
+    policy_actions = {"transition": "view"}
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = super().get_queryset()

@@ -141,3 +141,25 @@ def test_overdue_lists_are_scoped(client_for: Any, month: dict[str, Any]) -> Non
     assert {unit.code for _, unit, _ in town["items"]} <= {"shitai"}
     assert {unit.code for unit, _, _ in town["rates"]} <= {"shitai"}
     assert not client_for("supervisor").get(url).context["items"]
+
+
+def test_the_api_takes_every_step_the_page_offers(client: Any, month: dict[str, Any], office: Any) -> None:
+    """Review by the lead department and unlock by 民生办 through the API (the object check asks the workflow
+    rules, not the report's edit rule)."""
+    from reporting.tests.test_workflow import _dept_user
+
+    period = month["periods"][6]
+    report = Report.objects.create(
+        project=month["project"], unit=month["shitai"], period=period, status=Status.SUBMITTED, progress="x"
+    )
+    url = f"/api/reports/{report.pk}/transition/"
+    client.force_login(_dept_user(month["project"].lead_department))
+    answer = client.post(url, {"action": "approve"}, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["status"] == Status.DEPT_APPROVED
+    client.force_login(office)
+    assert client.post(url, {"action": "approve"}, content_type="application/json").status_code == 200
+    answer = client.post(url, {"action": "unlock", "opinion": "数据有误"}, content_type="application/json")
+    assert answer.status_code == 200 and answer.json()["status"] == Status.RETURNED
+    client.force_login(month["project"].lead_department.memberships.first().user)
+    assert client.post(url, {"action": "submit"}, content_type="application/json").status_code == 403
