@@ -341,12 +341,21 @@ def scene(office: Any, persona: Any, settings: Any, tmp_path: Any) -> dict[str, 
     return build_scene(office, persona)
 
 
-def _leaks(role: str, label: str, response: Any) -> list[str]:
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-    text = body.decode("utf-8", "replace") + response.get("Content-Disposition", "")
+def _text(response: Any) -> str:
+    """The answer as text: HTML/JSON as is, the XML inside an xlsx/docx, the download's file name."""
+    import io
+    import zipfile
     from urllib.parse import unquote
 
-    text += unquote(response.get("Content-Disposition", ""))
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if body[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(body)) as archive:
+            body = b"".join(archive.read(n) for n in archive.namelist() if n.endswith(".xml"))
+    return body.decode("utf-8", "replace") + unquote(response.get("Content-Disposition", ""))
+
+
+def _leaks(role: str, label: str, response: Any) -> list[str]:
+    text = _text(response)
     return [f"{role} {label}: shows {m}" for m in sorted(FORBIDDEN[role]) if m in text]
 
 
