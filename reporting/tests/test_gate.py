@@ -163,3 +163,38 @@ def test_the_api_takes_every_step_the_page_offers(client: Any, month: dict[str, 
     assert answer.status_code == 200 and answer.json()["status"] == Status.RETURNED
     client.force_login(month["project"].lead_department.memberships.first().user)
     assert client.post(url, {"action": "submit"}, content_type="application/json").status_code == 403
+
+
+@pytest.mark.parametrize("status", [Status.SUBMITTED, Status.DEPT_APPROVED, Status.CONFIRMED])
+@pytest.mark.parametrize("own", [False, True], ids=["unit-reported", "lead-reported"])
+def test_the_page_offers_exactly_what_the_api_accepts(
+    client: Any, month: dict[str, Any], persona: Any, status: str, own: bool
+) -> None:
+    from reporting.tests.test_workflow import _dept_user
+
+    project = month["project"]
+    lead = project.lead_department
+    if own:
+        project.implementing_units.add(lead)
+    lead_user = _dept_user(lead)
+    unit = lead if own else month["shitai"]
+    users = {name: persona(name) for name in ("office", "dept_health", "town_shitai", "leader", "supervisor")}
+    users["lead"] = lead_user
+    for name, user in users.items():
+        report = Report.objects.create(
+            project=project, unit=unit, period=month["periods"][6], status=status, progress="x"
+        )
+        client.force_login(user)
+        page = client.get(reverse("reporting:report_detail", args=[report.pk]))
+        offered = page.status_code == 200 and 'data-testid="decision"' in page.content.decode()
+        action = "unlock" if status == Status.CONFIRMED else "approve"
+        answer = client.post(
+            f"/api/reports/{report.pk}/transition/",
+            {"action": action, "opinion": "理由"},
+            content_type="application/json",
+        )
+        assert offered == (answer.status_code == 200), (name, status, own, answer.status_code)
+        if own and name == "lead":
+            assert not offered  # a unit never approves its own report
+        report.transitions.all().delete()
+        report.delete()
