@@ -26,6 +26,12 @@ class PublishedReadOnly:
     def has_delete_permission(self, request: Any, obj: Any = None) -> bool:
         return super().has_delete_permission(request, obj) and not self.is_locked(obj)  # type: ignore[misc]
 
+    def get_actions(self, request: Any) -> Any:
+        """No bulk delete: it would bypass the per-object check (a published program's rows are kept)."""
+        actions = super().get_actions(request)  # type: ignore[misc]
+        actions.pop("delete_selected", None)
+        return actions
+
     def formfield_for_foreignkey(self, db_field: Any, request: Any, **kwargs: Any) -> Any:
         if db_field.name == "program":  # new rows only in draft programs
             kwargs["queryset"] = Program.objects.filter(status=Program.Status.DRAFT)

@@ -74,3 +74,23 @@ def test_a_draft_programs_status_is_not_in_the_admin_form(office: Any) -> None:
     form = admin.site._registry[Program].get_form(_request(office), None)
     assert "status" not in form.base_fields
     assert admin.site._registry[Program].has_change_permission(_request(office), draft)
+
+
+def test_no_bulk_delete_of_a_published_programs_rows(client_for: Any) -> None:
+    program = Program.objects.filter(status=Program.Status.PUBLISHED).first()
+    client = client_for("office")
+    answer = client.post(
+        "/admin/catalogue/project/",
+        {
+            "action": "delete_selected",
+            "_selected_action": [p.pk for p in program.projects.all()[:2]],
+            "post": "yes",
+        },
+    )
+    assert answer.status_code in (200, 302)
+    assert program.projects.count() >= 2
+    answer = client.post(
+        "/admin/catalogue/program/",
+        {"action": "delete_selected", "_selected_action": [program.pk], "post": "yes"},
+    )
+    assert Program.objects.filter(pk=program.pk).exists()
