@@ -198,3 +198,20 @@ def test_the_page_offers_exactly_what_the_api_accepts(
             assert not offered  # a unit never approves its own report
         report.transitions.all().delete()
         report.delete()
+
+
+@pytest.mark.parametrize("name", ["town_shitai", "dept_health", "supervisor", "anon"])
+def test_the_scoped_read_model_stays_one_query(month: dict[str, Any], persona: Any, name: str) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.policy import actor_for
+
+    user = persona(name)
+    actor_for(user)  # resolved once per request, before the read model runs
+    for per_unit in (False, True):
+        with CaptureQueriesContext(connection) as ctx:
+            rollup.progress_table(
+                user=user, program=month["program"], month=6, per_unit=per_unit, include_pending=True
+            )
+        assert len(ctx.captured_queries) == 1
