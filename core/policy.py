@@ -6,7 +6,9 @@ same restriction, so the two can never disagree). Rules are registered per model
 
 Rules live in each app's ``rules.py`` and are registered from its ``AppConfig.ready()``; who the caller is
 (role, organisation) is resolved by the resolver the ``orgs`` app registers (``set_actor_resolver``), so
-``core`` depends on no domain app.
+``core`` depends on no domain app. Decisions that are not a model's scope (who takes a report's next step, who
+acts for a unit, ...) are named functions in the owning app's ``rules.py``; templates ask through the ``policy``
+tag library (``can_any``, ``can``, ``may``).
 
 Actions: ``view``, ``change``, ``add``, ``delete``, and ``plan`` (set a project's indicators, targets and
 funding — 部门主管 for the lead department even after the program is published).
