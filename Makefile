@@ -43,6 +43,7 @@ run: setup serve
 
 serve:
 	@echo "民生工程管理系统: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(PY) manage.py jobs_interrupt_dead
 	$(VENV)/bin/gunicorn minsheng.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile - --log-level warning
 
 demo: $(VENV)/.runtime
