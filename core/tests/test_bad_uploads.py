@@ -254,3 +254,28 @@ def test_old_unchecked_file_is_served_only_as_a_download(client_for: Any, report
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_data_migration_derives_the_type_from_existing_content(report: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("reporting.migrations.0002_stored_content_type")
+    rows = {}
+    for name, data in (
+        ("evil.html", files.evil_html()),
+        ("photo.pdf", files.png()),
+        ("a.docx", files.docx()),
+    ):
+        row = Attachment(report=report, original_name=name, size=len(data))
+        row.file.save(name, ContentFile(data), save=False)
+        row.save()
+        rows[name] = row
+    migration.derive_from_content(apps, None)
+    types = {name: Attachment.objects.get(pk=row.pk).content_type for name, row in rows.items()}
+    assert types == {
+        "evil.html": UNKNOWN_CONTENT_TYPE,
+        "photo.pdf": "image/png",
+        "a.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    }
