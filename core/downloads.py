@@ -3,9 +3,11 @@
 The type served is the one checked from the content at upload (stored on the model), never the file name's;
 ``X-Content-Type-Options: nosniff`` stops the browser from guessing another. Images are shown inline inside a
 CSP sandbox (no script, no plugin, no same-origin access); PDFs are shown inline too, but without ``sandbox``:
-Chromium refuses to start its PDF viewer in a sandboxed document ("This page has been blocked by Chrome",
-crbug.com/413851), so PDFs get a CSP that allows nothing but the viewer's own styles and images — and PDFs with
-scripts are refused at upload (core.uploads.check_pdf). Everything else (Word/Excel, unrecognised old files) is
+Chromium before its out-of-process PDF viewer — still the core of several browsers used in offices — refuses
+to start the viewer in a sandboxed document ("This page has been blocked", crbug.com/413851), and Safari shows
+a blank page. (Measured: Chromium 156 renders the PDF under both headers.) PDFs therefore get a CSP that allows
+nothing but the viewer's own styles and images, ``nosniff`` keeps them from ever being read as HTML, and PDFs
+with scripts are refused at upload (core.uploads.check_pdf). Everything else (Word/Excel, unrecognised old files) is
 a download (``Content-Disposition: attachment``). File names are sent RFC 5987-encoded (``filename*=utf-8''…``)."""
 
 from __future__ import annotations
