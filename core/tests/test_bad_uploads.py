@@ -279,3 +279,31 @@ def test_data_migration_derives_the_type_from_existing_content(report: Any) -> N
         "photo.pdf": "image/png",
         "a.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     }
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("通知.docx", files.png(), "不是允许的类型"),
+        ("通知.docx", files.docm(), "含有宏"),
+        ("通知.txt", BOMB[1], "不是文本文件"),
+        ("通知.txt", "杜集区人民政府".encode("utf-16"), "编码的文本文件"),
+    ],
+)
+def test_wrong_notice_file_is_a_message(client_for: Any, name: str, data: bytes, message: str) -> None:
+    response = client_for("office").post(
+        reverse("catalogue:program_import"), {"file": SimpleUploadedFile(name, data)}
+    )
+    assert response.status_code == 200 and message in _messages(response)
+
+
+def test_gb18030_notice_is_read(client_for: Any) -> None:
+    response = client_for("office").post(
+        reverse("catalogue:program_import"),
+        {
+            "file": SimpleUploadedFile(
+                "通知.txt", "杜集区人民政府关于2021年实施33项民生工程的通知".encode("gb18030")
+            )
+        },
+    )
+    assert response.status_code == 200 and "杜集区人民政府关于2021年" in response.content.decode()
