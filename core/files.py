@@ -4,6 +4,7 @@ server must not read them. No Django imports: settings uses this before Django i
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 PRIVATE_DIR = 0o700
@@ -14,6 +15,8 @@ def private_dir(path: Path) -> Path:
     """Create ``path`` (and parents) owner-only; tighten it and the files and folders directly inside it
     (an install made before this rule had them world-readable)."""
     path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    if path.resolve() == Path("/") or path.stat().st_mode & stat.S_ISVTX:
+        return path  # a shared folder such as /tmp given as var/: never lock others out of it
     for item in (path, *path.iterdir()):
         try:
             if item.is_symlink() or item.stat().st_uid != os.getuid():

@@ -70,3 +70,13 @@ def test_an_old_world_readable_var_is_tightened(tmp_path: Path) -> None:
         0o700,
         0o600,
     )
+
+
+def test_a_shared_folder_given_as_var_is_left_alone(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    (shared / "other-users-file").write_bytes(b"")
+    (shared / "other-users-file").chmod(0o644)
+    private_dir(shared)
+    assert _mode(shared) == 0o1777 and _mode(shared / "other-users-file") == 0o644
