@@ -114,5 +114,19 @@ def test_backup_restore_round_trip_is_identical(
     broken = _manage(var, "restore", "--force", str(damaged), check=False)
     assert broken.returncode != 0 and "校验失败" in broken.stderr
     assert json.loads(_manage(var, "-c", COUNT_TABLES).stdout) == counts  # nothing changed
+    miscounted = tmp_path / "miscounted.tar.gz"
+    with tarfile.open(one) as src, tarfile.open(miscounted, "w:gz") as dst:
+        for member in src:
+            data = src.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == "manifest.json":
+                changed = json.loads(data)
+                changed["tables"]["orgs.Organisation"] += 1
+                data = json.dumps(changed).encode()
+                member.size = len(data)
+            dst.addfile(member, io.BytesIO(data))
+    rolled_back = _manage(var, "restore", "--force", str(miscounted), check=False)
+    assert rolled_back.returncode != 0 and "行数与清单不符" in rolled_back.stderr
+    assert json.loads(_manage(var, "-c", COUNT_TABLES).stdout) == counts  # the flush was undone too
+
     _manage(var, "restore", "--force", str(one))
     assert json.loads(_manage(var, "-c", COUNT_TABLES).stdout) == counts
