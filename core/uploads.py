@@ -160,7 +160,8 @@ def _reencoded_image(upload: IO[bytes], name: str, code: str) -> bytes:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise ValidationError(f"图片“{name}”已损坏或不完整，无法读取") from exc
     buffer = io.BytesIO()
-    clean.save(buffer, format=fmt, quality=85, optimize=True)
+    # PNG's optimize pass takes seconds on a phone-sized screenshot; zlib's default level is enough
+    clean.save(buffer, format=fmt, **({"quality": 85, "optimize": True} if fmt == "JPEG" else {}))
     return buffer.getvalue()
 
 

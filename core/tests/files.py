@@ -115,6 +115,13 @@ def jpeg(width: int = 40, height: int = 30) -> bytes:
     return buffer.getvalue()
 
 
+def huge_png(width: int = 8000, height: int = 6000) -> bytes:
+    """A complete, valid PNG with more pixels than allowed (bilevel, so it is small and quick to make)."""
+    buffer = io.BytesIO()
+    Image.new("1", (width, height), 1).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def _chunk(kind: bytes, data: bytes) -> bytes:
     return (
         struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)

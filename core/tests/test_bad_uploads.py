@@ -32,7 +32,7 @@ HOSTILE = {
     "pdf_document_js": ("b.pdf", files.pdf_with_document_js(), "含有脚本"),
     "pdf_js_in_object_stream": ("c.pdf", files.pdf_with_js_in_object_stream(), "含有脚本"),
     "decompression_bomb": (*BOMB, "像素过多"),
-    "huge_valid_image": ("大图.png", files.png_header_only(8000, 6000), "8000×6000像素"),
+    "huge_valid_image": ("大图.png", files.huge_png(8000, 6000), "8000×6000像素"),
     "truncated_png": ("半张.png", files.truncated_png(), "已损坏"),
     "zero_bytes": ("空.jpg", b"", "空文件"),
     "zip_named_jpg": ("照片.jpg", files.plain_zip(), "不是允许的类型"),
@@ -190,6 +190,11 @@ def test_bomb_as_excel_batch_sheet_is_a_message(client_for: Any, month: dict[str
     url = reverse("reporting:excel", args=[month["program"].pk, 6])
     response = client_for("town_shitai").post(url, {"file": SimpleUploadedFile("报表.xlsx", BOMB[1])})
     assert response.status_code == 200 and "无法读取该文件" in response.content.decode()
+
+
+def test_a_phone_sized_photo_is_accepted() -> None:
+    clean, kind = checked_upload(SimpleUploadedFile("手机.jpg", files.jpeg(4000, 3000)))
+    assert kind.code == "jpg" and clean.name == "手机.jpg" and clean.size > 0
 
 
 # --- what is stored is served by its checked type -----------------------------------------------------------
