@@ -242,7 +242,8 @@ def backup_restore(*, path: Path, force: bool = False, using: str = DEFAULT_DB_A
             raise BackupError(
                 "数据库中已有数据：只能恢复到空的系统（已 migrate、无数据）；确需覆盖请加 --force"
             )
-        private_dir(media_root.parent)
+        media_root.parent.mkdir(parents=True, exist_ok=True)
+        # staged beside MEDIA_ROOT (same file system: the files are moved, not copied); the folder is 0700
         with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".restore-") as work:
             staging = Path(work)
             _extract_checked(tar, manifest, staging)
@@ -272,7 +273,7 @@ def backup_restore(*, path: Path, force: bool = False, using: str = DEFAULT_DB_A
             # The database is committed: move the checked files into place.
             source = staging / "media"
             if source.is_dir():
-                private_dir(media_root)
+                media_root.mkdir(parents=True, exist_ok=True, mode=0o700)
                 for file in _media_files(source):
                     dest = media_root / file.relative_to(source)
                     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
