@@ -7,13 +7,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := minsheng.settings
 
-.PHONY: run serve setup test lint format demo clean help messages bench
+.PHONY: run serve setup test lint format demo clean help messages bench audit backup
 
 help:
 	@echo "make run    – install everything, prepare the database with the reference data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   – run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)"
 	@echo "make demo   – create one labelled demo account (示例账号) per role"
 	@echo "make lint   – ruff"
+	@echo "make audit  – known vulnerabilities: pip-audit (installed Python packages) and npm audit --omit=dev; says when the advisory services cannot be reached (AUDIT_STRICT=1: then fail)"
+	@echo "make backup – python manage.py backup: database + uploads + manifest in one file under var/backups/ (restore: python manage.py restore FILE)"
 
 $(VENV)/.runtime: pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -43,6 +45,7 @@ run: setup serve
 
 serve:
 	@echo "民生工程管理系统: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(PY) manage.py jobs_interrupt_dead
 	$(VENV)/bin/gunicorn minsheng.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile - --log-level warning
 
 demo: $(VENV)/.runtime
@@ -64,6 +67,12 @@ format: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/static
+
+audit: $(VENV)/.dev node_modules/.package-lock.json
+	$(PY) scripts/audit.py
+
+backup: $(VENV)/.runtime
+	$(PY) manage.py backup
 
 # Translators: needs Debian's gettext. The compiled .mo is committed so that nothing else needs it.
 messages: $(VENV)/.dev

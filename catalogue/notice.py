@@ -329,6 +329,39 @@ def docx_text(file: Any) -> str:
     return "\n".join(p.text for p in docx.Document(file).paragraphs)
 
 
+NOTICE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def notice_upload_text(upload: Any) -> str:
+    """The text of an uploaded notice: a Word .docx (checked by content) or a plain-text file (UTF-8 or GB18030).
+
+    Raises ValidationError in Chinese for anything else (an image, a damaged or macro-enabled document, …)."""
+    from django.core.exceptions import ValidationError
+
+    from core.uploads import checked_upload, sniff
+
+    name = upload.name or "文件"
+    if upload.size > NOTICE_MAX_BYTES:
+        raise ValidationError(f"文件“{name}”超过{NOTICE_MAX_BYTES // 1024 // 1024}MB的限制")
+    head = upload.read(8)
+    upload.seek(0)
+    if sniff(head) == "zip" or name.lower().endswith(".docx"):
+        clean, _ = checked_upload(upload, allowed=("docx",), max_bytes=NOTICE_MAX_BYTES)
+        try:
+            return docx_text(clean)
+        except Exception as exc:  # noqa: BLE001 — python-docx fails in many ways on a damaged file
+            raise ValidationError(f"文件“{name}”无法读取：请上传 Word（.docx）文档或文本文件") from exc
+    data = upload.read()
+    if b"\x00" in data or sniff(data[:8]):
+        raise ValidationError(f"文件“{name}”不是文本文件或 Word（.docx）文档")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(f"文件“{name}”不是 UTF-8 或 GB18030 编码的文本文件")
+
+
 # --- the database side ------------------------------------------------------------------------------------
 
 

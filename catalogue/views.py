@@ -372,7 +372,7 @@ def program_import(request: HttpRequest) -> HttpResponse:
     """Paste or upload a notice → a preview of the program it describes → confirm to create a draft."""
     import base64
 
-    from catalogue.notice import docx_text, parse_text
+    from catalogue.notice import notice_upload_text, parse_text
     from orgs.models import Organisation
 
     if not can_any(request.user, "add", Program):
@@ -382,12 +382,10 @@ def program_import(request: HttpRequest) -> HttpResponse:
     )
     text = request.POST.get("text", "")
     if request.FILES.get("file"):
-        upload = request.FILES["file"]
-        text = (
-            docx_text(upload)
-            if upload.name.lower().endswith(".docx")
-            else upload.read().decode("utf-8-sig", "replace")
-        )
+        try:
+            text = notice_upload_text(request.FILES["file"])
+        except ValidationError as exc:
+            _errors(request, exc)
     elif request.POST.get("stored"):
         text = base64.b64decode(request.POST["stored"]).decode()
     parsed = parse_text(text) if text.strip() else None

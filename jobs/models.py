@@ -22,10 +22,11 @@ class Job(models.Model):
         RUNNING = "running", _("处理中")
         SUCCEEDED = "succeeded", _("已完成")
         FAILED = "failed", _("失败")
+        INTERRUPTED = "interrupted", _("已中断")
 
     kind = models.CharField(_("类型"), max_length=50)
     title = models.CharField(_("名称"), max_length=200)
-    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.QUEUED)
     done = models.PositiveIntegerField(_("已处理"), default=0)
     total = models.PositiveIntegerField(_("总数"), default=0)
     result = models.JSONField(_("结果"), default=dict, blank=True)
@@ -38,6 +39,9 @@ class Job(models.Model):
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     heartbeat = models.DateTimeField(_("最近进展"), null=True, blank=True)
     return_url = models.CharField(_("返回页面"), max_length=300, blank=True)
+    runner = models.CharField(
+        _("运行进程"), max_length=200, blank=True, help_text=_("主机:进程号:进程启动时刻；进程不在了即为中断")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -55,9 +59,12 @@ class Job(models.Model):
 
     @property
     def finished(self) -> bool:
-        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED, self.Status.INTERRUPTED)
 
     @property
     def interrupted(self) -> bool:
-        """Unfinished with no progress for STALE_AFTER: the process running it has ended (restart)."""
+        """Marked interrupted (its runner process is gone, see jobs.runner), or — for a runner this host cannot
+        check — unfinished with no progress for STALE_AFTER."""
+        if self.status == self.Status.INTERRUPTED:
+            return True
         return not self.finished and (self.heartbeat or self.created_at) < timezone.now() - STALE_AFTER

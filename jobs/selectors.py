@@ -10,7 +10,12 @@ from jobs.models import Job
 
 
 def job_get(*, user: Any, pk: int) -> Job:
-    return get_object_or_404(restrict(Job.objects.all(), user), pk=pk)
+    """The job, marked interrupted first if its runner process is gone."""
+    from jobs.services import jobs_interrupt_dead
+
+    job = get_object_or_404(restrict(Job.objects.all(), user), pk=pk)
+    jobs_interrupt_dead(jobs=[job])
+    return job
 
 
 def job_state(job: Job) -> dict[str, Any]:

@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 
-from core.services import ConflictError, audit_record, model_snapshot
+from core.services import ConflictError, audit_record, audit_record_many, model_snapshot
+from jobs import runner
 from jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ def job_start(*, actor: Any, kind: str, title: str, total: int, work: Work, retu
         title=title[:200],
         total=total,
         return_url=return_url[:300],
+        runner=runner.current(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(actor=actor, action="create", obj=job, after=model_snapshot(job), reason="后台处理")
@@ -56,7 +58,9 @@ def _thread_main(pk: int, work: Work) -> None:
 def job_run(pk: int, work: Work) -> None:
     """Run one job to the end, recording progress, the result or the errors (in Chinese, for the user)."""
     now = timezone.now()
-    Job.objects.filter(pk=pk).update(status=Job.Status.RUNNING, started_at=now, heartbeat=now)
+    Job.objects.filter(pk=pk).update(
+        status=Job.Status.RUNNING, started_at=now, heartbeat=now, runner=runner.current()
+    )
 
     def progress(done: int, total: int) -> None:
         Job.objects.filter(pk=pk).update(done=done, total=total, heartbeat=timezone.now())
@@ -91,3 +95,37 @@ def job_wait_all(timeout: float = 60) -> None:
     """Wait for the jobs started by this process (tests, management commands)."""
     for thread in list(_threads):
         thread.join(timeout)
+
+
+INTERRUPTED_MESSAGE = "服务曾重启或处理进程已结束，任务已中断，未写入任何数据；请重新上传"
+
+
+@transaction.atomic
+def jobs_interrupt_dead(*, jobs: list[Job] | None = None) -> int:
+    """Mark queued and running jobs whose runner process (on this host) is gone as interrupted, at once.
+
+    Run at server start-up (``manage.py jobs_interrupt_dead`` in ``make serve``) for every job, and when a job's
+    page is read for that job. A job's work is one transaction, so nothing half-done is left behind. Runners on
+    other hosts are left to the staleness rule (``Job.interrupted``). Returns how many were marked."""
+    unfinished = (Job.Status.QUEUED, Job.Status.RUNNING)
+    candidates = (
+        [j for j in jobs if j.status in unfinished]
+        if jobs is not None
+        else list(Job.objects.filter(status__in=unfinished).exclude(runner=""))
+    )
+    dead = [j for j in candidates if j.runner and runner.is_alive(j.runner) is False]
+    if not dead:
+        return 0
+    now = timezone.now()
+    marked = Job.objects.filter(pk__in=[j.pk for j in dead], status__in=unfinished).update(
+        status=Job.Status.INTERRUPTED, finished_at=now, errors=[INTERRUPTED_MESSAGE]
+    )
+    audit_record_many(
+        actor=None,
+        action="state",
+        items=[(j, {"status": j.status}, {"status": Job.Status.INTERRUPTED}) for j in dead],
+        reason="任务中断：处理进程已结束",
+    )
+    for job in dead:
+        job.status, job.finished_at, job.errors = Job.Status.INTERRUPTED, now, [INTERRUPTED_MESSAGE]
+    return marked

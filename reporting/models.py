@@ -152,6 +152,9 @@ class Attachment(models.Model):
     report = models.ForeignKey(Report, related_name="attachments", on_delete=models.CASCADE)
     file = models.FileField(_("文件"), upload_to="reports/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(
+        _("文件类型"), max_length=100, default="application/octet-stream", help_text=_("由文件内容检查得出")
+    )
     size = models.PositiveIntegerField(_("大小"))
     is_public = models.BooleanField(_("可公开"), default=False)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)

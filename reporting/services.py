@@ -377,17 +377,18 @@ ACTION_LABELS = (("submit", "提交"), ("approve", "通过"), ("return", "退回
 
 @transaction.atomic
 def attachment_add(*, actor: Any, report: Report, upload: Any, is_public: bool = False) -> Any:
-    """Attach a photo or PDF (type by content, size limited, images re-encoded without EXIF)."""
-    from core.uploads import checked_upload
+    """Attach a photo, PDF or Word/Excel file (type by content, size limited, images re-encoded without EXIF)."""
+    from core.uploads import OFFICE, checked_upload
     from reporting.models import Attachment
 
     if not can(actor, "change", report):
         raise PermissionDenied("不能给该报表添加附件")
     original = upload.name
-    clean, _ = checked_upload(upload)
+    clean, kind = checked_upload(upload, allowed=OFFICE)
     attachment = Attachment(
         report=report,
         original_name=original[:200],
+        content_type=kind.content_type,
         size=clean.size,
         is_public=is_public,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,

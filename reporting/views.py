@@ -7,12 +7,13 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.selectors import program_get
+from core.downloads import file_response
 from core.policy import actor_for, can, can_any, restrict
 from core.services import ConflictError
 from funding.models import Source
@@ -238,7 +239,9 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
     report = selectors.report_get(user=request.user, pk=pk)  # scoped: 404 for other units
     attachment = get_object_or_404(report.attachments, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), filename=attachment.original_name)
+    return file_response(
+        attachment.file, content_type=attachment.content_type, filename=attachment.original_name
+    )
 
 
 @login_required

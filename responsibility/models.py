@@ -112,6 +112,9 @@ class Letter(models.Model):
     issued_at = models.DateTimeField(_("下达时间"), null=True, blank=True)
     signed_date = models.DateField(_("签订日期"), null=True, blank=True)
     scan = models.FileField(_("签字盖章扫描件"), upload_to="letters/%Y/", blank=True)
+    scan_content_type = models.CharField(
+        _("扫描件文件类型"), max_length=100, blank=True, help_text=_("由文件内容检查得出")
+    )
     signer = models.CharField(_("签订人"), max_length=50, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, related_name="+", on_delete=models.SET_NULL

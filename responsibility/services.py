@@ -237,10 +237,13 @@ def letter_sign(
     except ValidationError as exc:
         raise ValidationError({"scan": exc.messages}) from exc
     before = model_snapshot(letter)
-    letter.scan.save(f"{letter.program.year}-{letter.organisation.code}.{kind}", clean, save=False)
+    letter.scan.save(f"{letter.program.year}-{letter.organisation.code}.{kind.extension}", clean, save=False)
+    letter.scan_content_type = kind.content_type
     letter.status, letter.signed_date, letter.signer = Letter.Status.SIGNED, signed_date, signer
     versioned_save(
-        letter, expected_version=letter.version, fields=["status", "signed_date", "signer", "scan"]
+        letter,
+        expected_version=letter.version,
+        fields=["status", "signed_date", "signer", "scan", "scan_content_type"],
     )
     audit_record(
         actor=actor,

@@ -8,11 +8,12 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue import selectors as catalogue_selectors
+from core.downloads import file_response
 from core.policy import can, restrict
 from core.selectors import history_for
 from core.services import ConflictError
@@ -275,6 +276,6 @@ def letter_scan(request: HttpRequest, pk: int) -> HttpResponse:
     letter = get_object_or_404(selectors.letter_list(user=request.user), pk=pk)
     if not letter.scan:
         return HttpResponse(status=404)
-    return FileResponse(
-        letter.scan.open("rb"), as_attachment=True, filename=letter.scan.name.rsplit("/", 1)[-1]
+    return file_response(
+        letter.scan, content_type=letter.scan_content_type, filename=letter.scan.name.rsplit("/", 1)[-1]
     )

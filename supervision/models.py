@@ -175,6 +175,9 @@ class Photo(models.Model):
     step = models.ForeignKey(Step, null=True, blank=True, related_name="photos", on_delete=models.CASCADE)
     file = models.FileField(_("文件"), upload_to="supervision/%Y/%m/")
     original_name = models.CharField(_("原文件名"), max_length=200)
+    content_type = models.CharField(
+        _("文件类型"), max_length=100, default="application/octet-stream", help_text=_("由文件内容检查得出")
+    )
     is_public = models.BooleanField(_("可公开"), default=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from catalogue.models import Program, Project
 from core.policy import can_any
 from core.services import audit_record, model_snapshot, versioned_save
-from core.uploads import checked_upload
+from core.uploads import DOCUMENTS, checked_upload
 from orgs.models import Organisation
 from supervision.models import Finding, Inspection, Method, Photo, Step, Supervisor
 from supervision.rules import may_answer_finding, may_file_inspection, may_verify_finding
@@ -23,8 +23,8 @@ from supervision.rules import may_answer_finding, may_file_inspection, may_verif
 def _photos(uploads: list[Any], **owner: Any) -> list[Photo]:
     photos = []
     for upload in uploads or []:
-        clean, _ = checked_upload(upload, allowed=("jpg", "png", "pdf"))
-        photo = Photo(original_name=upload.name[:200], **owner)
+        clean, kind = checked_upload(upload, allowed=DOCUMENTS)
+        photo = Photo(original_name=upload.name[:200], content_type=kind.content_type, **owner)
         photo.file.save(clean.name, clean, save=False)
         photo.save()
         photos.append(photo)

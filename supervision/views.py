@@ -3,11 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue.models import Program
+from core.downloads import file_response
 from core.policy import can_any, restrict
 from core.services import ConflictError
 from supervision import selectors, services
@@ -184,4 +185,4 @@ def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
     ) or (photo.step_id and selectors.findings(user=request.user).filter(pk=photo.step.finding_id).exists())
     if not visible:
         return HttpResponse(status=404)
-    return FileResponse(photo.file.open("rb"), filename=photo.original_name)
+    return file_response(photo.file, content_type=photo.content_type, filename=photo.original_name)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.policy import can
 from core.services import audit_record, model_snapshot
-from core.uploads import checked_upload
+from core.uploads import IMAGES, checked_upload
 from upkeep.models import Asset, Check
 
 PROBLEM = (Check.Condition.POOR, Check.Condition.BROKEN)
@@ -70,7 +70,7 @@ def asset_check(
     )
     check.full_clean(exclude=["finding", "photo"])
     if photo is not None:
-        clean, _ = checked_upload(photo, allowed=("jpg", "png"))
+        clean, _ = checked_upload(photo, allowed=IMAGES)
         check.photo.save(clean.name, clean, save=False)
     if condition in PROBLEM:
         if asset.custodian_id is None:

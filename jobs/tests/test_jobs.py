@@ -81,3 +81,50 @@ def test_who_sees_a_job(client_for: Any, town_shitai: Any, who: str, status: int
         assert (
             "示例任务" in response.content.decode() and 'hx-trigger="every 1s"' in response.content.decode()
         )
+
+
+def _dead_runner() -> str:
+    """The runner string of a process that has ended."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    code = "from jobs.runner import current; print(current())"
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
+    ).stdout.strip()
+
+
+def test_a_running_job_of_an_ended_process_is_interrupted_when_its_page_is_read(town_shitai: Any) -> None:
+    job = _job(town_shitai, status=Job.Status.RUNNING, heartbeat=timezone.now(), runner=_dead_runner())
+    state = selectors.job_state(selectors.job_get(user=town_shitai, pk=job.pk))
+    assert state["finished"] and "中断" in state["status_label"]
+    job.refresh_from_db()
+    assert job.status == Job.Status.INTERRUPTED and job.finished_at and "未写入任何数据" in job.errors[0]
+
+
+def test_start_up_marks_every_job_of_an_ended_process(town_shitai: Any) -> None:
+    import os
+
+    from django.core.management import call_command
+
+    from jobs import runner
+    from jobs.services import job_start
+
+    dead = _dead_runner()
+    queued, running = (
+        _job(town_shitai, runner=dead),
+        _job(town_shitai, status=Job.Status.RUNNING, runner=dead),
+    )
+    host, pid, started = runner.current().rsplit(":", 2)
+    reused_pid = _job(town_shitai, status=Job.Status.RUNNING, runner=f"{host}:{pid}:{int(started) + 1}")
+    alive = job_start(actor=town_shitai, kind="test", title="示例任务", total=1, work=lambda progress: {})
+    assert alive.runner == runner.current() and f":{os.getpid()}:" in alive.runner
+    elsewhere = _job(
+        town_shitai, status=Job.Status.RUNNING, runner="another-host:1:1", heartbeat=timezone.now()
+    )
+    call_command("jobs_interrupt_dead", stdout=open(os.devnull, "w"))
+    statuses = dict(Job.objects.values_list("pk", "status"))
+    assert [statuses[j.pk] for j in (queued, running, reused_pid)] == [Job.Status.INTERRUPTED] * 3
+    assert statuses[alive.pk] == Job.Status.QUEUED and statuses[elsewhere.pk] == Job.Status.RUNNING

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from core.tests import files
 from core.tests.test_browser import ARTIFACTS, login
 
 pytestmark = pytest.mark.browser
@@ -42,7 +43,7 @@ def test_office_sets_targets_and_the_town_signs(browser_page: Any, tmp_path: Pat
     page.fill("#id_signed_date", "2021-06-20")
     page.fill("#id_signer", "示例签订人")
     scan = tmp_path / "signed.pdf"
-    scan.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    scan.write_bytes(files.pdf())
     page.set_input_files("#id_scan", str(scan))
     page.click("text=上传并标记已签订")
     assert page.inner_text("[data-testid=letter-status]") == "已签订"

@@ -12,13 +12,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from catalogue.models import Program, Project
+from core.tests import files
 from funding.services import funding_line_create
 from orgs.models import Organisation
 from responsibility import selectors, services
 from responsibility.models import Letter
 
 pytestmark = pytest.mark.django_db
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = files.pdf()
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
+from core.files import write_private
+
 
 class Command(BaseCommand):
     help = "创建初始系统管理员（仅在没有管理员时），随机密码只显示一次并保存在 var/ 下"
@@ -25,8 +27,7 @@ class Command(BaseCommand):
             return
         password = secrets.token_urlsafe(12)
         User.objects.create_superuser(username=username, password=password, email="")
-        path.write_text(f"username: {username}\npassword: {password}\n", encoding="utf-8")
-        path.chmod(0o600)
+        write_private(path, f"username: {username}\npassword: {password}\n")
         self.stdout.write(self.style.SUCCESS("已创建初始系统管理员（此密码只显示这一次，并已保存到 var/）："))
         self.stdout.write(
             f"  用户名 username: {username}\n  密码   password: {password}\n  文件   file:     {path}"

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from core.files import write_private
 from orgs.models import Organisation, Role
 from orgs.services import membership_grant
 
@@ -53,9 +54,7 @@ class Command(BaseCommand):
             )
             lines.append(f"  {username:<18} {label}（{org.name}）")
         path = settings.VAR_DIR / "demo-accounts.txt"
-        path.write_text(
-            "示例账号（仅供试用）\n" + "\n".join(lines) + f"\n密码 password: {password}\n", encoding="utf-8"
-        )
+        write_private(path, "示例账号（仅供试用）\n" + "\n".join(lines) + f"\n密码 password: {password}\n")
         self.stdout.write(self.style.WARNING("已创建示例账号（示例数据，仅供试用）："))
         self.stdout.write("\n".join(lines))
         self.stdout.write(f"  共同密码 password: {password}\n  （已保存到 {path}）")
