@@ -54,8 +54,11 @@ def lockout_response(
 def _locked_out(
     sender: Any, request: Any, username: str | None, ip_address: str | None, **kwargs: Any
 ) -> None:
-    """One audit row per lockout, on the account when it exists, else on the access-attempt row."""
+    """One audit row per lockout (the failure that reached the limit), on the account when it exists."""
     from axes.models import AccessAttempt
+
+    if getattr(request, "axes_failures_since_start", None) != settings.AXES_FAILURE_LIMIT:
+        return  # an attempt refused while already locked out
 
     from core.services import audit_record
 
