@@ -1,0 +1,61 @@
+"""Pages work in Chromium under the strict CSP; the browser_page fixture fails a test on any CSP violation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from conftest import PASSWORD, PERSONAS
+from core.tests.test_browser import login
+
+pytestmark = pytest.mark.browser
+
+
+def test_fixture_catches_a_violation(browser_page: Any) -> None:
+    page = browser_page
+    page.goto(page.base_url + "/login/")
+    page.evaluate(
+        """() => { const s = document.createElement("script"); s.textContent = "1"; document.body.append(s); }"""
+    )
+    page.wait_for_timeout(300)
+    assert any("script-src" in v for v in page.csp_violations)
+    page.csp_violations.clear()
+
+
+def test_api_docs_render_under_the_csp(browser_page: Any) -> None:
+    page = browser_page
+    login(page, "office")
+    page.goto(page.base_url + "/api/docs/")
+    page.wait_for_selector(".opblock", timeout=20000)
+    assert page.locator(".opblock").count() > 10
+    page.goto(page.base_url + "/api/redoc/")
+    assert page.url.endswith("/api/docs/")
+
+
+def test_admin_works_under_the_csp(browser_page: Any) -> None:
+    page = browser_page
+    page.goto(page.base_url + "/admin/login/")
+    page.fill("#id_username", PERSONAS["admin"][0])
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_selector("#site-name")
+    page.goto(page.base_url + "/admin/catalogue/program/")
+    page.click("#result_list tbody tr a")
+    page.wait_for_selector("form#program_form")
+    page.goto(page.base_url + "/admin/axes/accessattempt/")
+    page.wait_for_selector("#site-name")
+
+
+def test_language_switch_and_public_feedback_under_the_csp(browser_page: Any) -> None:
+    from catalogue.models import Project
+
+    page = browser_page
+    project = Project.objects.filter(program__year=2021).first()
+    page.goto(page.base_url + f"/public/projects/{project.pk}/")
+    assert not page.locator("#id_website").is_visible() or page.locator("#id_website").bounding_box()["x"] < 0
+    page.select_option("select[name=language]", "en")
+    page.wait_for_load_state("load")
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    page.select_option("select[name=language]", "zh-hans")
+    page.wait_for_function("document.documentElement.lang === 'zh-hans'")
