@@ -59,3 +59,27 @@ def test_language_switch_and_public_feedback_under_the_csp(browser_page: Any) ->
     page.wait_for_function("document.documentElement.lang === 'en'")
     page.select_option("select[name=language]", "zh-hans")
     page.wait_for_function("document.documentElement.lang === 'zh-hans'")
+
+
+def test_job_progress_polls_and_swaps_under_the_csp(browser_page: Any) -> None:
+    """htmx swaps the progress bar in every second: no inline style, the width comes from a class."""
+    from django.contrib.auth import get_user_model
+
+    from jobs.models import Job
+
+    page = browser_page
+    office = get_user_model().objects.get(username=PERSONAS["office"][0])
+    job = Job.objects.create(
+        kind="test", title="示例任务", status=Job.Status.RUNNING, done=1, total=4, created_by=office
+    )
+    login(page, "office")
+    page.goto(page.base_url + f"/jobs/{job.pk}/")
+    bar = page.locator("#job-progress .progress-bar")
+    assert bar.inner_text() == "25%"
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('#job-progress .progress-bar')).width")
+        != "0px"
+    )
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.SUCCEEDED, done=4)
+    page.wait_for_selector("#job-progress[data-status=succeeded]", timeout=10000)
+    assert page.locator("#job-progress .progress-bar").inner_text() == "100%"
