@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -75,7 +77,40 @@ def _locked_out(
     )
 
 
+#: Session key of the last time a signed-in user's session end was pushed back.
+IDLE_KEY = "_idle_refreshed"
+#: Push the end back at most once a minute: a session write on every page view would serialise SQLite.
+IDLE_REFRESH_SECONDS = 60
+
+
+class SessionIdleMiddleware:
+    """Sliding idle timeout: a signed-in session ends SESSION_COOKIE_AGE after the last request.
+
+    Saving the session stores a new expiry (now + SESSION_COOKIE_AGE); this does so at most once a
+    minute instead of on every request (SESSION_SAVE_EVERY_REQUEST).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key and session.get("_auth_user_id"):
+            now = int(time.time())
+            if now - int(session.get(IDLE_KEY, 0)) >= IDLE_REFRESH_SECONDS:
+                session[IDLE_KEY] = now
+        return response
+
+
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[IDLE_KEY] = int(time.time())
+
+
 def connect_signals() -> None:
     from axes.signals import user_locked_out
+    from django.contrib.auth.signals import user_logged_in
 
     receiver(user_locked_out, dispatch_uid="core.security.locked_out")(_locked_out)
+    receiver(user_logged_in, dispatch_uid="core.security.logged_in")(_logged_in)
