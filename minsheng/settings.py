@@ -204,7 +204,7 @@ CONTENT_SECURITY_POLICY = {
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account (from anywhere)
 # or from one client address (for any account), further attempts are refused for the cool-off time, even
-# with the right password. 系统管理员 unlocks in 系统设置 → 访问尝试, or `manage.py axes_reset_username NAME`.
+# with the right password. 系统管理员 unlocks in 系统设置 → Axes → Access attempts, or `manage.py axes_reset_username NAME`.
 AXES_FAILURE_LIMIT = int(os.environ.get("MINSHENG_LOGIN_FAILURE_LIMIT", "10"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("MINSHENG_LOGIN_LOCKOUT_MINUTES", "30")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]

@@ -95,3 +95,16 @@ def test_token_endpoint_is_throttled(client: Client, db: Any) -> None:
 def test_login_page_failures_lock_the_token_endpoint(client: Client, db: Any) -> None:
     _fail(30, client, TOWN)
     assert _token(Client(), TOWN, PASSWORD, ip="10.9.9.9").status_code == 429
+
+
+def test_admin_unlocks_in_the_admin_site(client: Client, client_for: Any) -> None:
+    from axes.models import AccessAttempt
+
+    _fail(30, Client(), TOWN)
+    ids = [str(pk) for pk in AccessAttempt.objects.values_list("pk", flat=True)]
+    admin = client_for("admin")
+    response = admin.post(
+        "/admin/axes/accessattempt/", {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
+    )
+    assert response.status_code == 302 and not AccessAttempt.objects.exists()
+    assert _login(Client(), TOWN, PASSWORD).status_code == 302
