@@ -108,3 +108,10 @@ def test_admin_unlocks_in_the_admin_site(client: Client, client_for: Any) -> Non
     )
     assert response.status_code == 302 and not AccessAttempt.objects.exists()
     assert _login(Client(), TOWN, PASSWORD).status_code == 302
+
+
+def test_lockout_shows_in_the_audit_log(client_for: Any) -> None:
+    _fail(30, Client(), TOWN)
+    _fail(30, Client(), "no-such-user", ip="10.0.0.5")
+    page = client_for("office").get("/audit/")
+    assert page.status_code == 200 and page.content.decode().count("登录失败次数过多") >= 2
