@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
 from knox.settings import knox_settings
+from knox.views import LogoutView
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -54,3 +55,11 @@ class TokenObtainView(APIView):
             return Response({"detail": _("用户名或密码不正确。")}, status=status.HTTP_400_BAD_REQUEST)
         instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
         return Response({"token": token, "expiry": instance.expiry})
+
+
+class TokenRevokeView(LogoutView):
+    """Revoke the token this request is authenticated with (``Authorization: Token <token>``)."""
+
+    @extend_schema(request=None, responses={204: None}, tags=["auth"])
+    def post(self, request: Request, format: str | None = None) -> Response:
+        return super().post(request, format)

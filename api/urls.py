@@ -3,7 +3,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from api.tokens import TokenObtainView
+from api.tokens import TokenObtainView, TokenRevokeView
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
 from disclosure.api import DisclosureViewSet, PublicityViewSet
 from funding.api import FundingLineViewSet
@@ -43,6 +43,7 @@ urlpatterns = [
     # the one interactive documentation is Swagger UI.
     path("redoc/", RedirectView.as_view(pattern_name="swagger-ui", permanent=False), name="redoc"),
     path("token/", TokenObtainView.as_view(), name="api-token"),
+    path("token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("public/programs/", public_api.programs, name="public-programs"),
     path("public/programs/<int:pk>/", public_api.program, name="public-program"),
     *router.urls,

@@ -73,3 +73,11 @@ def test_wrong_password_gets_a_chinese_error(client: Client) -> None:
     response = _issue(client, password="wrong-password")
     assert response.status_code == 400 and "用户名或密码不正确" in response.json()["detail"]
     assert _issue(client, password="").status_code == 400
+
+
+def test_revoked_token_is_refused(client: Client) -> None:
+    token = _issue(client).json()["token"]
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
+    assert Client().post("/api/token/revoke/", **auth).status_code == 204
+    assert Client().get("/api/organisations/", **auth).status_code in (401, 403)
+    assert not AuthToken.objects.exists()
