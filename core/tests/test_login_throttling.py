@@ -115,3 +115,13 @@ def test_lockout_shows_in_the_audit_log(client_for: Any) -> None:
     _fail(30, Client(), "no-such-user", ip="10.0.0.5")
     page = client_for("office").get("/audit/")
     assert page.status_code == 200 and page.content.decode().count("登录失败次数过多") >= 2
+
+
+def test_attempts_do_not_store_the_password(client: Client, db: Any) -> None:
+    from axes.models import AccessAttempt
+
+    client.post(
+        "/login/", {"username": TOWN, "password": "almost-the-password", "csrfmiddlewaretoken": "abc"}
+    )
+    stored = AccessAttempt.objects.get()
+    assert "almost-the-password" not in stored.post_data and "abc" not in stored.post_data
