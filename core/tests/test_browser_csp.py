@@ -29,6 +29,13 @@ def test_api_docs_render_under_the_csp(browser_page: Any) -> None:
     page.goto(page.base_url + "/api/docs/")
     page.wait_for_selector(".opblock", timeout=20000)
     assert page.locator(".opblock").count() > 10
+    page.locator("#operations-organisations-organisations_list .opblock-summary").click()
+    page.locator("#operations-organisations-organisations_list .try-out__btn").click()
+    page.locator("#operations-organisations-organisations_list .execute").click()
+    op = "#operations-organisations-organisations_list"
+    status = page.locator(f"{op} .live-responses-table tr.response td.response-col_status")
+    status.first.wait_for()
+    assert status.first.inner_text().strip() == "200"  # the API answered under connect-src 'self'
     page.goto(page.base_url + "/api/redoc/")
     assert page.url.endswith("/api/docs/")
 
