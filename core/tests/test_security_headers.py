@@ -85,7 +85,9 @@ def test_every_page_family_has_a_strict_csp(client_for: Any, month: dict[str, An
 def test_templates_have_no_inline_script_style_or_handlers() -> None:
     import re
 
-    pattern = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\sstyle=|\son[a-z]+=|javascript:", re.IGNORECASE)
+    pattern = re.compile(
+        r"<script(?![^>]*\bsrc=)[^>]*>|<style|\sstyle=|\son[a-z]+=|\shx-on|javascript:", re.IGNORECASE
+    )
     offenders = []
     for path in ROOT.glob("**/templates/**/*.html"):
         if any(part in {".venv", "node_modules"} for part in path.parts):
