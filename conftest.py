@@ -193,5 +193,31 @@ def browser_page(live_server: Any, world_reloaded: None) -> Any:
         )
         page = browser.new_page(locale="zh-CN")
         page.base_url = live_server.url  # type: ignore[attr-defined]
+        violations = _collect_csp_violations(page)
+        page.csp_violations = violations  # type: ignore[attr-defined]
         yield page
         browser.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
+
+
+# Runs in every document before the page's own scripts; init scripts are not subject to the page's CSP.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline")
+    + " at " + e.documentURI + (e.sample ? " (" + e.sample + ")" : ""));
+});
+"""
+
+
+def _collect_csp_violations(page: Any) -> list[str]:
+    """Every CSP violation of the page (securitypolicyviolation events and the console's reports)."""
+    found: list[str] = []
+    page.add_init_script(_CSP_LISTENER)
+
+    def on_console(message: Any) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            found.append(text)
+
+    page.on("console", on_console)
+    return found

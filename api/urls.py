@@ -1,8 +1,9 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from api.tokens import TokenObtainView, TokenRevokeView
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
 from disclosure.api import DisclosureViewSet, PublicityViewSet
 from funding.api import FundingLineViewSet
@@ -32,9 +33,17 @@ router.register("disclosures", DisclosureViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
-    path("token/", obtain_auth_token, name="api-token"),
+    # Swagger UI with its start-up script served as a file, under the strict CSP (no inline script or style).
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema", template_name="api/swagger_ui.html"),
+        name="swagger-ui",
+    ),
+    # ReDoc injects inline <style> at load time and images from its CDN, which the strict CSP refuses;
+    # the one interactive documentation is Swagger UI.
+    path("redoc/", RedirectView.as_view(pattern_name="swagger-ui", permanent=False), name="redoc"),
+    path("token/", TokenObtainView.as_view(), name="api-token"),
+    path("token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("public/programs/", public_api.programs, name="public-programs"),
     path("public/programs/<int:pk>/", public_api.program, name="public-program"),
     *router.urls,

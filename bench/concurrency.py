@@ -22,7 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minsheng.settings")
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+from knox.models import AuthToken  # noqa: E402
 
 from catalogue.models import Program  # noqa: E402
 from orgs.models import OrgKind  # noqa: E402
@@ -85,7 +85,7 @@ def prepare(count: int) -> tuple[list[int], dict[int, str]]:
                 organisation=unit,
                 role="town" if unit.kind != OrgKind.DEPARTMENT else "department",
             )
-            tokens[unit.id] = Token.objects.get_or_create(user=user)[0].key
+            tokens[unit.id] = AuthToken.objects.create(user=user)[1]
     unit_of = dict(Report.objects.filter(id__in=ids).values_list("id", "unit_id"))
     return ids, {rid: tokens[unit_of[rid]] for rid in ids}
 

@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import rules  # noqa: F401  (registers the access rules)
+        from core.security import connect_signals
+
+        connect_signals()

@@ -11,8 +11,31 @@ from core.services import audit_record, model_snapshot
 from disclosure.models import Disclosure, Feedback, Publicity
 from disclosure.rules import may_record_disclosure
 
-#: Identity numbers and phone numbers never belong in public text.
-PERSONAL = re.compile(r"\d{17}[\dXx]|\d{15}|1[3-9]\d{9}")
+#: Identity numbers (身份证号, 18 digits the last possibly X, or 15) and mobile numbers, also written with
+#: spaces or dashes between the groups, never belong in public text.
+PERSONAL = re.compile(
+    r"(?<![\dA-Za-z])(?:\d{6}[\s-]?\d{8}[\s-]?\d{3}[\dXx]|\d{15}|1[3-9]\d[\s-]?\d{4}[\s-]?\d{4})(?![\dA-Za-z])"
+)
+
+#: The commonest Chinese surnames (single and compound); a self-introduction followed by one is a name.
+_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+_COMPOUND = "欧阳|司马|诸葛|上官|东方|皇甫|尉迟|公孙|慕容|长孙|令狐|夏侯"
+#: "姓名：王五", "联系人: 赵六": whatever name follows a label; "我叫张三", "本人李四", "我是王小明": a name
+#: that starts with a surname (so "本人认为…", "我是村民" stay as written).
+_LABELLED_NAME = re.compile(r"((?:姓名|名字|联系人|签名|落款)\s*[:：]?\s*)[\u4e00-\u9fff·]{2,4}")
+_INTRODUCED_NAME = re.compile(
+    rf"((?:我叫|我是|我姓|本人叫|本人是|本人)\s*)(?:{_COMPOUND}|[{_SURNAMES}])[\u4e00-\u9fff]{{0,2}}"
+)
+
+
+def personal_mask(text: str) -> str:
+    """Public text with identity numbers, phone numbers and personal names replaced by ***."""
+    text = PERSONAL.sub("***", text)
+    text = _LABELLED_NAME.sub(r"\1***", text)
+    return _INTRODUCED_NAME.sub(r"\1***", text)
 
 
 def _own_or_office(actor: Any, unit_id: int) -> None:
@@ -62,7 +85,7 @@ def feedback_submit(
     """Anonymous: nothing about the sender is stored; personal data typed into the text is masked."""
     if project is not None and project.program_id != program.id:
         raise ValidationError("项目不属于该年度计划")
-    clean = PERSONAL.sub("***", text.strip())[:1000]
+    clean = personal_mask(text.strip())[:1000]
     item = Feedback(program=program, project=project, satisfaction=satisfaction, aware=aware, text=clean)
     item.full_clean()
     item.save()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from core.files import private_dir, write_private
@@ -32,6 +34,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+#: One switch for a production install (see README, 生产部署): HTTPS-only settings below, no demo accounts.
+PRODUCTION = _env_bool("MINSHENG_PRODUCTION", False)
 DEBUG = _env_bool("DJANGO_DEBUG", False)
 ALLOWED_HOSTS = [
     h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h
@@ -47,7 +51,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
+    "csp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "core",
@@ -73,8 +79,18 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.security.SessionIdleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: turns a lockout during authentication into the lockout response.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out account or client before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "minsheng.urls"
@@ -153,13 +169,62 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = _env_bool("DJANGO_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = PRODUCTION or _env_bool("DJANGO_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Shared office PCs: a session ends after MINSHENG_SESSION_IDLE_MINUTES (default 30) without a request
+# (core.security.SessionIdleMiddleware pushes the end back, at most once a minute) and when the browser
+# is closed.
+SESSION_COOKIE_AGE = int(os.environ.get("MINSHENG_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+if PRODUCTION:
+    # Served over HTTPS only, behind a reverse proxy that sets X-Forwarded-Proto (and strips it from clients).
+    SECURE_SSL_REDIRECT = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = _env_bool("DJANGO_HSTS_PRELOAD", True)
+
+#: How many reverse proxies in front of the server append to X-Forwarded-For (0: use REMOTE_ADDR);
+#: decides the client address used by login lockouts and the public feedback limits.
+MINSHENG_PROXY_COUNT = int(os.environ.get("MINSHENG_PROXY_COUNT", "1" if PRODUCTION else "0"))
+
+# A strict Content-Security-Policy on every response: only our own scripts, styles, images and fonts;
+# no inline script or style, no eval. Bootstrap's CSS draws its icons with data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account (from anywhere)
+# or from one client address (for any account), further attempts are refused for the cool-off time, even
+# with the right password. 系统管理员 unlocks in 系统设置 → Axes → Access attempts, or `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("MINSHENG_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("MINSHENG_LOGIN_LOCKOUT_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A lockout lasts the cool-off time from the failure that caused it; attempts while locked are not counted.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "core.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "core.security.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+# Masked in the stored attempts and the log (the password always is).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "csrfmiddlewaretoken"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["core.permissions.PolicyPermission"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -174,6 +239,23 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # One name per choice set (without these the schema gets generated names and `check` warns).
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStatusEnum": "reporting.models.Status",
+        "FundingSourceEnum": "funding.models.Source",
+        "FindingSourceEnum": "supervision.models.Finding.Source",
+        "FindingStatusEnum": "supervision.models.Finding.Status",
+        "ProgramStatusEnum": "catalogue.models.Program.Status",
+        "ProposalStatusEnum": "catalogue.models.ProjectProposal.Status",
+        "LetterStatusEnum": "responsibility.models.Letter.Status",
+    },
+}
+
+# API tokens (django-rest-knox): only a hash is stored; a token expires MINSHENG_API_TOKEN_HOURS after it
+# was issued by POST /api/token/.
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=int(os.environ.get("MINSHENG_API_TOKEN_HOURS", "10"))),
+    "AUTH_HEADER_PREFIX": "Token",
 }
 
 # A file cache shared by the server's worker processes (rate limits of the public feedback form).

@@ -38,7 +38,7 @@ def _row(row: Any) -> dict[str, Any] | None:
     }
 
 
-@extend_schema(responses=dict, tags=["public"])
+@extend_schema(responses=dict, tags=["public"], operation_id="public_programs_list")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @throttle_classes([PublicThrottle])

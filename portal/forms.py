@@ -1,16 +1,31 @@
 from __future__ import annotations
 
+import secrets
 import time
 from typing import Any
 
 from django import forms
 from django.core import signing
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from disclosure.models import Feedback
 
 MIN_SECONDS = 3
+MAX_AGE = 86400
 SALT = "portal.feedback"
+
+
+def feedback_token(started: float | None = None) -> str:
+    """A signed render time plus a random nonce; the nonce is spent by the first submission that passes."""
+    return signing.dumps(
+        {"t": time.time() if started is None else started, "n": secrets.token_urlsafe(16)}, salt=SALT
+    )
+
+
+def _spend(nonce: str) -> bool:
+    """True the first time for a nonce (kept in the shared cache for as long as a token is valid)."""
+    return cache.add(f"fb:nonce:{nonce}", 1, MAX_AGE)
 
 
 class FeedbackForm(forms.Form):
@@ -42,16 +57,19 @@ class FeedbackForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["token"].initial = signing.dumps(time.time(), salt=SALT)
+        self.fields["token"].initial = feedback_token()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("website"):
             raise forms.ValidationError(_("提交失败。"))
         try:
-            started = signing.loads(data.get("token", ""), salt=SALT, max_age=86400)
-        except signing.BadSignature as exc:
+            token = signing.loads(data.get("token", ""), salt=SALT, max_age=MAX_AGE)
+            started, nonce = float(token["t"]), str(token["n"])
+        except (signing.BadSignature, TypeError, KeyError, ValueError) as exc:
             raise forms.ValidationError(_("页面已过期，请刷新后再提交。")) from exc
-        if time.time() - float(started) < MIN_SECONDS:
+        if time.time() - started < MIN_SECONDS:
             raise forms.ValidationError(_("提交过快，请稍后再试。"))
+        if not self.errors and not _spend(nonce):
+            raise forms.ValidationError(_("此表单已经提交过，请刷新页面后再提交。"))
         return data

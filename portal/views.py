@@ -13,11 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
+from core.security import client_ip
 from disclosure.services import feedback_submit
 from portal import selectors
 from portal.forms import FeedbackForm
 
 FEEDBACK_PER_HOUR = 5
+#: All visitors together, per project and hour (a crowd of addresses cannot flood one project).
+FEEDBACK_PER_TARGET_HOUR = 30
 
 
 @cache_control(public=True, max_age=60)
@@ -44,25 +47,37 @@ def program(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _too_many(request: HttpRequest) -> bool:
-    """At most FEEDBACK_PER_HOUR per visitor and hour; the visitor is a salted hash kept only in the cache."""
-    ip = request.META.get("REMOTE_ADDR", "")
-    key = (
-        "fb:"
-        + hashlib.sha256(f"{settings.SECRET_KEY}:{ip}:{timezone.now():%Y%m%d%H}".encode()).hexdigest()[:32]
-    )
+def _count(key: str, limit: int) -> bool:
+    """Count one attempt under key for this hour; True when the limit was already reached."""
+    key = f"{key}:{timezone.now():%Y%m%d%H}"
     count = cache.get_or_set(key, 0, 3600)
-    if count >= FEEDBACK_PER_HOUR:
+    if count >= limit:
         return True
-    cache.incr(key)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired in between
+        cache.set(key, 1, 3600)
     return False
+
+
+def _too_many(request: HttpRequest, target: str) -> bool:
+    """At most FEEDBACK_PER_HOUR per visitor and FEEDBACK_PER_TARGET_HOUR per project, each hour.
+
+    The visitor is a salted hash of the client address, kept only in the cache; refused attempts count too.
+    """
+    ip = client_ip(request)
+    visitor = hashlib.sha256(f"{settings.SECRET_KEY}:{ip}".encode()).hexdigest()[:32]
+    # A visitor over its own limit is not counted against the project: one address cannot use up its quota.
+    return _count(f"fb:ip:{visitor}", FEEDBACK_PER_HOUR) or _count(
+        f"fb:target:{target}", FEEDBACK_PER_TARGET_HOUR
+    )
 
 
 def project(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.project_get(pk)
     form = FeedbackForm(request.POST or None)
     if request.method == "POST":
-        if _too_many(request):
+        if _too_many(request, f"project:{item.pk}"):
             messages.error(request, _("提交次数过多，请稍后再试。"))
         elif form.is_valid():
             feedback_submit(

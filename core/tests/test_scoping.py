@@ -264,10 +264,10 @@ def test_api_lists_only_own_unit(client_for: Any, world: dict[str, Any]) -> None
 
 
 def test_token_authentication_is_scoped(client: Any, persona: Any, world: dict[str, Any]) -> None:
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
-    token = Token.objects.create(user=persona("town_shitai"))
-    auth = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    token = AuthToken.objects.create(user=persona("town_shitai"))[1]
+    auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
     assert client.get(f"/api/organisations/{world['shitai'].pk}/", **auth).status_code == 200
     assert client.get(f"/api/organisations/{world['duanyuan'].pk}/", **auth).status_code == 404
 

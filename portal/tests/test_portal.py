@@ -7,7 +7,6 @@ import time
 from typing import Any
 
 import pytest
-from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -16,7 +15,7 @@ from django.urls import reverse
 from catalogue.models import Program, Project
 from disclosure import services as ds
 from disclosure.models import Feedback
-from portal.forms import SALT
+from portal.forms import feedback_token
 from reporting import services as rs
 from reporting.models import Status
 from reporting.tests.helpers import fill
@@ -111,7 +110,7 @@ def test_what_the_public_sees(client: Any, scene: dict[str, Any]) -> None:
 
 
 def _post(client: Any, url: str, **extra: Any) -> Any:
-    token = signing.dumps(time.time() - 10, salt=SALT)
+    token = feedback_token(time.time() - 10)
     data = {
         "satisfaction": "4",
         "aware": "1",
@@ -129,7 +128,7 @@ def test_feedback_is_anonymous_rate_limited_and_spam_resistant(client: Any, scen
     saved = Feedback.objects.get()
     assert saved.text == "很好，我的电话***" and saved.satisfaction == 4
     assert _post(client, url, website="http://spam").status_code == 200
-    too_fast = signing.dumps(time.time(), salt=SALT)
+    too_fast = feedback_token()
     assert _post(client, url, token=too_fast).status_code == 200
     for _ in range(2):  # attempts 4 and 5 of the hour (refused attempts count too)
         assert _post(client, url).status_code == 302
