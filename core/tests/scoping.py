@@ -11,8 +11,9 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from core.tests.files import pdf
+
 ROLES = ["admin", "office", "leader", "dept_health", "town_shitai", "supervisor", "anon"]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @dataclass
@@ -161,7 +162,7 @@ def build_scene(office: Any, persona: Any) -> dict[str, Any]:
         actor=office,
         letter=scene["own"]["letter"],
         signed_date=dt.date(2021, 6, 20),
-        scan=SimpleUploadedFile("标记-own-责任状.pdf", PDF),
+        scan=SimpleUploadedFile("标记-own-责任状.pdf", pdf()),
     )
     foreign = supervision_services.inspection_file(
         actor=office,
