@@ -110,6 +110,8 @@ class Feedback(models.Model):
     text = models.TextField(_("意见建议"), blank=True, max_length=1000)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     handled = models.BooleanField(_("已处理"), default=False)
+    # The portal form's one-time nonce: unique, so a token is spent once even by simultaneous submissions.
+    token_nonce = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

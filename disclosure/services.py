@@ -4,7 +4,8 @@ import re
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Program, Project
 from core.services import audit_record, model_snapshot
@@ -78,15 +79,37 @@ def disclosure_record(
     return item
 
 
+FEEDBACK_TOKEN_SPENT = _("此表单已经提交过，请刷新页面后再提交。")
+
+
 @transaction.atomic
 def feedback_submit(
-    *, program: Program, project: Project | None, satisfaction: int, aware: bool, text: str
+    *,
+    program: Program,
+    project: Project | None,
+    satisfaction: int,
+    aware: bool,
+    text: str,
+    nonce: str | None = None,
 ) -> Feedback:
-    """Anonymous: nothing about the sender is stored; personal data typed into the text is masked."""
+    """Anonymous: nothing about the sender is stored; personal data typed into the text is masked. ``nonce`` is
+    the form's one-time token: a second submission with it is refused (a unique column, so also when two arrive
+    at the same moment in different server processes)."""
     if project is not None and project.program_id != program.id:
         raise ValidationError("项目不属于该年度计划")
     clean = personal_mask(text.strip())[:1000]
-    item = Feedback(program=program, project=project, satisfaction=satisfaction, aware=aware, text=clean)
-    item.full_clean()
-    item.save()
+    item = Feedback(
+        program=program,
+        project=project,
+        satisfaction=satisfaction,
+        aware=aware,
+        text=clean,
+        token_nonce=nonce,
+    )
+    item.full_clean(exclude=["token_nonce"])
+    try:
+        with transaction.atomic():
+            item.save()
+    except IntegrityError as exc:
+        raise ValidationError(FEEDBACK_TOKEN_SPENT) from exc
     return item

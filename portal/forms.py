@@ -6,10 +6,10 @@ from typing import Any
 
 from django import forms
 from django.core import signing
-from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from disclosure.models import Feedback
+from disclosure.services import FEEDBACK_TOKEN_SPENT
 
 MIN_SECONDS = 3
 MAX_AGE = 86400
@@ -21,11 +21,6 @@ def feedback_token(started: float | None = None) -> str:
     return signing.dumps(
         {"t": time.time() if started is None else started, "n": secrets.token_urlsafe(16)}, salt=SALT
     )
-
-
-def _spend(nonce: str) -> bool:
-    """True the first time for a nonce (kept in the shared cache for as long as a token is valid)."""
-    return cache.add(f"fb:nonce:{nonce}", 1, MAX_AGE)
 
 
 class FeedbackForm(forms.Form):
@@ -70,6 +65,7 @@ class FeedbackForm(forms.Form):
             raise forms.ValidationError(_("页面已过期，请刷新后再提交。")) from exc
         if time.time() - started < MIN_SECONDS:
             raise forms.ValidationError(_("提交过快，请稍后再试。"))
-        if not self.errors and not _spend(nonce):
-            raise forms.ValidationError(_("此表单已经提交过，请刷新页面后再提交。"))
+        if Feedback.objects.filter(token_nonce=nonce).exists():
+            raise forms.ValidationError(FEEDBACK_TOKEN_SPENT)
+        data["nonce"] = nonce  # spent by disclosure.services.feedback_submit (unique column)
         return data

@@ -7,6 +7,7 @@ import hashlib
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -80,15 +81,20 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
         if _too_many(request, f"project:{item.pk}"):
             messages.error(request, _("提交次数过多，请稍后再试。"))
         elif form.is_valid():
-            feedback_submit(
-                program=item.program,
-                project=item,
-                satisfaction=form.cleaned_data["satisfaction"],
-                aware=form.cleaned_data["aware"],
-                text=form.cleaned_data["text"],
-            )
-            messages.success(request, _("感谢您的意见！"))
-            return redirect("portal:project", pk=pk)
+            try:
+                feedback_submit(
+                    program=item.program,
+                    project=item,
+                    satisfaction=form.cleaned_data["satisfaction"],
+                    aware=form.cleaned_data["aware"],
+                    text=form.cleaned_data["text"],
+                    nonce=form.cleaned_data["nonce"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("感谢您的意见！"))
+                return redirect("portal:project", pk=pk)
     period, rows = selectors.official_rows(item.program, projects=item.program.projects.filter(pk=item.pk))
     return render(
         request,

@@ -46,6 +46,20 @@ def test_form_token_is_single_use(client: Any, project: Project) -> None:
     assert Feedback.objects.count() == 1
 
 
+def test_token_spent_by_a_simultaneous_submission_is_refused(project: Project) -> None:
+    """Two submissions that both passed the form's check (different server processes): the unique nonce
+    column lets only the first one in."""
+    from django.core.exceptions import ValidationError
+
+    from disclosure.services import feedback_submit
+
+    args = {"program": project.program, "project": project, "satisfaction": 5, "aware": True, "text": ""}
+    feedback_submit(**args, nonce="n-1")
+    with pytest.raises(ValidationError, match="已经提交过"):
+        feedback_submit(**args, nonce="n-1")
+    assert Feedback.objects.count() == 1
+
+
 def test_invalid_submission_does_not_spend_the_token(client: Any, project: Project) -> None:
     token = feedback_token(time.time() - 10)
     assert _post(client, project, token, satisfaction="").status_code == 200
