@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.selectors import program_get
+from core import numbers
 from core.policy import actor_for, can
 from core.rules import may_confirm_report, may_review_report
 from core.services import ConflictError
@@ -51,14 +53,11 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decimal(raw: str, label: str, problems: list[str]) -> Decimal | None:
-    raw = (raw or "").replace(",", "").strip()
-    if not raw:
-        return None
+def _number(parse: Any, raw: str, label: str, problems: list[str], **kwargs: Any) -> Any:
     try:
-        return Decimal(raw)
-    except InvalidOperation:
-        problems.append(f"{label}：“{raw}”不是数字")
+        return parse(raw, field_label=label, **kwargs)
+    except numbers.NumberError as exc:
+        problems.append(exc.message)
         return None
 
 
@@ -96,28 +95,40 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
                 continue
             problems: list[str] = []
             values = {
-                ind.pk: _decimal(request.POST.get(f"{prefix}-v{ind.pk}", ""), ind.name, problems)
+                ind.pk: _number(
+                    numbers.parse_quantity, request.POST.get(f"{prefix}-v{ind.pk}", ""), ind.name, problems
+                )
                 for ind in project.indicators.all()
             }
             funds = {}
             for source in Source.values:
-                a = _decimal(
-                    request.POST.get(f"{prefix}-a-{source}", ""), f"{Source(source).label}到位", problems
+                label = Source(source).label
+                a = _number(
+                    numbers.parse_money,
+                    request.POST.get(f"{prefix}-a-{source}", ""),
+                    f"{label}到位",
+                    problems,
                 )
-                s = _decimal(
-                    request.POST.get(f"{prefix}-s-{source}", ""), f"{Source(source).label}支出", problems
+                s = _number(
+                    numbers.parse_money,
+                    request.POST.get(f"{prefix}-s-{source}", ""),
+                    f"{label}支出",
+                    problems,
                 )
                 if f"{prefix}-a-{source}" in request.POST:
-                    funds[source] = (
-                        a * TEN_THOUSAND if a is not None else None,
-                        s * TEN_THOUSAND if s is not None else None,
-                    )
-            beneficiaries = request.POST.get(f"{prefix}-beneficiaries", "").strip()
-            narrative = {
-                k: request.POST.get(f"{prefix}-{k}", "")
-                for k in ("progress", "problems", "next_steps", "explanation")
-            }
-            narrative["beneficiaries"] = int(beneficiaries) if beneficiaries.isdigit() else None
+                    funds[source] = (a, s)
+            narrative: dict[str, Any] = {}
+            for k in ("progress", "problems", "next_steps", "explanation"):
+                narrative[k] = request.POST.get(f"{prefix}-{k}", "")
+                if len(narrative[k]) > numbers.TEXT_MAX:
+                    label = Report._meta.get_field(k).verbose_name
+                    problems.append(_("%(field)s：不超过%(n)s字") % {"field": label, "n": numbers.TEXT_MAX})
+            narrative["beneficiaries"] = _number(
+                numbers.parse_count,
+                request.POST.get(f"{prefix}-beneficiaries", ""),
+                str(Report._meta.get_field("beneficiaries").verbose_name),
+                problems,
+            )
             if problems:
                 issues[project.pk] = {"form": problems}
                 continue
