@@ -7,3 +7,6 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from core import rules  # noqa: F401  (registers the access rules)
+        from core.api import install_decimal_field
+
+        install_decimal_field()

@@ -105,3 +105,23 @@ def cap_text(form: forms.Form, limit: int = numbers.TEXT_MAX) -> None:
             field.max_length = limit
             field.validators.append(forms.CharField(max_length=limit).validators[-1])
             field.widget.attrs.setdefault("maxlength", str(limit))
+
+
+def form_errors(form: forms.BaseForm) -> list[str]:
+    """A bound form's errors as Chinese sentences naming the field (“年初预算（万元）：不能为负数”)."""
+    out = []
+    for name, errors in form.errors.items():
+        label = str(form.fields[name].label or "") if name in form.fields else ""
+        for message in errors:
+            out.append(message if not label or message.startswith(label) else f"{label}：{message}")
+    return out
+
+
+def id_or_404(raw: Any) -> int:
+    """An id taken from a form value or a URL part: a valid database id, or 404 (never a server error)."""
+    from django.http import Http404
+
+    try:
+        return numbers.parse_id(raw, field_label="编号")
+    except numbers.NumberError as exc:
+        raise Http404(exc.message) from exc
