@@ -8,6 +8,7 @@ from typing import Any
 
 import xlsxwriter
 
+from core.numbers import as_float
 from reporting.models import Period
 from reporting.rollup import ProgressRow
 
@@ -15,11 +16,11 @@ TEN_THOUSAND = Decimal(10000)
 
 
 def _wan(value: Decimal | None) -> float | None:
-    return None if value is None else float(value / TEN_THOUSAND)
+    return None if value is None else as_float(value / TEN_THOUSAND)
 
 
 def _rate(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+    return as_float(value)
 
 
 def table_rows(rows: list[ProgressRow], per_unit: bool) -> tuple[list[str], list[list[Any]]]:
@@ -53,8 +54,8 @@ def table_rows(rows: list[ProgressRow], per_unit: bool) -> tuple[list[str], list
                 *([r.unit.display_name if r.unit else ""] if per_unit else []),
                 r.project.lead_department.display_name if r.project.lead_department else "",
                 f"{first['name']}（{first['unit']}）" if first["name"] else "",
-                float(first["target"]) if first["target"] is not None else None,
-                float(first["done"]) if first["done"] is not None else None,
+                as_float(first["target"]),
+                as_float(first["done"]),
                 _rate(r.completion),
                 *[_wan(r.budget[s]) for s in sources],
                 _wan(r.budget_total),

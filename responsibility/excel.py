@@ -164,7 +164,7 @@ def _source_labels() -> dict[str, str]:
 
 
 def _wan(yuan: Decimal) -> str:
-    return f"{(yuan / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return numbers.wan_text(yuan)
 
 
 # --- the template -------------------------------------------------------------------------------------
@@ -218,7 +218,9 @@ def targets_template(*, user: Any, program: Program) -> bytes:
     text_input = book.add_format({"border": 1, "valign": "top", "bg_color": "#FFF2CC", "text_wrap": True})
 
     def write(ws: Any, r: int, c: int, value: Any, fmt_: Any) -> None:
-        if value is None or value == "":
+        if isinstance(value, Decimal | float) and numbers.as_float(value) is None:
+            ws.write_string(r, c, numbers.ABNORMAL, fmt_)
+        elif value is None or value == "":
             ws.write_blank(r, c, None, fmt_)
         elif isinstance(value, Decimal | int | float):
             ws.write_number(r, c, float(value), fmt_)
