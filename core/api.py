@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.settings import api_settings
 
 from core import numbers
 from core.permissions import PolicyPermission
@@ -113,7 +114,8 @@ class DecimalField(serializers.DecimalField):
             not value.is_finite()
             or abs(value) >= Decimal(10) ** ((self.max_digits or 28) - (self.decimal_places or 0))
         ):
-            return str(value) if self.coerce_to_string else None
+            coerce = getattr(self, "coerce_to_string", api_settings.COERCE_DECIMAL_TO_STRING)
+            return str(value) if coerce else None
         return super().to_representation(value)
 
 

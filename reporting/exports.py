@@ -8,11 +8,12 @@ from typing import Any
 
 import xlsxwriter
 
-from core.numbers import as_float
+from core.numbers import ABNORMAL, as_float
 from reporting.models import Period
 from reporting.rollup import ProgressRow
 
 TEN_THOUSAND = Decimal(10000)
+PDF_MAX = 1e12
 
 
 def _wan(value: Decimal | None) -> float | None:
@@ -158,6 +159,8 @@ def progress_pdf(
         if value is None:
             return "—"
         if isinstance(value, float):
+            if abs(value) >= PDF_MAX:  # would not fit its column: a stored value beyond any plausible range
+                return ABNORMAL
             if name.endswith("率") or name == "序时进度":
                 return f"{value * 100:.1f}%"
             return f"{value:,.2f}"

@@ -495,7 +495,7 @@ def ranking(*, period: Period, kind: str) -> list[UnitScore]:
             unit=UnitRef(id=uid, code=code, name=name, short_name=short or "", order=order, kind=org_kind),
             expected=expected or 0,
             on_time=(in_time or 0) if expected else 0,
-            completion=_dec(c_sum, 4) / c_n if c_n else None,
+            completion=completion / c_n if c_n and (completion := _dec(c_sum, 4)) is not None else None,
             arrival=_ratio(arrived, budget),
             spending=_ratio(spent, arrived),
         )
