@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -33,6 +32,16 @@ class Pagination(pagination.LimitOffsetPagination):
         if not re.fullmatch(rf"[0-9]{{1,{self.max_offset_digits}}}", text) or not low <= int(text) <= high:
             raise ApiValidationError({name: [f"{name}：须为{low}到{high}之间的整数"]})
         return int(text)
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.limit_query_param: {"minimum": 1, "maximum": self.max_limit},
+            self.offset_query_param: {"minimum": 0, "maximum": 10**self.max_offset_digits - 1},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
 
     def get_limit(self, request: Any) -> int:
         return self._param(
@@ -80,9 +89,37 @@ def int_param(request: Any, name: str, *, low: int, high: int, label: str | None
 def id_parameters(*names: str) -> list[OpenApiParameter]:
     """OpenAPI description of id filters (so the schema, the docs and the fuzzing know them)."""
     return [
-        OpenApiParameter(name, OpenApiTypes.INT, description=f"{name} 的编号（正整数）", required=False)
+        OpenApiParameter(name, ID_SCHEMA, description=f"{name} 的编号（正整数）", required=False)
         for name in names
     ]
+
+
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+ERROR_RESPONSES = {
+    "400": "请求参数有误（各字段的中文说明）",
+    "401": "未登录",
+    "403": "无权进行该操作",
+    "404": "不存在或无权查看",
+    "429": "请求过于频繁",
+}
+
+
+def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: every operation documents the error answers it can give."""
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for code, text in ERROR_RESPONSES.items():
+                responses.setdefault(
+                    code,
+                    {
+                        "description": text,
+                        "content": {
+                            "application/json": {"schema": {"type": "object", "additionalProperties": {}}}
+                        },
+                    },
+                )
+    return result
 
 
 class DecimalField(serializers.DecimalField):

@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from core.api import ScopedViewSet, id_param, id_parameters
+from core.numbers import TEXT_MAX
 from core.services import ConflictError
 from reporting import services
 from reporting.models import Report, ReportFunds, ReportValue, Status, Transition
@@ -68,7 +69,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["submit", "approve", "return", "unlock"])
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 import xlsxwriter
 
@@ -164,7 +165,7 @@ def progress_pdf(
             if name.endswith("率") or name == "序时进度":
                 return f"{value * 100:.1f}%"
             return f"{value:,.2f}"
-        return Paragraph(str(value), cell) if name in ("项目", "主要指标") else str(value)
+        return Paragraph(escape(str(value)), cell) if name in ("项目", "主要指标") else str(value)
 
     data = [[Paragraph(h, cell) for h in head]] + [
         [fmt(head[i], v) for i, v in enumerate(row)] for row in body

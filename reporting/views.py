@@ -61,6 +61,14 @@ def _number(parse: Any, raw: str, label: str, problems: list[str], **kwargs: Any
         return None
 
 
+def _version(raw: str, current: int) -> int:
+    """The version the form was rendered with; text that is not one counts as stale (0)."""
+    try:
+        return numbers.parse_count(raw, field_label="version") or current
+    except numbers.NumberError:
+        return 0
+
+
 @login_required
 def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     """One screen for all the projects a unit reports in one period."""
@@ -143,7 +151,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
                         values=values,
                         funds=funds,
                         narrative=narrative,
-                        expected_version=int(request.POST[f"{prefix}-version"] or report.version),
+                        expected_version=_version(request.POST[f"{prefix}-version"], report.version),
                     )
                     saved += 1
                     if submit:
@@ -355,11 +363,16 @@ def periods(request: HttpRequest, program_pk: int) -> HttpResponse:
                 actor=request.user,
                 program=program,
                 frequency=request.POST.get("frequency") or None,
-                deadline_day=int(request.POST.get("deadline_day") or 0) or None,
+                deadline_day=numbers.parse_count(
+                    request.POST.get("deadline_day"), field_label=_("截止日（次月几日）"), max_value=28
+                )
+                or None,
             )
             messages.success(request, _("报送期已设置。"))
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
+        except numbers.NumberError as exc:
+            messages.error(request, exc.message)
         return redirect("reporting:periods", program_pk=program_pk)
     return render(
         request,

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue.models import Program
+from core.forms import id_or_404
 from core.policy import actor_for
 from core.rules import may_answer_finding, may_verify_finding
 from core.services import ConflictError
@@ -82,7 +83,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     supervisor = Supervisor.objects.filter(user=request.user).first()
     if actor.is_manager and request.GET.get("supervisor"):
-        supervisor = get_object_or_404(Supervisor, pk=request.GET["supervisor"])
+        supervisor = get_object_or_404(Supervisor, pk=id_or_404(request.GET["supervisor"]))
     if supervisor is None:
         return render(
             request, "403.html", {"message": _("只有登记在册的特邀监督员可以填报监督情况表。")}, status=403
