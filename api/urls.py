@@ -36,6 +36,6 @@ urlpatterns = [
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
     path("token/", obtain_auth_token, name="api-token"),
     path("public/programs/", public_api.programs, name="public-programs"),
-    path("public/programs/<int:pk>/", public_api.program, name="public-program"),
+    path("public/programs/<id:pk>/", public_api.program, name="public-program"),
     *router.urls,
 ]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from core import numbers
 
@@ -103,7 +104,7 @@ def cap_text(form: forms.Form, limit: int = numbers.TEXT_MAX) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.CharField) and field.max_length is None:
             field.max_length = limit
-            field.validators.append(forms.CharField(max_length=limit).validators[-1])
+            field.validators.append(MaxLengthValidator(limit))
             field.widget.attrs.setdefault("maxlength", str(limit))
 
 

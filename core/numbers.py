@@ -252,3 +252,19 @@ class DecimalField(models.DecimalField):
     def deconstruct(self) -> Any:
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs
+
+
+class IdConverter:
+    """URL converter ``<id:pk>``: a database id (1 … 2^63-1) or month; a larger number does not match (404)
+    instead of overflowing the database driver (SQLite's OverflowError, PostgreSQL's integer out of range)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number >= 2**63:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)
