@@ -467,6 +467,31 @@ def test_api_target_write_refuses_hostile_values(client_for: Any, month: dict[st
     assert counts() == before
 
 
+@pytest.mark.parametrize(
+    "plan",
+    [
+        ["NaN"] * 12,
+        ["abc"] * 4,
+        [{"a": 1}] * 4,
+        [None] * 4,
+        ["1e30"] * 12,
+        123,
+        "abcd",
+        {"a": 1, "b": 2, "c": 3, "d": 4},
+    ],
+)
+def test_api_target_write_refuses_a_hostile_plan(client_for: Any, month: dict[str, Any], plan: Any) -> None:
+    started = month["indicators"][0]
+    before = counts()
+    response = client_for("office").post(
+        "/api/targets/",
+        {"indicator": started.pk, "unit": month["duanyuan"].pk, "value": "20", "plan": plan},
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "plan" in response.json()
+    assert counts() == before
+
+
 def test_api_refuses_nan_in_json(client_for: Any, month: dict[str, Any]) -> None:
     started = month["indicators"][0]
     body = f'{{"indicator": {started.pk}, "unit": {month["duanyuan"].pk}, "value": NaN, "plan": []}}'
