@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
+from core.api import not_found
 from disclosure.api import DisclosureViewSet, PublicityViewSet
 from funding.api import FundingLineViewSet
 from orgs.api import MembershipViewSet, OrganisationViewSet
@@ -38,4 +39,5 @@ urlpatterns = [
     path("public/programs/", public_api.programs, name="public-programs"),
     path("public/programs/<id:pk>/", public_api.program, name="public-program"),
     *router.urls,
+    re_path(r"^.*$", not_found),  # last: unmatched API URLs answer JSON, not the HTML 404 page
 ]

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
@@ -139,7 +138,12 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=False, description="年度"),
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 1900, "maximum": 9999},
+                required=False,
+                description="年度",
+            ),
             *id_parameters("program"),
         ]
     )

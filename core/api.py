@@ -7,6 +7,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import pagination, serializers, viewsets
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -14,7 +16,7 @@ from rest_framework.settings import api_settings
 
 from core import numbers
 from core.permissions import PolicyPermission
-from core.policy import restrict
+from core.policy import can_any, restrict
 
 
 class Pagination(pagination.LimitOffsetPagination):
@@ -54,11 +56,28 @@ class Pagination(pagination.LimitOffsetPagination):
         )
 
 
+class PolicySchema(AutoSchema):
+    """OpenAPI: reads the policy lets the public make (published programs, projects …) need no authentication."""
+
+    def get_auth(self) -> list[dict[str, Any]]:
+        auths = super().get_auth()
+        queryset = getattr(self.view, "queryset", None)
+        if (
+            self.method in ("GET", "HEAD")
+            and queryset is not None
+            and {} not in auths
+            and can_any(AnonymousUser(), "view", queryset.model)
+        ):
+            auths.append({})
+        return auths
+
+
 class ScopedViewSet(viewsets.GenericViewSet):
     """Lists and looks up only what core.policy lets the caller see."""
 
     permission_classes = [PolicyPermission]
     pagination_class = Pagination
+    schema = PolicySchema()
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         return restrict(super().get_queryset(), self.request.user, "view")
@@ -102,6 +121,13 @@ ERROR_RESPONSES = {
     "404": "不存在或无权查看",
     "429": "请求过于频繁",
 }
+
+
+def not_found(request: Any, *args: Any, **kwargs: Any) -> Any:
+    """Any other URL under /api/: a JSON 404 (not the HTML page)."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "未找到。"}, status=404)
 
 
 def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
