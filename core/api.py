@@ -28,7 +28,7 @@ class Pagination(pagination.LimitOffsetPagination):
 
     def _param(self, request: Any, name: str, *, low: int, high: int, default: int) -> int:
         raw = request.query_params.get(name)
-        if raw is None or raw == "":
+        if raw is None:
             return default
         text = raw.strip()
         if not re.fullmatch(rf"[0-9]{{1,{self.max_offset_digits}}}", text) or not low <= int(text) <= high:
@@ -141,7 +141,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
                     {
                         "description": text,
                         "content": {
-                            "application/json": {"schema": {"type": "object", "additionalProperties": {}}}
+                            "application/json": {"schema": {}}  # an object or a list of messages
                         },
                     },
                 )

@@ -543,6 +543,7 @@ def test_api_lists_answer_400_on_bad_limit_and_offset(client_for: Any, endpoint:
         "limit=abc",
         "offset=1e3",
         "limit=0",
+        "limit=",
     ):
         response = client.get(f"/api/{endpoint}/?{query}")
         assert response.status_code == 400, (query, response.status_code)
