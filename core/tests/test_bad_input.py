@@ -698,3 +698,64 @@ def test_stored_rows_untouched_by_every_refusal(month: dict[str, Any]) -> None:
     for model in (Report, ReportValue, ReportFunds, Target, FundingLine, AuditEvent):
         assert model._meta.label in seen
     assert seen["funding.FundingLine"] > 0 and dt.date.today()
+
+
+@pytest.fixture
+def registered_supervisor(office: Any, supervisor: Any) -> Any:
+    from supervision import services as supervision_services
+
+    return supervision_services.supervisor_register(
+        actor=office,
+        data={
+            "name": "示例监督员",
+            "category": "deputy",
+            "certificate_no": "示例-2021-009",
+            "user": supervisor,
+            "term_start": dt.date(2021, 1, 1),
+            "term_end": dt.date(2030, 12, 31),
+        },
+    )
+
+
+def _inspection(client: Any, month: dict[str, Any], **override: str) -> Any:
+    data = {
+        "date": "2021-09-02",
+        "unit": month["shitai"].pk,
+        "projects": [month["project"].pk],
+        "place": "示例村",
+        "methods": ["site"],
+        "summary": "道路已硬化",
+        "finding": "",
+        "deadline": "2021-10-15",
+        **override,
+    }
+    return client.post(reverse("supervision:inspection_new"), data)
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_html_from_a_supervisor_is_escaped_for_the_town(
+    registered_supervisor: Any, client_for: Any, month: dict[str, Any], payload: str
+) -> None:
+    from supervision.models import Finding
+
+    response = _inspection(
+        client_for("supervisor"), month, summary=payload, finding=payload, place=payload[:100]
+    )
+    assert response.status_code == 302
+    finding = Finding.objects.get(description=payload)
+    for url in (
+        reverse("supervision:finding_detail", args=[finding.pk]),
+        reverse("supervision:inspection_detail", args=[finding.inspection_id]),
+        reverse("supervision:index"),
+    ):
+        page = client_for("town_shitai").get(url)
+        assert page.status_code == 200 and payload not in _text(page), url
+
+
+def test_a_supervisor_cannot_file_100000_characters(
+    registered_supervisor: Any, client_for: Any, month: dict[str, Any]
+) -> None:
+    before = counts()
+    response = _inspection(client_for("supervisor"), month, summary=LONG_TEXT)
+    assert response.status_code == 200 and "10000" in _text(response)
+    assert counts() == before
