@@ -106,6 +106,8 @@ def parse_decimal(
     assert isinstance(exponent, int)
     if exponent < -decimal_places:
         if value != value.quantize(Decimal(1).scaleb(-decimal_places), rounding=ROUND_HALF_UP):
+            if decimal_places == 0:
+                raise NumberError(f"{field_label}：须为整数")
             raise NumberError(f"{field_label}：最多保留{decimal_places}位小数")
         value = value.quantize(Decimal(1).scaleb(-decimal_places))
     if min_value is not None and value < Decimal(min_value):

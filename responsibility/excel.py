@@ -716,6 +716,9 @@ def _check_funds(reader: _Reader, sheet: _Sheet, preview: ImportPreview) -> None
                 parsed = None
             amounts[column] = _yuan(parsed) if parsed is not None else None
         reason = _text(sheet.get(cells, col.get(C_REASON)))
+        if len(reason) > numbers.TEXT_MAX:
+            err(C_REASON, f"不超过{numbers.TEXT_MAX}字")
+            reason = ""
         project = reader.project(sheet, row, cells, err)
         ok, unit = reader.unit(sheet.get(cells, col.get(C_CODE)), err, blank_ok=True)
         raw_source = sheet.get(cells, col.get(C_SOURCE))

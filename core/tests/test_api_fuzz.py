@@ -104,7 +104,12 @@ def _run(live_server: Any, user: Any, name: str) -> dict[str, Any]:
 
 @pytest.mark.fuzz
 def test_api_fuzzing_finds_no_server_error(
-    world_reloaded: None, live_server: Any, month: dict[str, Any], office: Any, town_shitai: Any
+    world_reloaded: None,
+    live_server: Any,
+    month: dict[str, Any],
+    office: Any,
+    town_shitai: Any,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     period = month["periods"][6]
     report = Report.objects.create(project=month["project"], unit=month["shitai"], period=period)
@@ -122,10 +127,11 @@ def test_api_fuzzing_finds_no_server_error(
     failures = [f for r in results.values() for f in _failures(r)]
     server_errors = [f for f in failures if f["code"] in SERVER_ERRORS]
     other = Counter(f"{f['type']} ({f['code']})" for f in failures if f["code"] not in SERVER_ERRORS)
-    print(
-        f"\nschemathesis: {cases} cases (seed {SEED}), {len(server_errors)} server errors reported, "
-        f"{len(logged)} 5xx logged by Django; other checks: {dict(other)}"
-    )
+    with capsys.disabled():  # shown in every run, not only with -s
+        print(
+            f"\nschemathesis: {cases} cases (seed {SEED}), {len(server_errors)} server errors reported, "
+            f"{len(logged)} 5xx logged by Django; other checks: {dict(other)}"
+        )
     assert server_errors == [] and logged == []
     assert cases >= MIN_CASES
 
