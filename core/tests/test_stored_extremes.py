@@ -151,3 +151,25 @@ def test_wan_shows_abnormal_values_as_such() -> None:
     assert wan_text("abc") == ABNORMAL
     assert wan_text(None) == "—"
     assert wan_text(Decimal("12345678.9")) == "1,234.57"
+
+
+@pytest.mark.parametrize("kind", ["huge", "non_finite"])
+def test_letters_drafted_from_extreme_stored_numbers_still_open(
+    scene: dict[str, Any], client_for: Any, kind: str
+) -> None:
+    from responsibility.models import Letter
+
+    _store(kind)
+    office = client_for("office")
+    drafted = office.post(
+        reverse("responsibility:program_letters", args=[scene["program"].pk]), {"action": "draft_all"}
+    )
+    assert drafted.status_code == 302
+    letter = Letter.objects.get(program=scene["program"], organisation=scene["shitai"])
+    for url in (
+        reverse("responsibility:program_letters", args=[scene["program"].pk]),
+        reverse("responsibility:letter_detail", args=[letter.pk]),
+        reverse("responsibility:letter_file", args=[letter.pk, "pdf"]),
+        reverse("responsibility:letter_file", args=[letter.pk, "docx"]),
+    ):
+        assert office.get(url).status_code == 200, url
