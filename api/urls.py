@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api.tokens import TokenObtainView, TokenRevokeView
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
+from core.api import not_found
 from disclosure.api import DisclosureViewSet, PublicityViewSet
 from funding.api import FundingLineViewSet
 from orgs.api import MembershipViewSet, OrganisationViewSet
@@ -45,6 +46,7 @@ urlpatterns = [
     path("token/", TokenObtainView.as_view(), name="api-token"),
     path("token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("public/programs/", public_api.programs, name="public-programs"),
-    path("public/programs/<int:pk>/", public_api.program, name="public-program"),
+    path("public/programs/<id:pk>/", public_api.program, name="public-program"),
     *router.urls,
+    re_path(r"^.*$", not_found),  # last: unmatched API URLs answer JSON, not the HTML 404 page
 ]

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from catalogue.diff import Fate, program_diff
 from catalogue.models import Program, Project, ProjectChange
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, id_param, id_parameters, int_param
 
 
 class ProgramSerializer(serializers.ModelSerializer):
@@ -130,11 +130,25 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = super().get_queryset()
-        if year := self.request.query_params.get("year"):
-            qs = qs.filter(program__year=year) if year.isdigit() else qs.none()
-        if program := self.request.query_params.get("program"):
-            qs = qs.filter(program_id=program) if program.isdigit() else qs.none()
+        if (year := int_param(self.request, "year", low=1900, high=9999)) is not None:
+            qs = qs.filter(program__year=year)
+        if (program := id_param(self.request, "program")) is not None:
+            qs = qs.filter(program_id=program)
         return qs
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                {"type": "integer", "minimum": 1900, "maximum": 9999},
+                required=False,
+                description="年度",
+            ),
+            *id_parameters("program"),
+        ]
+    )
+    def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return super().list(request, *args, **kwargs)
 
 
 class ProjectChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Program, Project, ProjectProposal
+from core.forms import cap_text
 from orgs.models import Organisation
 
 
@@ -53,6 +54,7 @@ class ProjectForm(forms.ModelForm):
             if isinstance(field.widget, forms.Select) and not isinstance(field.widget, forms.SelectMultiple):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
+        cap_text(self)
 
     def content_items(self) -> list[str]:
         return self.cleaned_data["content_items_text"].splitlines()
@@ -63,6 +65,7 @@ class ProjectForm(forms.ModelForm):
 
 
 def _style(form: forms.Form) -> None:
+    cap_text(form)  # TextFields have no length limit of their own
     for field in form.fields.values():
         widget = field.widget
         if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):

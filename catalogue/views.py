@@ -15,6 +15,7 @@ from catalogue.diff import program_diff
 from catalogue.exports import diff_xlsx
 from catalogue.forms import ProjectForm
 from catalogue.models import Program, ProjectProposal
+from core.forms import id_or_404
 from core.policy import can, can_any, can_see_history
 from core.selectors import history_for
 from core.services import ConflictError
@@ -387,10 +388,13 @@ def program_import(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
     elif request.POST.get("stored"):
-        text = base64.b64decode(request.POST["stored"]).decode()
+        try:
+            text = base64.b64decode(request.POST["stored"], validate=True).decode()
+        except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError
+            text = ""
     parsed = parse_text(text) if text.strip() else None
     if request.method == "POST" and request.POST.get("action") == "confirm" and parsed and parsed.ok:
-        issuer = get_object_or_404(issuers, pk=request.POST.get("issuer"))
+        issuer = get_object_or_404(issuers, pk=id_or_404(request.POST.get("issuer", "")))
         try:
             program = services.program_create_from_notice(actor=request.user, data=parsed.data, issuer=issuer)
         except ValidationError as exc:

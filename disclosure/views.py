@@ -9,9 +9,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalogue.forms import _style
 from catalogue.models import Program
+from core.forms import CountField
 from core.policy import restrict
 from disclosure import services
 from disclosure.models import Disclosure, Feedback, Publicity
@@ -19,6 +21,8 @@ from disclosure.rules import may_record_disclosure
 
 
 class PublicityForm(forms.ModelForm):
+    reach = CountField(label=gettext_lazy("覆盖人次"), required=False)
+
     class Meta:
         model = Publicity
         fields = ["unit", "project", "date", "kind", "title", "reach", "note"]

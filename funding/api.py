@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import mixins, serializers
 
-from core.api import ScopedViewSet
+from core.api import DecimalField, ScopedViewSet
 from funding.models import FundingAdjustment, FundingLine
 from funding.selectors import with_current
 
@@ -15,7 +15,7 @@ class AdjustmentSerializer(serializers.ModelSerializer):
 
 class FundingLineSerializer(serializers.ModelSerializer):
     adjustments = AdjustmentSerializer(many=True, read_only=True)
-    current = serializers.DecimalField(max_digits=16, decimal_places=2, read_only=True)
+    current = DecimalField(max_digits=16, decimal_places=2, read_only=True)
 
     class Meta:
         model = FundingLine

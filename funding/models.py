@@ -11,9 +11,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Project
+from core import numbers
 from orgs.models import Organisation
 
-MONEY = {"max_digits": 16, "decimal_places": 2}
+MONEY = numbers.MONEY
 
 
 class Source(models.TextChoices):
@@ -41,7 +42,9 @@ class FundingLine(models.Model):
         help_text=_("留空表示项目整体"),
     )
     source = models.CharField(_("资金来源"), max_length=10, choices=Source.choices)
-    original = models.DecimalField(_("年初预算（元）"), validators=[MinValueValidator(Decimal("0"))], **MONEY)
+    original = numbers.DecimalField(
+        _("年初预算（元）"), validators=[MinValueValidator(Decimal("0"))], **MONEY
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
@@ -69,7 +72,7 @@ class FundingAdjustment(models.Model):
         FundingLine, verbose_name=_("资金计划"), related_name="adjustments", on_delete=models.CASCADE
     )
     date = models.DateField(_("调整日期"))
-    delta = models.DecimalField(_("调整额（元）"), help_text=_("增加为正，减少为负"), **MONEY)
+    delta = numbers.DecimalField(_("调整额（元）"), help_text=_("增加为正，减少为负"), **MONEY)
     reason = models.TextField(_("调整原因"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("经办人"), null=True, on_delete=models.SET_NULL
@@ -92,23 +95,23 @@ class FiscalYear(models.Model):
     organisation = models.ForeignKey(
         Organisation, verbose_name=_("地区"), related_name="fiscal_years", on_delete=models.PROTECT
     )
-    budget_revenue = models.DecimalField(_("一般公共预算收入（元）"), **MONEY)
-    budget_expenditure = models.DecimalField(_("一般公共预算支出（元）"), **MONEY)
-    own_commitment = models.DecimalField(
+    budget_revenue = numbers.DecimalField(_("一般公共预算收入（元）"), **MONEY)
+    budget_expenditure = numbers.DecimalField(_("一般公共预算支出（元）"), **MONEY)
+    own_commitment = numbers.DecimalField(
         _("区级民生投入承诺（元）"),
         null=True,
         blank=True,
         help_text=_("留空则按资金计划中的区级资金合计"),
         **MONEY,
     )
-    warn_share = models.DecimalField(
+    warn_share = numbers.DecimalField(
         _("提示阈值（区级民生资金占支出比例）"),
         max_digits=5,
         decimal_places=4,
         default=Decimal("0.1000"),
         help_text=_("默认10%，可按本地财力修改"),
     )
-    alarm_share = models.DecimalField(
+    alarm_share = numbers.DecimalField(
         _("警示阈值（区级民生资金占支出比例）"),
         max_digits=5,
         decimal_places=4,

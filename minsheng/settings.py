@@ -239,6 +239,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "core.api.document_errors"],
     # One name per choice set (without these the schema gets generated names and `check` warns).
     "ENUM_NAME_OVERRIDES": {
         "ReportStatusEnum": "reporting.models.Status",

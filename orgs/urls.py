@@ -5,6 +5,6 @@ from orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("orgs/", views.tree, name="tree"),
-    path("orgs/<int:pk>/", views.detail, name="detail"),
-    path("orgs/<int:pk>/edit/", views.edit, name="edit"),
+    path("orgs/<id:pk>/", views.detail, name="detail"),
+    path("orgs/<id:pk>/edit/", views.edit, name="edit"),
 ]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes, throttle_classes
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -38,7 +39,21 @@ def _row(row: Any) -> dict[str, Any] | None:
     }
 
 
-@extend_schema(responses=dict, tags=["public"], operation_id="public_programs_list")
+PUBLIC_PROGRAM = inline_serializer(
+    "PublicProgram",
+    fields={
+        "id": serializers.IntegerField(),
+        "year": serializers.IntegerField(),
+        "title": serializers.CharField(),
+        "doc_number": serializers.CharField(),
+        "projects": serializers.IntegerField(),
+        "reconstructed": serializers.BooleanField(),
+    },
+    many=True,
+)
+
+
+@extend_schema(responses=PUBLIC_PROGRAM, tags=["public"], operation_id="public_programs_list")
 @api_view(["GET"])
 @permission_classes([AllowAny])
 @throttle_classes([PublicThrottle])

@@ -3,17 +3,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, id_param, id_parameters
+from core.numbers import TEXT_MAX
 from core.services import ConflictError
 from reporting import services
-from reporting.models import Report, ReportFunds, ReportValue, Transition
+from reporting.models import Report, ReportFunds, ReportValue, Status, Transition
 
 
 class ValueSerializer(serializers.ModelSerializer):
@@ -67,7 +69,7 @@ class ReportSerializer(serializers.ModelSerializer):
 
 class DecisionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["submit", "approve", "return", "unlock"])
-    opinion = serializers.CharField(required=False, allow_blank=True, default="")
+    opinion = serializers.CharField(required=False, allow_blank=True, default="", max_length=TEXT_MAX)
 
 
 class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -86,11 +88,22 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         qs = super().get_queryset()
         params = self.request.query_params
         for name in ("project", "unit", "period"):
-            if (value := params.get(name)) is not None:
-                qs = qs.filter(**{f"{name}_id": value}) if value.isdigit() else qs.none()
+            if (value := id_param(self.request, name)) is not None:
+                qs = qs.filter(**{f"{name}_id": value})
         if status := params.get("status"):
+            if status not in Status.values:
+                raise ApiValidationError({"status": [f"status：须为{'、'.join(Status.values)}之一"]})
             qs = qs.filter(status=status)
         return qs
+
+    @extend_schema(
+        parameters=[
+            *id_parameters("project", "unit", "period"),
+            OpenApiParameter("status", OpenApiTypes.STR, enum=list(Status.values), required=False),
+        ]
+    )
+    def list(self, request: Any, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
 
     @extend_schema(request=DecisionSerializer, responses=ReportSerializer)
     @action(detail=True, methods=["post"])

@@ -6,17 +6,17 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext
 from python_calamine import CalamineWorkbook
 
+from core import numbers
 from funding.models import Source
 from orgs.models import Organisation
 from reporting import selectors, services
@@ -32,7 +32,7 @@ SOURCE_BY_LABEL = {str(label): code for code, label in Source.choices}
 
 
 def _num(value: Any) -> float | None:
-    return None if value is None else float(value)
+    return numbers.as_float(value)
 
 
 def template(*, period: Period, unit: Organisation) -> bytes:
@@ -143,18 +143,22 @@ class Preview:
     versions: dict[int, int] = field(default_factory=dict)  # project id → version of the stored report
 
 
-def _cell_number(raw: Any, where: str, errors: list[str]) -> Decimal | None:
-    if raw in (None, ""):
-        return None
+def _cell_number(
+    raw: Any, where: str, errors: list[str], parse: Any = numbers.parse_quantity, **kw: Any
+) -> Any:
     try:
-        value = Decimal(str(raw).replace(",", "").strip())
-    except InvalidOperation:
-        errors.append(f"{where}：“{raw}”不是数字")
+        return parse(raw, field_label=where, **kw)
+    except numbers.NumberError as exc:
+        errors.append(exc.message)
         return None
-    if value < 0:
-        errors.append(f"{where}：不能为负数")
-        return None
-    return value
+
+
+def _cell_text(raw: Any, where: str, errors: list[str]) -> str:
+    text = "" if raw is None else str(raw)
+    if len(text) > numbers.TEXT_MAX:
+        errors.append(f"{where}：不超过{numbers.TEXT_MAX}字")
+        return ""
+    return text
 
 
 def _rows(
@@ -214,9 +218,11 @@ def preview(*, period: Period, unit: Organisation, data: bytes, progress: Any = 
 
     def project_of(sheet: str, n: int, row: dict[str, Any]) -> Any:
         try:
-            order = int(float(row["项目序号"]))
-        except (TypeError, ValueError):
-            errors.append(f"工作表“{sheet}”第{n}行“项目序号”列：“{row['项目序号']}”不是序号")
+            order = numbers.parse_count(row["项目序号"], field_label="")
+        except numbers.NumberError:
+            order = None
+        if order is None:
+            errors.append(f"工作表“{sheet}”第{n}行“项目序号”列：“{str(row['项目序号'])[:40]}”不是序号")
             return None
         project = projects.get(order)
         if project is None:
@@ -271,28 +277,41 @@ def preview(*, period: Period, unit: Organisation, data: bytes, progress: Any = 
         if ("f", project.id, source) in seen:
             errors.append(f"工作表“资金”第{n}行：资金来源“{row['资金来源']}”重复")
         seen.add(("f", project.id, source))
-        arrived = _cell_number(row["累计到位（万元）"], f"工作表“资金”第{n}行“累计到位（万元）”列", errors)
-        spent = _cell_number(row["累计支出（万元）"], f"工作表“资金”第{n}行“累计支出（万元）”列", errors)
-        if arrived is not None and spent is not None and spent > arrived:
-            errors.append(f"工作表“资金”第{n}行：累计支出{fmt(spent)}万元超过累计到位{fmt(arrived)}万元")
-        funds = result.payload.setdefault(project.id, {"values": {}, "funds": {}, "narrative": {}})["funds"]
-        funds[source] = (
-            arrived * TEN_THOUSAND if arrived is not None else None,
-            spent * TEN_THOUSAND if spent is not None else None,
+        arrived, spent = (
+            _cell_number(
+                row[column],
+                f"工作表“资金”第{n}行“{column}”列",
+                errors,
+                numbers.parse_money,
+                decimal_places=6,  # the template writes exact 元 amounts in 万元
+            )
+            for column in ("累计到位（万元）", "累计支出（万元）")
         )
+        if arrived is not None and spent is not None and spent > arrived:
+            errors.append(
+                f"工作表“资金”第{n}行：累计支出{fmt(spent / TEN_THOUSAND)}万元超过"
+                f"累计到位{fmt(arrived / TEN_THOUSAND)}万元"
+            )
+        funds = result.payload.setdefault(project.id, {"values": {}, "funds": {}, "narrative": {}})["funds"]
+        funds[source] = (arrived, spent)
     for n, row in sheets["进展"]:
         tick()
         project = project_of("进展", n, row)
         if project is None:
             continue
-        people = _cell_number(row["受益人数"], f"工作表“进展”第{n}行“受益人数”列", errors)
+        people = _cell_number(
+            row["受益人数"], f"工作表“进展”第{n}行“受益人数”列", errors, numbers.parse_count
+        )
         narrative = {
-            "progress": str(row["工作进展"] or ""),
-            "problems": str(row["存在问题"] or ""),
-            "next_steps": str(row["下步打算"] or ""),
-            "explanation": str(row["情况说明"] or ""),
-            "beneficiaries": int(people) if people is not None else None,
+            key: _cell_text(row[column], f"工作表“进展”第{n}行“{column}”列", errors)
+            for key, column in (
+                ("progress", "工作进展"),
+                ("problems", "存在问题"),
+                ("next_steps", "下步打算"),
+                ("explanation", "情况说明"),
+            )
         }
+        narrative["beneficiaries"] = people
         result.payload.setdefault(project.id, {"values": {}, "funds": {}, "narrative": {}})["narrative"] = (
             narrative
         )
@@ -317,7 +336,6 @@ def preview(*, period: Period, unit: Organisation, data: bytes, progress: Any = 
     return result
 
 
-@transaction.atomic
 def apply(
     *,
     actor: Any,
@@ -327,8 +345,10 @@ def apply(
     versions: dict[int, int] | None = None,
     progress: Any = None,
 ) -> int:
-    """Re-check inside the transaction and save every project's report, or nothing. ``versions`` (from the
-    preview) make a report changed by someone else since the preview a conflict, not a silent overwrite."""
+    """Read and check the sheet again (outside any transaction: no write lock is held while the file is read),
+    then save every project's report, or nothing, in one short transaction (services.reports_import). ``versions``
+    (from the preview, else those this check saw) make a report changed by someone else in between a conflict,
+    not a silent overwrite."""
     result = preview(period=period, unit=unit, data=data)
     if result.errors:
         raise ValidationError(result.errors)

@@ -5,21 +5,24 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 import xlsxwriter
 
+from core.numbers import ABNORMAL, as_float
 from reporting.models import Period
 from reporting.rollup import ProgressRow
 
 TEN_THOUSAND = Decimal(10000)
+PDF_MAX = 1e12
 
 
 def _wan(value: Decimal | None) -> float | None:
-    return None if value is None else float(value / TEN_THOUSAND)
+    return None if value is None else as_float(value / TEN_THOUSAND)
 
 
 def _rate(value: Decimal | None) -> float | None:
-    return None if value is None else float(value)
+    return as_float(value)
 
 
 def table_rows(rows: list[ProgressRow], per_unit: bool) -> tuple[list[str], list[list[Any]]]:
@@ -53,8 +56,8 @@ def table_rows(rows: list[ProgressRow], per_unit: bool) -> tuple[list[str], list
                 *([r.unit.display_name if r.unit else ""] if per_unit else []),
                 r.project.lead_department.display_name if r.project.lead_department else "",
                 f"{first['name']}（{first['unit']}）" if first["name"] else "",
-                float(first["target"]) if first["target"] is not None else None,
-                float(first["done"]) if first["done"] is not None else None,
+                as_float(first["target"]),
+                as_float(first["done"]),
                 _rate(r.completion),
                 *[_wan(r.budget[s]) for s in sources],
                 _wan(r.budget_total),
@@ -157,10 +160,12 @@ def progress_pdf(
         if value is None:
             return "—"
         if isinstance(value, float):
+            if abs(value) >= PDF_MAX:  # would not fit its column: a stored value beyond any plausible range
+                return ABNORMAL
             if name.endswith("率") or name == "序时进度":
                 return f"{value * 100:.1f}%"
             return f"{value:,.2f}"
-        return Paragraph(str(value), cell) if name in ("项目", "主要指标") else str(value)
+        return Paragraph(escape(str(value)), cell) if name in ("项目", "主要指标") else str(value)
 
     data = [[Paragraph(h, cell) for h in head]] + [
         [fmt(head[i], v) for i, v in enumerate(row)] for row in body

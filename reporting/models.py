@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Program, Project
+from core import numbers
 from funding.models import MONEY, Source
 from orgs.models import Organisation
 from responsibility.models import VALUE, Indicator
@@ -107,7 +108,7 @@ class ReportValue(models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("指标"), related_name="report_values", on_delete=models.PROTECT
     )
-    value = models.DecimalField(_("累计完成"), **VALUE)
+    value = numbers.DecimalField(_("累计完成"), **VALUE)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="reportvalue_unique")]
@@ -119,8 +120,8 @@ class ReportValue(models.Model):
 class ReportFunds(models.Model):
     report = models.ForeignKey(Report, related_name="funds", on_delete=models.CASCADE)
     source = models.CharField(_("资金来源"), max_length=10, choices=Source.choices)
-    arrived = models.DecimalField(_("累计到位（元）"), **MONEY)
-    spent = models.DecimalField(_("累计支出（元）"), **MONEY)
+    arrived = numbers.DecimalField(_("累计到位（元）"), **MONEY)
+    spent = numbers.DecimalField(_("累计支出（元）"), **MONEY)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["report", "source"], name="reportfunds_unique")]
@@ -178,11 +179,11 @@ class Summary(models.Model):
     unit = models.ForeignKey(
         Organisation, null=True, blank=True, related_name="summaries", on_delete=models.CASCADE
     )
-    budget = models.DecimalField(**MONEY)
-    arrived = models.DecimalField(**MONEY)
-    spent = models.DecimalField(**MONEY)
-    completion = models.DecimalField(max_digits=9, decimal_places=4, null=True)
-    schedule = models.DecimalField(max_digits=9, decimal_places=4, null=True)
+    budget = numbers.DecimalField(**MONEY)
+    arrived = numbers.DecimalField(**MONEY)
+    spent = numbers.DecimalField(**MONEY)
+    completion = numbers.DecimalField(max_digits=9, decimal_places=4, null=True)
+    schedule = numbers.DecimalField(max_digits=9, decimal_places=4, null=True)
     reports_expected = models.PositiveIntegerField(default=0)
     reports_confirmed = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)

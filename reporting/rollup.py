@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import connection, transaction
@@ -17,6 +17,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 
 from catalogue.models import Program, Project
+from core.numbers import safe_quantize
 from funding.models import Source
 from orgs.models import LOCAL_KINDS, Organisation, OrgKind
 from reporting.models import Period, Report, Status, Summary
@@ -200,11 +201,16 @@ def _dec(value: Any, places: int) -> Decimal | None:
     to the field's places as Django's own converter does."""
     if value is None:
         return None
-    if isinstance(value, str | int):
-        value = Decimal(value)
-    elif not isinstance(value, Decimal):
-        value = Decimal(f"{value:.{places}f}")
-    return value.quantize(_QUANT[places])
+    try:
+        if isinstance(value, str | int):
+            value = Decimal(value)
+        elif not isinstance(value, Decimal):
+            value = Decimal(f"{value:.{places}f}")
+    except (InvalidOperation, ValueError, TypeError):
+        return None
+    if not value.is_finite():  # an abnormal stored value (NaN, infinity) counts as missing, never crashes
+        return None
+    return safe_quantize(value, _QUANT[places])
 
 
 def figures_fragment(user: Any, column: str = "r.id") -> tuple[str, list[Any]]:
@@ -531,7 +537,7 @@ def ranking(*, user: Any, period: Period, kind: str) -> list[UnitScore]:
             unit=UnitRef(id=uid, code=code, name=name, short_name=short or "", order=order, kind=org_kind),
             expected=expected or 0,
             on_time=(in_time or 0) if expected else 0,
-            completion=_dec(c_sum, 4) / c_n if c_n else None,
+            completion=completion / c_n if c_n and (completion := _dec(c_sum, 4)) is not None else None,
             arrival=_ratio(arrived, budget),
             spending=_ratio(spent, arrived),
         )

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
+from core.numbers import is_sane
 from core.policy import can, can_any
 from core.services import ConflictError, audit_record, model_snapshot, versioned_save
 from funding.models import Source
@@ -167,15 +168,21 @@ def report_validate(report: Report) -> tuple[list[Issue], list[Issue]]:
         if value is None:
             errors.append(Issue(key, f"请填写“{ind.name}”的累计完成数"))
             continue
+        if not is_sane(value):  # a stored value no check would let in now (NaN, infinity)
+            errors.append(Issue(key, f"“{ind.name}”数值异常，请重新填写"))
+            continue
         if value < 0:
             errors.append(Issue(key, f"“{ind.name}”不能为负数"))
         if ind.cumulative and ind.pk in before and value < before[ind.pk]:
             warnings.append(Issue(key, f"“{ind.name}”累计数{value}低于上期的{before[ind.pk]}"))
         target = targets.get(ind.pk)
-        if target and target.value > 0 and value > target.value * OVER_TARGET:
+        if target and is_sane(target.value) and target.value > 0 and value > target.value * OVER_TARGET:
             warnings.append(Issue(key, f"“{ind.name}”完成{value}，超过目标{target.value}的120%"))
     funds = list(report.funds.all())
     labels = dict(Source.choices)
+    if not all(is_sane(f.arrived) and is_sane(f.spent) for f in funds):
+        errors.append(Issue("funds", "资金数值异常，请重新填写"))
+        funds = [f for f in funds if is_sane(f.arrived) and is_sane(f.spent)]
     for f in funds:
         key = f"funds-{f.source}"
         if f.arrived < 0 or f.spent < 0:
@@ -183,7 +190,7 @@ def report_validate(report: Report) -> tuple[list[Issue], list[Issue]]:
         if f.spent > f.arrived:
             errors.append(Issue(key, f"{labels[f.source]}资金支出{f.spent}元超过到位{f.arrived}元"))
     lines = with_current(FundingLine.objects.filter(project=report.project, unit=report.unit))
-    budget = sum((line.current for line in lines), Decimal(0))
+    budget = sum((line.current for line in lines if is_sane(line.current)), Decimal(0))
     arrived = sum((f.arrived for f in funds), Decimal(0))
     spent = sum((f.spent for f in funds), Decimal(0))
     if budget and arrived > budget:

@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.selectors import program_get
+from core import numbers
 from core.downloads import file_response
 from core.policy import actor_for, can, can_any, restrict
 from core.services import ConflictError
@@ -53,15 +55,21 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _decimal(raw: str, label: str, problems: list[str]) -> Decimal | None:
-    raw = (raw or "").replace(",", "").strip()
-    if not raw:
-        return None
+def _number(parse: Any, raw: str, label: str, problems: list[str], **kwargs: Any) -> Any:
     try:
-        return Decimal(raw)
-    except InvalidOperation:
-        problems.append(f"{label}：“{raw}”不是数字")
+        return parse(raw, field_label=label, **kwargs)
+    except numbers.NumberError as exc:
+        problems.append(exc.message)
         return None
+
+
+def _version(raw: str) -> int:
+    """The version the form was rendered with; 0 means the page saw no report yet, and anything that is not a
+    version (empty, text, huge) counts as 0 too, so it is refused as stale when a report exists."""
+    try:
+        return numbers.parse_count(raw, field_label="version") or 0
+    except numbers.NumberError:
+        return 0
 
 
 @login_required
@@ -91,28 +99,40 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
                 continue
             problems: list[str] = []
             values = {
-                ind.pk: _decimal(request.POST.get(f"{prefix}-v{ind.pk}", ""), ind.name, problems)
+                ind.pk: _number(
+                    numbers.parse_quantity, request.POST.get(f"{prefix}-v{ind.pk}", ""), ind.name, problems
+                )
                 for ind in project.indicators.all()
             }
             funds = {}
             for source in Source.values:
-                a = _decimal(
-                    request.POST.get(f"{prefix}-a-{source}", ""), f"{Source(source).label}到位", problems
+                label = Source(source).label
+                a = _number(
+                    numbers.parse_money,
+                    request.POST.get(f"{prefix}-a-{source}", ""),
+                    f"{label}到位",
+                    problems,
                 )
-                s = _decimal(
-                    request.POST.get(f"{prefix}-s-{source}", ""), f"{Source(source).label}支出", problems
+                s = _number(
+                    numbers.parse_money,
+                    request.POST.get(f"{prefix}-s-{source}", ""),
+                    f"{label}支出",
+                    problems,
                 )
                 if f"{prefix}-a-{source}" in request.POST:
-                    funds[source] = (
-                        a * TEN_THOUSAND if a is not None else None,
-                        s * TEN_THOUSAND if s is not None else None,
-                    )
-            beneficiaries = request.POST.get(f"{prefix}-beneficiaries", "").strip()
-            narrative = {
-                k: request.POST.get(f"{prefix}-{k}", "")
-                for k in ("progress", "problems", "next_steps", "explanation")
-            }
-            narrative["beneficiaries"] = int(beneficiaries) if beneficiaries.isdigit() else None
+                    funds[source] = (a, s)
+            narrative: dict[str, Any] = {}
+            for k in ("progress", "problems", "next_steps", "explanation"):
+                narrative[k] = request.POST.get(f"{prefix}-{k}", "")
+                if len(narrative[k]) > numbers.TEXT_MAX:
+                    label = Report._meta.get_field(k).verbose_name
+                    problems.append(_("%(field)s：不超过%(n)s字") % {"field": label, "n": numbers.TEXT_MAX})
+            narrative["beneficiaries"] = _number(
+                numbers.parse_count,
+                request.POST.get(f"{prefix}-beneficiaries", ""),
+                str(Report._meta.get_field("beneficiaries").verbose_name),
+                problems,
+            )
             if problems:
                 issues[project.pk] = {"form": problems}
                 continue
@@ -122,8 +142,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
                     actor=request.user, project=project, unit=unit, period=period
                 )
                 # the version the page saw; 0: no report yet — refused if another save created it since
-                posted = request.POST[f"{prefix}-version"].strip()
-                expected = int(posted) if posted.isdigit() else 0
+                expected = _version(request.POST[f"{prefix}-version"])
                 if existing is None:
                     expected = report.version  # created by this very save
                 if report.status in services.EDITABLE:
@@ -324,11 +343,16 @@ def periods(request: HttpRequest, program_pk: int) -> HttpResponse:
                 actor=request.user,
                 program=program,
                 frequency=request.POST.get("frequency") or None,
-                deadline_day=int(request.POST.get("deadline_day") or 0) or None,
+                deadline_day=numbers.parse_count(
+                    request.POST.get("deadline_day"), field_label=_("截止日（次月几日）"), max_value=28
+                )
+                or None,
             )
             messages.success(request, _("报送期已设置。"))
         except (ValidationError, PermissionDenied) as exc:
             _errors(request, exc)
+        except numbers.NumberError as exc:
+            messages.error(request, exc.message)
         return redirect("reporting:periods", program_pk=program_pk)
     return render(
         request,

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, id_param, id_parameters
+from core.numbers import QUANTITY_MAX
 from responsibility import services
 from responsibility.models import Indicator, Letter, Target
 
@@ -32,6 +34,7 @@ class TargetSerializer(serializers.ModelSerializer):
     class Meta:
         model = Target
         fields = ["id", "indicator", "unit", "value", "plan", "version"]
+        extra_kwargs = {"value": {"min_value": 0, "max_value": QUANTITY_MAX}}
         read_only_fields = ["version"]
         validators: list = []  # POST sets or replaces; target_set decides
 
@@ -58,9 +61,13 @@ class IndicatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         qs = super().get_queryset()
-        if project := self.request.query_params.get("project"):
-            qs = qs.filter(project_id=project) if project.isdigit() else qs.none()
+        if (project := id_param(self.request, "project")) is not None:
+            qs = qs.filter(project_id=project)
         return qs
+
+    @extend_schema(parameters=id_parameters("project"))
+    def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return super().list(request, *args, **kwargs)
 
 
 class TargetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):

@@ -12,12 +12,11 @@ position, so users may sort, filter, reorder columns or add rows. Money is shown
 from __future__ import annotations
 
 import io
-import math
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import xlsxwriter
@@ -27,6 +26,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import translation
 
 from catalogue.models import Program, Project
+from core import numbers
 from core.policy import restrict
 from core.services import ConflictError
 from funding import services as funding_services
@@ -40,7 +40,6 @@ from responsibility.selectors import fmt
 TEN_THOUSAND = Decimal(10000)
 CENT = Decimal("0.01")
 TARGET_PLACES = Decimal("0.0001")  # Target.value / Indicator.target keep 4 decimal places
-LIMIT = Decimal(10) ** 14  # both DecimalFields hold fewer than 10^14 in their integer part
 MAX_BYTES = 5 * 1024 * 1024
 HEADER_SCAN_ROWS = 10
 REASON = "Excel导入"
@@ -165,7 +164,7 @@ def _source_labels() -> dict[str, str]:
 
 
 def _wan(yuan: Decimal) -> str:
-    return f"{(yuan / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+    return numbers.wan_text(yuan)
 
 
 # --- the template -------------------------------------------------------------------------------------
@@ -219,7 +218,9 @@ def targets_template(*, user: Any, program: Program) -> bytes:
     text_input = book.add_format({"border": 1, "valign": "top", "bg_color": "#FFF2CC", "text_wrap": True})
 
     def write(ws: Any, r: int, c: int, value: Any, fmt_: Any) -> None:
-        if value is None or value == "":
+        if isinstance(value, Decimal | float) and numbers.as_float(value) is None:
+            ws.write_string(r, c, numbers.ABNORMAL, fmt_)
+        elif value is None or value == "":
             ws.write_blank(r, c, None, fmt_)
         elif isinstance(value, Decimal | int | float):
             ws.write_number(r, c, float(value), fmt_)
@@ -400,32 +401,22 @@ def _text(value: Any) -> str:
     return "" if _is_empty(value) else _show(value)
 
 
-def _number(value: Any) -> Decimal | str | None:
-    """A cell as a Decimal (numbers, or numeric text with thousands separators), None if empty, or a problem."""
+def _number(value: Any, *, money: bool = False) -> Decimal | str | None:
+    """A cell as a Decimal (numbers, or numeric text with thousands separators), None if empty, or a problem.
+    Checked by core.numbers: money in 万元 (up to 6 decimals, at most 1,000,000 万元), targets as quantities."""
     if _is_empty(value):
         return None
-    if isinstance(value, bool):
+    if isinstance(value, str):
+        value = unicodedata.normalize("NFKC", value).replace("'", "")
+    elif not isinstance(value, int | float | Decimal) or isinstance(value, bool):  # dates, times, durations
         return f"“{_show(value)}”不是数字"
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return f"“{_show(value)}”不是数字"
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-    elif isinstance(value, str):
-        text = unicodedata.normalize("NFKC", value)
-        text = re.sub(r"[\s,_']", "", text)
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            return f"“{_show(value)}”不是数字"
-        if not number.is_finite():
-            return f"“{_show(value)}”不是数字"
-    else:  # dates, times, durations
-        return f"“{_show(value)}”不是数字"
-    if number < 0:
-        return f"“{_show(value)}”不能为负数"
-    if number >= LIMIT / TEN_THOUSAND:  # 万元 × 10000 must still fit; targets are far below this too
-        return f"“{_show(value)}”数值过大"
-    return number
+    try:
+        if money:
+            return numbers.parse_wan(value, field_label="", decimal_places=6)
+        return numbers.parse_quantity(value, field_label="")
+    except numbers.NumberError as exc:
+        problem = exc.message.removeprefix("：")
+        return problem if problem.startswith("“") else f"“{_show(value)[:40]}”{problem}"
 
 
 @dataclass
@@ -719,12 +710,15 @@ def _check_funds(reader: _Reader, sheet: _Sheet, preview: ImportPreview) -> None
         err = _error_sink(sheet.name, row, preview.errors)
         amounts: dict[str, Decimal | None] = {}
         for column in (C_ORIGINAL, C_CURRENT, C_NEW):
-            parsed = _number(sheet.get(cells, col.get(column)))
+            parsed = _number(sheet.get(cells, col.get(column)), money=True)
             if isinstance(parsed, str):
                 err(column, parsed)
                 parsed = None
             amounts[column] = _yuan(parsed) if parsed is not None else None
         reason = _text(sheet.get(cells, col.get(C_REASON)))
+        if len(reason) > numbers.TEXT_MAX:
+            err(C_REASON, f"不超过{numbers.TEXT_MAX}字")
+            reason = ""
         project = reader.project(sheet, row, cells, err)
         ok, unit = reader.unit(sheet.get(cells, col.get(C_CODE)), err, blank_ok=True)
         raw_source = sheet.get(cells, col.get(C_SOURCE))

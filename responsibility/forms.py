@@ -6,11 +6,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.forms import _style
+from core.forms import CountField, MoneyField, QuantityField
+from core.numbers import MONEY_MAX_WAN
 from responsibility.models import Indicator
 
 
 class IndicatorForm(forms.ModelForm):
     reason = forms.CharField(label=_("修改原因"), max_length=300, required=False)
+    target = QuantityField(label=_("项目年度目标"), required=False)
+    order = CountField(label=_("序号"), max_value=10_000)
 
     class Meta:
         model = Indicator
@@ -39,11 +43,8 @@ class TargetGridForm(forms.Form):
         for ind in indicators:
             for unit in units:
                 name = f"t-{ind.pk}-{unit.pk}"
-                self.fields[name] = forms.DecimalField(
+                self.fields[name] = QuantityField(
                     required=False,
-                    min_value=0,
-                    max_digits=18,
-                    decimal_places=4,
                     label=f"{ind.name}·{unit.display_name}",
                     initial=current.get((ind.pk, unit.pk)),
                 )
@@ -57,7 +58,7 @@ class TargetGridForm(forms.Form):
 class FundingLineForm(forms.Form):
     unit = forms.ModelChoiceField(label=_("单位"), queryset=None, required=False, empty_label=_("项目整体"))
     source = forms.ChoiceField(label=_("资金来源"))
-    original = forms.DecimalField(label=_("年初预算（万元）"), min_value=0, max_digits=14, decimal_places=6)
+    original = MoneyField(label=_("年初预算（万元）"))
     reason = forms.CharField(label=_("说明"), max_length=300, required=False)
 
     def __init__(self, *args: Any, units: Any, **kwargs: Any) -> None:
@@ -70,7 +71,7 @@ class FundingLineForm(forms.Form):
 
 
 class AdjustmentForm(forms.Form):
-    delta = forms.DecimalField(label=_("调整额（万元，减少填负数）"), max_digits=14, decimal_places=6)
+    delta = MoneyField(label=_("调整额（万元，减少填负数）"), min_wan=-MONEY_MAX_WAN)
     date = forms.DateField(label=_("调整日期"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("调整原因"), max_length=300)
 

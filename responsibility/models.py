@@ -8,9 +8,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Program, Project
+from core import numbers
 from orgs.models import Organisation
 
-VALUE = {"max_digits": 18, "decimal_places": 4}
+VALUE = numbers.QUANTITY
 
 
 class Category(models.TextChoices):
@@ -47,7 +48,7 @@ class Indicator(models.Model):
     additive = models.BooleanField(
         _("可按单位加总"), default=True, help_text=_("各单位目标之和应等于项目目标")
     )
-    target = models.DecimalField(_("项目年度目标"), null=True, blank=True, **VALUE)
+    target = numbers.DecimalField(_("项目年度目标"), null=True, blank=True, **VALUE)
     is_default = models.BooleanField(_("默认指标"), default=False, help_text=_("按项目类型自动生成，可修改"))
     version = models.PositiveIntegerField(_("版本"), default=1)
 
@@ -72,7 +73,7 @@ class Target(models.Model):
     unit = models.ForeignKey(
         Organisation, verbose_name=_("责任单位"), related_name="targets", on_delete=models.PROTECT
     )
-    value = models.DecimalField(_("年度目标值"), **VALUE)
+    value = numbers.DecimalField(_("年度目标值"), **VALUE)
     plan = models.JSONField(
         _("序时进度计划"),
         default=list,

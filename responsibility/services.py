@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
+from core.numbers import NumberError, parse_quantity
 from core.policy import can
 from core.services import audit_record, model_snapshot, versioned_save
 from core.uploads import checked_upload
@@ -103,9 +104,19 @@ def indicator_save(
 def _validate_plan(plan: list[Any], value: Decimal, indicator: Indicator) -> list[str]:
     if not plan:
         return []
-    if len(plan) not in (4, 12):
+    if not isinstance(plan, list | tuple) or len(plan) not in (4, 12):
         raise ValidationError({"plan": "序时进度计划须为12个月或4个季度的累计值"})
-    numbers = [Decimal(str(p)) for p in plan]
+    try:
+        numbers = [
+            parse_quantity(p, field_label=f"序时进度计划第{i}期", min_value=None)
+            if isinstance(p, str | int | float | Decimal) and not isinstance(p, bool)
+            else parse_quantity(str(p), field_label=f"序时进度计划第{i}期")
+            for i, p in enumerate(plan, start=1)
+        ]
+    except NumberError as exc:
+        raise ValidationError({"plan": exc.message}) from exc
+    if any(n is None for n in numbers):
+        raise ValidationError({"plan": "序时进度计划的每一期都须填写"})
     if any(n < 0 for n in numbers):
         raise ValidationError({"plan": "计划值不能为负数"})
     if indicator.cumulative and any(b < a for a, b in zip(numbers, numbers[1:], strict=False)):

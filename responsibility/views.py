@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from catalogue import selectors as catalogue_selectors
 from core.downloads import file_response
+from core.forms import form_errors, id_or_404
 from core.policy import can, restrict
 from core.selectors import history_for
 from core.services import ConflictError
@@ -85,28 +86,26 @@ def project_targets(request: HttpRequest, pk: int) -> HttpResponse:
                     request.POST, units=Organisation.objects.filter(pk__in=[u.pk for u in units])
                 )
                 if not line_form.is_valid():
-                    raise ValidationError(_("资金计划填写有误。"))
+                    raise ValidationError([_("资金计划填写有误。"), *form_errors(line_form)])
                 data = line_form.cleaned_data
                 funding_services.funding_line_create(
                     actor=request.user,
                     project=project,
                     unit=data["unit"],
                     source=data["source"],
-                    original=data["original"] * TEN_THOUSAND,
+                    original=data["original"],
                     reason=data["reason"],
                 )
                 messages.success(request, _("已添加资金计划。"))
             elif action.startswith("adjust-"):
-                line = get_object_or_404(FundingLine, pk=int(action.split("-", 1)[1]), project=project)
+                line = get_object_or_404(FundingLine, pk=id_or_404(action.split("-", 1)[1]), project=project)
                 form = AdjustmentForm(request.POST)
                 if not form.is_valid():
-                    raise ValidationError(
-                        [f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items()]
-                    )
+                    raise ValidationError(form_errors(form))
                 funding_services.funding_adjust(
                     actor=request.user,
                     line=line,
-                    delta=form.cleaned_data["delta"] * TEN_THOUSAND,
+                    delta=form.cleaned_data["delta"],
                     reason=form.cleaned_data["reason"],
                     date=form.cleaned_data["date"],
                 )

@@ -7,7 +7,7 @@ urlpatterns = [
     path("supervision/", views.index, name="index"),
     path("supervision/supervisors/", views.supervisor_list, name="supervisors"),
     path("supervision/inspections/new/", views.inspection_new, name="inspection_new"),
-    path("supervision/inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
-    path("supervision/findings/<int:pk>/", views.finding_detail, name="finding_detail"),
-    path("supervision/photos/<int:pk>/", views.photo_file, name="photo"),
+    path("supervision/inspections/<id:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("supervision/findings/<id:pk>/", views.finding_detail, name="finding_detail"),
+    path("supervision/photos/<id:pk>/", views.photo_file, name="photo"),
 ]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Program
 from core.downloads import file_response
+from core.forms import id_or_404
 from core.policy import can_any, restrict
 from core.services import ConflictError
 from supervision import selectors, services
@@ -90,7 +91,7 @@ def inspection_new(request: HttpRequest) -> HttpResponse:
     supervisor = Supervisor.objects.filter(user=request.user).first()
     if request.GET.get("supervisor") and may_manage_supervisors(request.user):
         supervisor = get_object_or_404(
-            restrict(Supervisor.objects.all(), request.user), pk=request.GET["supervisor"]
+            restrict(Supervisor.objects.all(), request.user), pk=id_or_404(request.GET["supervisor"])
         )
     if supervisor is None or not may_file_inspection(request.user, supervisor):
         return render(

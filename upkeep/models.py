@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Project
+from core import numbers
 from funding.models import MONEY, Source
 from orgs.models import Organisation
 
@@ -32,7 +33,7 @@ class Asset(models.Model):
     )
     responsible_person = models.CharField(_("管护责任人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
-    fund_amount = models.DecimalField(_("年度管护经费（元）"), null=True, blank=True, **MONEY)
+    fund_amount = numbers.DecimalField(_("年度管护经费（元）"), null=True, blank=True, **MONEY)
     fund_source = models.CharField(_("经费来源"), max_length=10, choices=Source.choices, blank=True)
     period_start = models.DateField(_("管护期开始"), null=True, blank=True)
     period_end = models.DateField(_("管护期结束"), null=True, blank=True)

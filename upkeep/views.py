@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from catalogue.forms import _style
 from catalogue.models import Project
+from core.forms import CountField, MoneyField
 from core.policy import can, restrict
 from orgs.models import Organisation
 from upkeep import selectors, services
@@ -31,6 +32,9 @@ class CheckForm(forms.Form):
 
 
 class AssetForm(forms.ModelForm):
+    fund_amount = MoneyField(label=gettext_lazy("年度管护经费（万元）"), required=False)
+    check_interval_days = CountField(label=gettext_lazy("检查周期（天）"), max_value=3660)
+
     class Meta:
         model = Asset
         fields = [

@@ -1,26 +1,30 @@
-"""Money is stored in 元 and shown in 万元 with two decimals."""
+"""Money is stored in 元 and shown in 万元 with two decimals; an abnormal stored value shows as 数值异常."""
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from core.numbers import ABNORMAL, wan_text
+
 register = template.Library()
-TEN_THOUSAND = Decimal(10000)
 
 
 @register.filter
 def wan(value: Decimal | int | float | str | None) -> str:
     """12345678.9 元 → "1,234.57" (万元)."""
-    if value in (None, ""):
-        return "—"
-    wan_value = (Decimal(str(value)) / TEN_THOUSAND).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{wan_value:,.2f}"
+    return wan_text(value)
 
 
 @register.filter
 def percent(value: Decimal | float | None) -> str:
     if value in (None, ""):
         return "—"
-    return f"{Decimal(str(value)) * 100:.1f}%"
+    try:
+        number = Decimal(str(value))
+        if not number.is_finite() or abs(number) >= 10**12:
+            return ABNORMAL
+        return f"{number * 100:.1f}%"
+    except (InvalidOperation, ValueError):
+        return ABNORMAL

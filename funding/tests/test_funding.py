@@ -103,11 +103,11 @@ def test_money_shown_in_wan(client_for: Any, office: Any, project: Project) -> N
     shitai = Organisation.objects.get(code="shitai")
     client = client_for("office")
     url = reverse("responsibility:project_targets", args=[project.pk])
-    response = client.post(url, {"action": "line", "unit": shitai.pk, "source": "town", "original": "12.345"})
+    response = client.post(url, {"action": "line", "unit": shitai.pk, "source": "town", "original": "12.34"})
     assert response.status_code == 302
     line = FundingLine.objects.get(project=project, unit=shitai)
-    assert line.original == Decimal("123450.00")
-    assert "12.35" in client.get(url).content.decode()
+    assert line.original == Decimal("123400.00")
+    assert "12.34" in client.get(url).content.decode()
     assert Program.objects.get(year=2021).status == "published"
 
 
