@@ -60,13 +60,13 @@ def disclosure_record(
 ) -> Disclosure:
     _own_or_office(actor, (disclosure.unit_id if disclosure else data["unit"].id))
     if PERSONAL.search(data.get("summary", "") or ""):
-        raise ValidationError({"summary": "公示摘要中含有身份证号或手机号，请删去个人信息"})
+        raise ValidationError({"summary": _("公示摘要中含有身份证号或手机号，请删去个人信息")})
     before = model_snapshot(disclosure) if disclosure else None
     item = disclosure or Disclosure()
     for name, value in data.items():
         setattr(item, name, value)
     if item.start and item.end and item.end < item.start:
-        raise ValidationError({"end": "公示结束不能早于开始"})
+        raise ValidationError({"end": _("公示结束不能早于开始")})
     item.full_clean()
     item.save()
     audit_record(
@@ -96,7 +96,7 @@ def feedback_submit(
     the form's one-time token: a second submission with it is refused (a unique column, so also when two arrive
     at the same moment in different server processes)."""
     if project is not None and project.program_id != program.id:
-        raise ValidationError("项目不属于该年度计划")
+        raise ValidationError(_("项目不属于该年度计划"))
     clean = personal_mask(text.strip())[:1000]
     item = Feedback(
         program=program,
