@@ -48,3 +48,11 @@ def may_record_disclosure(user: Any, unit_id: int | None = None) -> bool:
     if actor.is_manager:
         return True
     return is_unit_staff(actor) and (unit_id is None or actor.org_id == unit_id)
+
+
+def disclosures_to_record(user: Any) -> Scope:
+    """The queryset form of ``may_record_disclosure``: 民生办 all disclosures, a unit's staff their unit's."""
+    actor = actor_for(user)
+    if actor.is_manager:
+        return True
+    return Q(unit_id=actor.org_id) if is_unit_staff(actor) else False

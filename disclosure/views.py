@@ -18,6 +18,7 @@ from core.policy import restrict
 from disclosure import services
 from disclosure.models import Disclosure, Feedback, Publicity
 from disclosure.rules import may_record_disclosure
+from disclosure.selectors import disclosure_program
 
 
 class PublicityForm(forms.ModelForm):
@@ -48,9 +49,7 @@ class DisclosureForm(forms.ModelForm):
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    program = (
-        Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False).order_by("-year").first()
-    )
+    program = disclosure_program()
     may_record = may_record_disclosure(request.user)
     pform = PublicityForm(
         request.POST if request.POST.get("kind_of") == "publicity" else None, program=program, prefix="p"

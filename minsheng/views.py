@@ -2,13 +2,42 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from catalogue.selectors import program_list
 from core.policy import actor_for
+from core.todo import TodoItem, todo_compose
+from disclosure import selectors as disclosure_selectors
+from jobs import selectors as jobs_selectors
 from orgs.selectors import organisation_projects, own_organisation
-from reporting.selectors import todo
+from reporting import selectors as reporting_selectors
+from responsibility import selectors as responsibility_selectors
+from supervision import selectors as supervision_selectors
+from upkeep import selectors as upkeep_selectors
+
+#: Every app's to-do queues, in the order the home page lists them (the first one is the way forward when all
+#: are empty): reporting, findings, letters, assets, disclosures and feedback, failed background work.
+TODO_SOURCES = (
+    reporting_selectors.todo_items,
+    supervision_selectors.todo_items,
+    responsibility_selectors.todo_items,
+    upkeep_selectors.todo_items,
+    disclosure_selectors.todo_items,
+    jobs_selectors.todo_items,
+)
+
+
+def todo(*, user: Any) -> dict[str, Any]:
+    """The home page's workbench: every app's queues for this user, composed (core.todo.todo_compose)."""
+    if actor_for(user).is_public:
+        return todo_compose([])
+    items: list[TodoItem] = []
+    for source in TODO_SOURCES:
+        items.extend(source(user=user))
+    return todo_compose(items)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -21,6 +50,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "org": org,
         "my_projects": organisation_projects(user=request.user, organisation=org) if org else None,
         "no_role": request.user.is_authenticated and actor.is_public,
-        "todo": todo(user=request.user) if not actor.is_public else [],
+        "todo": todo(user=request.user),
     }
     return render(request, "core/home.html", context)

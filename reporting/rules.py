@@ -118,21 +118,33 @@ def may_unlock_report(user: Any, report: Report) -> bool:
     return report_next_step(report) == UNLOCK and may_take_step(user, report, UNLOCK)
 
 
-def awaiting_decision(user: Any) -> Scope:
-    """The reports waiting for this user's decision (the review queue), the queryset form of
-    ``report_next_step`` + ``may_take_step``: 民生办 the ones to confirm, a department the ones to review on
-    the projects it leads (never its own)."""
+def awaiting_by_step(user: Any) -> dict[str, Q]:
+    """The reports waiting for this user's decision, by step (``REVIEW``, ``CONFIRM``): the queryset form of
+    ``report_next_step`` + ``may_take_step``. 民生办 confirms (approved by the department, or submitted by a lead
+    department on its own project); a department reviews the submitted reports on the projects it leads (never
+    its own). Only the steps this user takes are keys."""
     actor = actor_for(user)
     own = Q(unit=F("project__lead_department"))
     if actor.is_manager:
-        return Q(status=Status.DEPT_APPROVED) | (Q(status=Status.SUBMITTED) & own)
+        return {CONFIRM: Q(status=Status.DEPT_APPROVED) | (Q(status=Status.SUBMITTED) & own)}
     if actor.role == Role.DEPARTMENT and actor.org_id:
-        return (
-            Q(status=Status.SUBMITTED, project__lead_department_id=actor.org_id)
+        return {
+            REVIEW: Q(status=Status.SUBMITTED, project__lead_department_id=actor.org_id)
             & ~own
             & ~Q(unit_id=actor.org_id)
-        )
-    return False
+        }
+    return {}
+
+
+def awaiting_decision(user: Any) -> Scope:
+    """The reports waiting for this user's decision (the review queue): all steps of ``awaiting_by_step``."""
+    steps = list(awaiting_by_step(user).values())
+    if not steps:
+        return False
+    combined = steps[0]
+    for q in steps[1:]:
+        combined |= q
+    return combined
 
 
 def may_see_queue(user: Any) -> bool:

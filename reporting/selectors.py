@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from catalogue.models import Program, Project
 from core.policy import actor_for, restrict
+from core.todo import DANGER, INFO, WARNING, TodoItem, TodoPart
 from funding.models import FundingLine, Source
 from orgs.models import Organisation
 from reporting.models import Period, Report, Status
@@ -86,57 +89,140 @@ def report_get(*, user: Any, pk: int) -> Report:
     return get_object_or_404(qs, pk=pk)
 
 
-def todo(*, user: Any) -> list[dict[str, Any]]:
-    """In-app reminders for the home page: what this user's unit still has to report or review."""
+def _due_periods(periods: list[Period], year: int, today: dt.date) -> list[Period]:
+    """The periods whose month has begun (a period is filled at the end of its month, due by its deadline)."""
+    return [p for p in periods if dt.date(year, p.month, 1) <= today]
+
+
+def _current_period(periods: list[Period], today: dt.date) -> Period | None:
+    """The period being reported now: the first open one not yet past its deadline, else the latest."""
+    return next((p for p in periods if p.deadline >= today), periods[-1] if periods else None)
+
+
+def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
+    """The home page's reporting queues (see core.todo): reports this user's unit still has to fill (by month,
+    overdue flagged), reports sent back, and reports waiting for this user's review or confirmation
+    (``rules.awaiting_by_step``). Five queries whatever the number of reports."""
     from django.urls import reverse
     from django.utils import timezone
 
+    from orgs.rules import is_unit_staff
+    from reporting.rules import CONFIRM, EDITABLE, REVIEW, awaiting_by_step, awaiting_decision
+
     actor = actor_for(user)
-    program = current_program(user=user) if not actor.is_public else None
+    if actor.is_public:
+        return []
+    program = current_program(user=user)
     if program is None:
         return []
-    today = timezone.localdate()
-    period = (
-        program.periods.filter(is_open=True, deadline__gte=today).order_by("month").first()
-        or program.periods.filter(is_open=True).order_by("-month").first()
-    )
-    if period is None:
+    today = today or timezone.localdate()
+    every = list(program.periods.order_by("month"))
+    periods = [p for p in every if p.is_open]
+    if not periods:
         return []
-    items: list[dict[str, Any]] = []
-    if actor.org_id:
-        unit = Organisation.objects.get(pk=actor.org_id)
-        owed = len(unit_projects(unit=unit, program=program))
+    current = _current_period(periods, today)
+    items: list[TodoItem] = []
+
+    def fill_url(month: int) -> str:
+        return reverse("reporting:fill", args=[program.pk, month])
+
+    if is_unit_staff(actor):
+        projects = program.projects.filter(reported_by(actor.org_id)).distinct()  # type: ignore[arg-type]
+        owed = projects.count()
         if owed:
-            done = (
-                Report.objects.filter(period=period, unit=unit)
-                .exclude(status__in=(Status.DRAFT, Status.RETURNED))
-                .count()
+            due = _due_periods(periods, program.year, today)
+            done: dict[int, int] = {}
+            returned: dict[int, int] = {}
+            rows = (
+                Report.objects.filter(period__in=due, unit_id=actor.org_id, project__in=projects)
+                .values("period_id")
+                .annotate(
+                    done=Count("id", filter=~Q(status__in=EDITABLE)),
+                    returned=Count("id", filter=Q(status=Status.RETURNED)),
+                )
             )
-            returned = Report.objects.filter(period=period, unit=unit, status=Status.RETURNED).count()
-            if done < owed:
-                late = "（已逾期）" if today > period.deadline else ""
-                items.append(
-                    {
-                        "text": f"{period.label}报表：应报{owed}项，已提交{done}项，截止{period.deadline:%m月%d日}{late}",
-                        "url": reverse("reporting:fill", args=[program.pk, period.month]),
-                        "urgent": bool(late or returned),
-                    }
+            for row in rows:
+                done[row["period_id"]], returned[row["period_id"]] = row["done"], row["returned"]
+            parts = []
+            for p in due:
+                left = owed - done.get(p.pk, 0)
+                if left > 0:
+                    late = today > p.deadline
+                    parts.append(
+                        TodoPart(
+                            label=_("%(period)s（已逾期）") % {"period": p.label}
+                            if late
+                            else _("%(period)s（%(date)s截止）")
+                            % {"period": p.label, "date": f"{p.deadline:%m-%d}"},
+                            count=left,
+                            url=fill_url(p.month),
+                            severity=DANGER if late else INFO,
+                        )
+                    )
+            late_months = sum(1 for part in parts if part.severity == DANGER)
+            items.append(
+                TodoItem(
+                    key="reporting.fill",
+                    place=_("报表填报"),
+                    label=_("报表待填报"),
+                    count=sum(part.count for part in parts),
+                    url=parts[0].url if parts else fill_url(current.month),  # type: ignore[union-attr]
+                    severity=DANGER if late_months else INFO,
+                    note=_("%(n)d个月已逾期") % {"n": late_months} if late_months else "",
+                    parts=tuple(parts),
                 )
-            if returned:
+            )
+            back = [
+                TodoPart(label=p.label, count=returned[p.pk], url=fill_url(p.month), severity=WARNING)
+                for p in due
+                if returned.get(p.pk)
+            ]
+            if back:
                 items.append(
-                    {
-                        "text": f"有{returned}份报表被退回，请修改后重新提交",
-                        "url": reverse("reporting:fill", args=[program.pk, period.month]),
-                        "urgent": True,
-                    }
+                    TodoItem(
+                        key="reporting.returned",
+                        place=_("报表填报"),
+                        label=_("报表被退回待修改"),
+                        count=sum(part.count for part in back),
+                        url=back[0].url,
+                        severity=WARNING,
+                        parts=tuple(back),
+                    )
                 )
-    queue = review_queue(user=user, period=period).count()
-    if queue:
-        items.append(
-            {
-                "text": f"{period.label}有{queue}份报表待您审核",
-                "url": reverse("reporting:review", args=[program.pk, period.month]),
-                "urgent": False,
-            }
-        )
+
+    steps = awaiting_by_step(user)
+    if steps:
+        counts = {
+            row["period__month"]: row
+            for row in restrict(Report.objects.filter(period__program=program), user, "view")
+            .filter(awaiting_decision(user))
+            .values("period__month")
+            .annotate(**{step: Count("id", filter=q) for step, q in steps.items()})
+        }
+        labels = {REVIEW: _("报表待审核"), CONFIRM: _("报表待确认")}
+        for step in (REVIEW, CONFIRM):
+            if step not in steps:
+                continue
+            parts = [
+                TodoPart(
+                    label=p.label,
+                    count=counts[p.month][step],
+                    url=reverse("reporting:review", args=[program.pk, p.month]),
+                )
+                for p in every
+                if counts.get(p.month, {}).get(step)
+            ]
+            items.append(
+                TodoItem(
+                    key=f"reporting.{step}",
+                    place=_("报表审核"),
+                    label=labels[step],
+                    count=sum(part.count for part in parts),
+                    url=parts[0].url
+                    if parts
+                    else reverse("reporting:review", args=[program.pk, current.month]),  # type: ignore[union-attr]
+                    severity=WARNING if parts else INFO,
+                    parts=tuple(parts),
+                )
+            )
     return items

@@ -1,18 +1,24 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalogue.models import Program, Project
-from core.policy import restrict, scope
+from core.policy import actor_for, restrict, scope
+from core.todo import INFO, WARNING, TodoItem
 from funding.models import FundingLine, Source
 from funding.selectors import with_current
 from orgs.models import LOCAL_KINDS, Organisation, OrgKind
 from responsibility.models import Indicator, Letter, Target
+from responsibility.rules import may_manage_letters
 
 ROLE_LEAD, ROLE_CO, ROLE_IMPL = "牵头", "配合", "实施"
 
@@ -185,3 +191,71 @@ def letters_overview(*, user: Any, program: Program) -> list[tuple[Organisation,
 
 def letter_list(*, user: Any) -> QuerySet[Letter]:
     return restrict(Letter.objects.all(), user, "view").select_related("program", "organisation")
+
+
+#: An issued letter still unsigned after this many days is flagged for 民生办.
+UNSIGNED_AFTER_DAYS = 14
+
+
+def todo_items(*, user: Any) -> list[TodoItem]:
+    """The home page's letter queues (see core.todo): issued letters this user's unit must sign; for who manages
+    letters (民生办), letters drafted but not issued and letters unsigned ``UNSIGNED_AFTER_DAYS`` after issue.
+    One query per queue."""
+    from orgs.rules import is_unit_staff
+
+    actor = actor_for(user)
+    items = []
+    if is_unit_staff(actor):
+        agg = restrict(
+            Letter.objects.filter(organisation_id=actor.org_id, status=Letter.Status.ISSUED), user, "change"
+        ).aggregate(n=Count("id"), first=Min("id"), program=Min("program_id"))
+        n = agg["n"]
+        url = (
+            reverse("responsibility:letter_detail", args=[agg["first"]])
+            if n == 1
+            else reverse("responsibility:program_letters", args=[agg["program"]])
+            if n
+            else ""
+        )
+        if n:  # a unit's letter queue exists only once a letter is issued to it
+            items.append(
+                TodoItem(
+                    key="responsibility.sign",
+                    place=_("目标责任状"),
+                    label=_("目标责任状待签订"),
+                    count=n,
+                    url=url,
+                    severity=WARNING,
+                )
+            )
+    if may_manage_letters(user):
+        stale = timezone.now() - dt.timedelta(days=UNSIGNED_AFTER_DAYS)
+        rows = (
+            restrict(Letter.objects.exclude(status=Letter.Status.SIGNED), user, "view")
+            .filter(program__status=Program.Status.PUBLISHED)
+            .values("program_id")
+            .annotate(
+                drafted=Count("id", filter=Q(status=Letter.Status.DRAFTED)),
+                stale=Count("id", filter=Q(status=Letter.Status.ISSUED, issued_at__lt=stale)),
+            )
+            .order_by("-program__year")
+        )
+        rows = [r for r in rows if r["drafted"] or r["stale"]]
+        for key, label, severity in (
+            ("drafted", _("目标责任状待下达"), INFO),
+            ("stale", _("目标责任状下达%(days)d天未签订") % {"days": UNSIGNED_AFTER_DAYS}, WARNING),
+        ):
+            n = sum(r[key] for r in rows)
+            first = next((r["program_id"] for r in rows if r[key]), None)
+            if n:
+                items.append(
+                    TodoItem(
+                        key=f"responsibility.{key}",
+                        place=_("目标责任状"),
+                        label=label,
+                        count=n,
+                        url=reverse("responsibility:program_letters", args=[first]),
+                        severity=severity,
+                    )
+                )
+    return items

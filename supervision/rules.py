@@ -98,3 +98,24 @@ def may_verify_finding(user: Any, finding: Finding) -> bool:
         and finding.inspection_id is not None
         and (finding.inspection.supervisor.user_id == actor.user.pk)
     )
+
+
+def findings_to_answer(user: Any) -> Scope:
+    """The queryset form of ``may_answer_finding`` for the unit's own queue: open (or reopened) findings its unit
+    is responsible for. 民生办 may answer on a unit's behalf but has no queue of its own."""
+    actor = actor_for(user)
+    if not is_unit_staff(actor):
+        return False
+    return Q(responsible_id=actor.org_id, status__in=(Finding.Status.OPEN, Finding.Status.REOPENED))
+
+
+def findings_to_verify(user: Any) -> Scope:
+    """The queryset form of ``may_verify_finding``: answered findings, for 民生办 all of them, for a supervisor
+    those he reported."""
+    actor = actor_for(user)
+    answered = Q(status=Finding.Status.ANSWERED)
+    if actor.is_manager:
+        return answered
+    if actor.role == Role.SUPERVISOR:
+        return answered & Q(inspection__supervisor__user_id=actor.user.pk)
+    return False

@@ -4,18 +4,28 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.policy import restrict
+from core.todo import DANGER, INFO, WARNING, TodoItem
 from orgs.models import Organisation
 from supervision.models import Finding, Inspection, Supervisor
+from supervision.rules import findings_to_answer, findings_to_verify
+
+#: The to-do queues of findings (``?todo=`` on the list): the rules that define them.
+QUEUES = {"answer": findings_to_answer, "verify": findings_to_verify}
 
 
-def findings(*, user: Any, status: str = "", overdue: bool = False) -> QuerySet[Finding]:
+def findings(*, user: Any, status: str = "", overdue: bool = False, queue: str = "") -> QuerySet[Finding]:
     qs = restrict(Finding.objects.all(), user, "view").select_related(
         "responsible", "project", "inspection__supervisor"
     )
+    if queue in QUEUES:
+        waiting = QUEUES[queue](user)
+        qs = qs.none() if waiting is False else qs.filter(waiting)
     if status:
         qs = qs.filter(status=status)
     if overdue:
@@ -62,3 +72,36 @@ def rectification_rates(*, user: Any, program_id: int | None = None) -> list[Rat
     units = {o.id: o for o in Organisation.objects.filter(id__in=[r["responsible"] for r in rows])}
     rates = [Rate(units[r["responsible"]], r["total"], r["closed"], r["overdue"]) for r in rows]
     return sorted(rates, key=lambda r: (-(r.rate or 0), r.unit.order))
+
+
+def todo_items(*, user: Any, today: Any = None) -> list[TodoItem]:
+    """The home page's finding queues (see core.todo): findings the user's unit must answer (overdue flagged),
+    findings the user must verify. One query per queue."""
+    today = today or timezone.localdate()
+    items = []
+    labels = {"answer": _("问题待整改反馈"), "verify": _("整改待核实销号")}
+    for queue, rule_fn in QUEUES.items():
+        waiting = rule_fn(user)
+        if waiting is False:
+            continue
+        agg = restrict(Finding.objects.filter(waiting), user, "view").aggregate(
+            n=Count("id"), late=Count("id", filter=Q(deadline__lt=today)), first=Min("id")
+        )
+        n, late = agg["n"], agg["late"] if queue == "answer" else 0
+        url = (
+            reverse("supervision:finding_detail", args=[agg["first"]])
+            if n == 1
+            else f"{reverse('supervision:index')}?todo={queue}"
+        )
+        items.append(
+            TodoItem(
+                key=f"supervision.{queue}",
+                place=_("监督整改"),
+                label=labels[queue],
+                count=n,
+                url=url,
+                severity=DANGER if late else (WARNING if n else INFO),
+                note=_("%(n)d项已超过整改期限") % {"n": late} if late else "",
+            )
+        )
+    return items

@@ -46,13 +46,17 @@ def index(request: HttpRequest) -> HttpResponse:
         "supervision/index.html",
         {
             "findings": selectors.findings(
-                user=request.user, status=request.GET.get("status", ""), overdue=overdue
+                user=request.user,
+                status=request.GET.get("status", ""),
+                overdue=overdue,
+                queue=request.GET.get("todo", ""),
             )[:200],
             "inspections": selectors.inspections(user=request.user)[:50],
             "rates": selectors.rectification_rates(user=request.user)
             if may_see_rectification_rates(request.user)
             else [],
             "overdue": overdue,
+            "queue": request.GET.get("todo", "") if request.GET.get("todo") in selectors.QUEUES else "",
             "may_file": may_file_inspection(request.user),
             "statuses": Finding.Status.choices,
         },

@@ -14,7 +14,7 @@ def test_home_page_reminds_and_mail_goes_out(
     client_for: Any, month: dict[str, Any], town_shitai: Any
 ) -> None:
     page = client_for("town_shitai").get("/").content.decode()
-    assert 'data-testid="todo"' in page and "报表：应报" in page and "已逾期" in page
+    assert 'data-testid="todo"' in page and "报表待填报" in page and "已逾期" in page
     town_shitai.email = "shitai@example.invalid"
     town_shitai.save()
     out = io.StringIO()

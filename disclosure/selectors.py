@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalogue.models import Program
+from core.policy import can_any, restrict
+from core.todo import DANGER, INFO, WARNING, TodoItem
+from disclosure.models import Disclosure, Feedback
+from disclosure.rules import disclosures_to_record
+
+
+def disclosure_program() -> Program | None:
+    """The program the disclosure page works on: the latest published one (not a sample)."""
+    return Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False).order_by("-year").first()
+
+
+def todo_items(*, user: Any, today: Any = None) -> list[TodoItem]:
+    """The home page's disclosure queues (see core.todo): disclosures past their due date and not yet made, for
+    who records them (the unit its own, 民生办 all); public feedback not yet handled, for who handles it. One
+    query each, plus one for the program."""
+    recording = disclosures_to_record(user)
+    handler = can_any(user, "change", Feedback)
+    if recording is False and not handler:
+        return []
+    program = disclosure_program()
+    if program is None:
+        return []
+    today = today or timezone.localdate()
+    page = reverse("disclosure:index")
+    items = []
+    if recording is not False:
+        late = restrict(
+            Disclosure.objects.filter(program=program, start__isnull=True, due__lt=today), user, "view"
+        )
+        n = (late if recording is True else late.filter(recording)).count()
+        items.append(
+            TodoItem(
+                key="disclosure.late",
+                place=_("宣传与公开"),
+                label=_("公示逾期未登记"),
+                count=n,
+                url=f"{page}#late" if n else page,
+                severity=DANGER if n else INFO,
+            )
+        )
+    if handler:
+        n = restrict(Feedback.objects.filter(program=program, handled=False), user, "change").aggregate(
+            n=Count("id")
+        )["n"]
+        items.append(
+            TodoItem(
+                key="disclosure.feedback",
+                place=_("宣传与公开"),
+                label=_("群众意见待处理"),
+                count=n,
+                url=f"{page}#feedback" if n else page,
+                severity=WARNING if n else INFO,
+            )
+        )
+    return items
