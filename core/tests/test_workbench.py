@@ -319,3 +319,38 @@ def test_the_workbench_is_counted_in_a_fixed_number_of_queries(
     assert few <= 40
     grown = [k for k in items_many if items_many[k][0] > items_few.get(k, (0, ""))[0]]
     assert grown, items_many  # the data did grow the counts
+
+
+def test_a_failed_import_job_shows_until_a_later_one_succeeds(client_for: Any, town_shitai: Any) -> None:
+    from jobs.models import Job
+
+    failed = Job.objects.create(
+        kind="reports_import", title="批量填报", status="failed", created_by=town_shitai
+    )
+    client = client_for("town_shitai")
+    page = client.get("/").content.decode()
+    assert _items(page)["jobs.failed"] == (1, f"/jobs/{failed.pk}/")
+    _links_open(client, page)
+    Job.objects.create(kind="reports_import", title="批量填报", status="succeeded", created_by=town_shitai)
+    assert "jobs.failed" not in _items(client.get("/").content.decode())
+
+
+def test_office_sees_letters_unsigned_long_after_issue(
+    month: dict[str, Any], client_for: Any, office: Any
+) -> None:
+    from responsibility.models import Letter
+    from responsibility.selectors import UNSIGNED_AFTER_DAYS
+    from responsibility.services import letter_draft, letter_issue
+
+    program = month["program"]
+    letter = letter_issue(
+        actor=office, letter=letter_draft(actor=office, program=program, organisation=month["shitai"])
+    )
+    client = client_for("office")
+    assert "responsibility.stale" not in _items(client.get("/").content.decode())
+    Letter.objects.filter(pk=letter.pk).update(
+        issued_at=timezone.now() - dt.timedelta(days=UNSIGNED_AFTER_DAYS + 1)
+    )
+    page = client.get("/").content.decode()
+    assert _items(page)["responsibility.stale"] == (1, f"/programs/{program.pk}/letters/")
+    assert f"下达{UNSIGNED_AFTER_DAYS}天未签订" in page
