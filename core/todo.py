@@ -52,6 +52,5 @@ def todo_compose(items: list[TodoItem]) -> dict[str, object]:
     return {
         "applies": bool(items),
         "items": waiting,
-        "total": sum(i.count for i in waiting),
         "forward": None if waiting or not items else items[0],
     }

@@ -150,7 +150,7 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
                     late = today > p.deadline
                     parts.append(
                         TodoPart(
-                            label=_("%(period)s（已逾期）") % {"period": p.label}
+                            label=p.label
                             if late
                             else _("%(period)s（%(date)s截止）")
                             % {"period": p.label, "date": f"{p.deadline:%m-%d}"},
