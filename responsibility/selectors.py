@@ -229,32 +229,39 @@ def todo_items(*, user: Any) -> list[TodoItem]:
                 )
             )
     if may_manage_letters(user):
-        stale = timezone.now() - dt.timedelta(days=UNSIGNED_AFTER_DAYS)
-        rows = (
-            restrict(Letter.objects.exclude(status=Letter.Status.SIGNED), user, "view")
-            .filter(program__status=Program.Status.PUBLISHED)
-            .values("program_id")
-            .annotate(
-                drafted=Count("id", filter=Q(status=Letter.Status.DRAFTED)),
-                stale=Count("id", filter=Q(status=Letter.Status.ISSUED, issued_at__lt=stale)),
-            )
-            .order_by("-program__year")
+        program = (
+            Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False).order_by("-year").first()
         )
-        rows = [r for r in rows if r["drafted"] or r["stale"]]
-        for key, label, severity in (
-            ("drafted", _("目标责任状待下达"), INFO),
-            ("stale", _("目标责任状下达%(days)d天未签订") % {"days": UNSIGNED_AFTER_DAYS}, WARNING),
+        if program is None:
+            return items
+        units = {u.id for u in responsible_units(program=program)}
+        stale = timezone.now() - dt.timedelta(days=UNSIGNED_AFTER_DAYS)
+        agg = restrict(
+            Letter.objects.filter(program=program, organisation_id__in=units), user, "view"
+        ).aggregate(
+            out=Count("id", filter=~Q(status=Letter.Status.DRAFTED)),
+            stale=Count("id", filter=Q(status=Letter.Status.ISSUED, issued_at__lt=stale)),
+        )
+        url = reverse("responsibility:program_letters", args=[program.pk])
+        for key, label, n, severity in (
+            ("drafted", _("目标责任状待起草或下达"), len(units) - agg["out"], INFO),
+            (
+                "stale",
+                _("目标责任状下达%(days)d天未签订") % {"days": UNSIGNED_AFTER_DAYS},
+                agg["stale"],
+                WARNING,
+            ),
         ):
-            n = sum(r[key] for r in rows)
-            first = next((r["program_id"] for r in rows if r[key]), None)
-            if n:
+            if (
+                n or key == "drafted"
+            ):  # the letters page is 民生办's standing queue; the stale one only when due
                 items.append(
                     TodoItem(
                         key=f"responsibility.{key}",
                         place=_("目标责任状"),
                         label=label,
                         count=n,
-                        url=reverse("responsibility:program_letters", args=[first]),
+                        url=url,
                         severity=severity,
                     )
                 )

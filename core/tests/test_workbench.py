@@ -180,7 +180,8 @@ def test_office_sees_reports_to_confirm_letters_feedback_and_findings_to_verify(
     registered: Any,
 ) -> None:
     from disclosure.services import feedback_submit
-    from responsibility.services import letter_draft
+    from responsibility.selectors import responsible_units
+    from responsibility.services import letter_draft, letter_issue
     from supervision.services import finding_answer
 
     program, shitai = month["program"], month["shitai"]
@@ -188,7 +189,8 @@ def test_office_sees_reports_to_confirm_letters_feedback_and_findings_to_verify(
     reporting.report_review(actor=health, report=_submit(town_shitai, SCREENING, shitai, 6), approve=True)
     _submit(health, OWN, Organisation.objects.get(code="wjw"), 6)  # self-reported: straight to 民生办
     _submit(town_shitai, CLINICS, shitai, 6)  # still with the department: not the office's
-    letter_draft(actor=office, program=program, organisation=month["duanyuan"])
+    letter_draft(actor=office, program=program, organisation=month["duanyuan"])  # drafted: still to issue
+    letter_issue(actor=office, letter=letter_draft(actor=office, program=program, organisation=shitai))
     feedback_submit(program=program, project=None, satisfaction=2, aware=True, text="进度太慢")
     finding_answer(
         actor=town_shitai,
@@ -200,7 +202,8 @@ def test_office_sees_reports_to_confirm_letters_feedback_and_findings_to_verify(
     page = client.get("/").content.decode()
     items = _items(page)
     assert items["reporting.confirm"] == (2, f"/reporting/{program.pk}/6/review/")
-    assert items["responsibility.drafted"] == (1, f"/programs/{program.pk}/letters/")
+    units = len(responsible_units(program=program))
+    assert items["responsibility.drafted"] == (units - 1, f"/programs/{program.pk}/letters/")
     assert items["disclosure.feedback"] == (1, "/disclosure/#feedback")
     assert items["supervision.verify"][0] == 1
     assert "reporting.fill" not in items and "reporting.review" not in items
