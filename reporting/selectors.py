@@ -94,9 +94,10 @@ def _due_periods(periods: list[Period], year: int, today: dt.date) -> list[Perio
     return [p for p in periods if dt.date(year, p.month, 1) <= today]
 
 
-def _current_period(periods: list[Period], today: dt.date) -> Period | None:
-    """The period being reported now: the first open one not yet past its deadline, else the latest."""
-    return next((p for p in periods if p.deadline >= today), periods[-1] if periods else None)
+def _current_period(periods: list[Period], today: dt.date) -> Period:
+    """The period being reported now: the first one not yet past its deadline, else the latest (``periods`` is
+    not empty)."""
+    return next((p for p in periods if p.deadline >= today), periods[-1])
 
 
 def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
@@ -117,10 +118,10 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
         return []
     today = today or timezone.localdate()
     every = list(program.periods.order_by("month"))
-    periods = [p for p in every if p.is_open]
-    if not periods:
+    if not every:
         return []
-    current = _current_period(periods, today)
+    periods = [p for p in every if p.is_open]  # reports are filled in open periods only
+    current = _current_period(periods or every, today)
     items: list[TodoItem] = []
 
     def fill_url(month: int) -> str:
@@ -166,7 +167,7 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
                     place=_("报表填报"),
                     label=_("报表待填报"),
                     count=sum(part.count for part in parts),
-                    url=parts[0].url if parts else fill_url(current.month),  # type: ignore[union-attr]
+                    url=parts[0].url if parts else fill_url(current.month),
                     severity=DANGER if late_months else INFO,
                     note=_("%(n)d个月已逾期") % {"n": late_months} if late_months else "",
                     parts=tuple(parts),
@@ -220,7 +221,7 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
                     count=sum(part.count for part in parts),
                     url=parts[0].url
                     if parts
-                    else reverse("reporting:review", args=[program.pk, current.month]),  # type: ignore[union-attr]
+                    else reverse("reporting:review", args=[program.pk, current.month]),
                     severity=WARNING if parts else INFO,
                     parts=tuple(parts),
                 )
