@@ -33,7 +33,7 @@ from core.files import write_private
 from orgs.models import LOCAL_KINDS, Membership, Organisation, Role
 from orgs.services import membership_grant
 from reporting import services as reporting
-from reporting.models import Period, Report, Summary
+from reporting.models import Period, Report, Status, Summary
 
 LABEL = "【示例】"
 PREFIX = "示例·"
@@ -567,7 +567,13 @@ def demo_clear() -> dict[str, int]:
     demo_periods = set(sample.sample_ids(Period))
     removed = sample.sample_clear(derived=[Summary])
     for project_id, period_id in sorted(touched):
-        if period_id not in demo_periods:
+        if period_id in demo_periods:
+            continue
+        if Report.objects.filter(
+            project_id=project_id, period_id=period_id, status=Status.CONFIRMED
+        ).exists():
             summary_refresh(project_id=project_id, period_id=period_id)
+        else:  # summaries exist only where something was confirmed
+            Summary.objects.filter(project_id=project_id, period_id=period_id).delete()
     Membership.objects.filter(is_demo=True, user__isnull=True).delete()
     return removed
