@@ -117,7 +117,9 @@ def _ledger() -> tuple[list[tuple[type[models.Model], list[Any]]], dict[type[mod
 def _foreign_dependents(
     by_model: dict[type[models.Model], set[Any]], derived: Iterable[type[models.Model]]
 ) -> dict[str, int]:
-    """Rows outside the ledger that point at a demo row and would be deleted or block the deletion."""
+    """Rows outside the ledger that hold on to a demo row (PROTECT/RESTRICT: a real report in a demo period, a real
+    inspection of the demo supervisor). Rows that CASCADE are parts of their demo row (its values, transitions,
+    steps) and go with it."""
     allowed = set(derived)
     found: dict[str, int] = {}
     for model, pks in by_model.items():
@@ -125,7 +127,7 @@ def _foreign_dependents(
             related = rel.related_model
             if rel.many_to_many or related in allowed or related._meta.auto_created:
                 continue
-            if rel.on_delete in (models.SET_NULL, models.DO_NOTHING, models.SET_DEFAULT):
+            if rel.on_delete not in (models.PROTECT, models.RESTRICT):
                 continue
             qs = related._base_manager.filter(**{f"{rel.field.name}__in": list(pks)})
             own = by_model.get(related)
@@ -133,7 +135,8 @@ def _foreign_dependents(
                 qs = qs.exclude(pk__in=list(own))
             n = qs.count()
             if n:
-                found[str(related._meta.verbose_name)] = found.get(str(related._meta.verbose_name), 0) + n
+                label = str(related._meta.verbose_name)
+                found[label] = found.get(label, 0) + n
     return found
 
 
@@ -148,10 +151,25 @@ def _files_of(model: type[models.Model], pks: list[Any]) -> list[Any]:
 
 
 @transaction.atomic
-def sample_clear(*, derived: Iterable[type[models.Model]] = ()) -> dict[str, int]:
-    """Delete every demo row (and only those); returns the rows removed per model. Raises SampleError, deleting
-    nothing, if real rows depend on demo rows."""
+def sample_clear(
+    *,
+    derived: Iterable[type[models.Model]] = (),
+    adopted: Iterable[tuple[type[models.Model], Any]] = (),
+) -> dict[str, int]:
+    """Delete every demo row (and only those); returns the rows removed per model. ``adopted``: rows made later by
+    the demo accounts (newest first), removed first. Raises SampleError, deleting nothing, if real rows hold on to
+    demo rows."""
     runs, by_model = _ledger()
+    extra: list[tuple[type[models.Model], list[Any]]] = []
+    for model, pk in adopted:
+        if pk in by_model.get(model, set()):
+            continue
+        by_model[model].add(pk)
+        if extra and extra[-1][0] is model:
+            extra[-1][1].append(pk)
+        else:
+            extra.append((model, [pk]))
+    runs = extra + runs
     derived = list(derived)
     foreign = _foreign_dependents(by_model, derived)
     if foreign:
@@ -163,8 +181,10 @@ def sample_clear(*, derived: Iterable[type[models.Model]] = ()) -> dict[str, int
         for start in range(0, len(pks), 500):
             chunk = pks[start : start + 500]
             files += _files_of(model, chunk)
-            model._base_manager.filter(pk__in=chunk).delete()
-            removed[model._meta.label] += len(chunk)
+            _total, per_model = model._base_manager.filter(pk__in=chunk).delete()
+            for label, n in per_model.items():
+                if n:
+                    removed[label] += n
     SampleRecord.objects.all().delete()
     storage_files = [(f.storage, f.name) for f in files]
     transaction.on_commit(lambda: [storage.delete(name) for storage, name in storage_files])

@@ -38,6 +38,9 @@ from reporting.models import Period, Report, Status, Summary
 LABEL = "【示例】"
 PREFIX = "示例·"
 DEMO_MONTHS_PAST_YEAR = 6  # a past program year is shown as it stood at the end of June
+MONEY_UNITS = ("万元", "元")
+#: target per counted item (个) in other units: 25 万元 of investment, 60 people helped
+TARGET_FACTOR = {"万元": 25, "元": 250000, "人": 60}
 
 
 class DemoRefused(Exception):
@@ -202,11 +205,12 @@ def _targets_and_funds(demo: Demo) -> None:
     for project in demo.program.projects.order_by("order"):
         indicators = rs.indicators_apply_defaults(actor=office, project=project)
         for unit in reporting.reporting_units(project):
+            base = Decimal(rng.choice((4, 5, 8, 10, 12, 20, 30, 50)))
             for ind in indicators:
                 if Target.objects.filter(indicator=ind, unit=unit).exists():
                     continue
-                base = Decimal(rng.choice((5, 8, 10, 12, 20, 30, 50, 100, 200, 500)))
-                rs.target_set(actor=office, indicator=ind, unit=unit, value=base, reason=LABEL + "设置目标")
+                value = base * TARGET_FACTOR.get(ind.unit, 1)
+                rs.target_set(actor=office, indicator=ind, unit=unit, value=value, reason=LABEL + "设置目标")
             if not FundingLine.objects.filter(project=project, unit=unit).exists():
                 for source, share in (("province", 0.6), ("district", 0.4)):
                     amount = Decimal(rng.randint(20, 400) * 10000) * Decimal(str(share))
@@ -256,12 +260,14 @@ def _values(report: Report, month: int, pace: float) -> dict[int, Decimal]:
     out = {}
     for ind in report.project.indicators.all():
         target = targets.get(ind.pk, Decimal(10))
+        ahead = Decimal("1.15") if ind.order == 1 else Decimal(1)  # started runs ahead of finished
         share = (
-            min(Decimal(1), Decimal(month) / 12 * Decimal(str(pace)))
+            min(Decimal(1), Decimal(month) / 12 * Decimal(str(pace)) * ahead)
             if ind.cumulative
-            else Decimal(str(pace))
+            else Decimal(str(min(1.0, pace)))
         )
-        out[ind.pk] = (target * share).quantize(Decimal("0.01"))
+        places = Decimal("0.01") if ind.unit in MONEY_UNITS else Decimal(1)
+        out[ind.pk] = (target * share).quantize(places)
     return out
 
 
@@ -557,6 +563,23 @@ def demo_load(
     return {"password": password, "months": months, "program": program, "counts": sample.sample_counts()}
 
 
+def _made_by_demo_accounts() -> list[tuple[Any, Any]]:
+    """Rows the demo accounts created after ``make demo`` (trying the system) and their audit rows, newest first:
+    they are demo rows too."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from core.models import AuditEvent
+
+    rows: list[tuple[Any, Any]] = []
+    events = AuditEvent.objects.filter(actor__membership__is_demo=True).order_by("-id")
+    for event_id, ct_id, object_id, action in events.values_list("id", "content_type", "object_id", "action"):
+        model = ContentType.objects.get_for_id(ct_id).model_class()
+        if action == AuditEvent.Action.CREATE and model is not None:
+            rows.append((model, model._meta.pk.to_python(object_id)))
+        rows.append((AuditEvent, event_id))
+    return rows
+
+
 def demo_clear() -> dict[str, int]:
     """Remove exactly the demo rows; summaries of the projects and months they touched are rebuilt."""
     from reporting.rollup import summary_refresh
@@ -565,7 +588,7 @@ def demo_clear() -> dict[str, int]:
     report_ids = sample.sample_ids(Report)
     touched = set(Report.objects.filter(pk__in=report_ids).values_list("project_id", "period_id"))
     demo_periods = set(sample.sample_ids(Period))
-    removed = sample.sample_clear(derived=[Summary])
+    removed = sample.sample_clear(derived=[Summary], adopted=_made_by_demo_accounts())
     for project_id, period_id in sorted(touched):
         if period_id in demo_periods:
             continue

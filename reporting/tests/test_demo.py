@@ -17,7 +17,7 @@ from catalogue.models import Program, Project
 from core.models import SampleRecord
 from disclosure.models import Disclosure, Feedback
 from orgs.models import Membership, Organisation
-from reporting.models import Report, Status, Summary
+from reporting.models import Period, Report, Status, Summary
 from responsibility.models import Letter
 from supervision.models import Finding, Supervisor
 from upkeep.models import Asset, Check
@@ -191,9 +191,51 @@ def test_demo_and_demo_clear_refused_in_production(demo_world: Any, monkeypatch:
 
 
 @pytest.mark.django_db
+def test_demo_clear_refuses_when_real_data_holds_on_to_demo_rows(demo_world: Any) -> None:
+    from supervision.services import inspection_file
+
+    office = get_user_model().objects.get(username="t_office")
+    count = SampleRecord.objects.count()
+    with transaction.atomic():
+        inspection_file(
+            actor=office,
+            supervisor=Supervisor.objects.get(user__username="demo_supervisor"),
+            program=demo_world["program"],
+            date=Supervisor.objects.get(user__username="demo_supervisor").term_start,
+            projects=[demo_world["real"].project],
+            unit=demo_world["real"].unit,
+            place="真实地点",
+            methods=["site"],
+            summary="真实监督",
+        )
+        with pytest.raises(CommandError, match="非示例数据"):
+            call_command("demo_clear", stdout=io.StringIO())
+        assert SampleRecord.objects.count() == count
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
 def test_demo_clear_removes_all_demo_rows_and_keeps_real_data(demo_world: Any) -> None:
+    from reporting import services
+
+    town = get_user_model().objects.get(username="demo_town_shitai")  # trying the system after make demo
+    july = Period.objects.get(program=demo_world["program"], month=7)
+    project = (
+        Report.objects.filter(unit__code="shitai", period__month=6)
+        .exclude(pk=demo_world["real"].pk)[0]
+        .project
+    )
+    services.report_open(actor=town, project=project, unit=town.membership.organisation, period=july)
     call_command("demo_clear", stdout=io.StringIO())
     assert not SampleRecord.objects.exists()
     assert not Membership.objects.filter(is_demo=True).exists()
     assert not get_user_model().objects.filter(username__startswith="demo_").exists()
     assert _everything() == demo_world["before"]
+
+
+@pytest.mark.django_db
+def test_pages_say_demo_data_is_present_while_it_is(client: Any, settings: Any, tmp_path: Any) -> None:
+    settings.VAR_DIR = tmp_path
+    assert 'data-testid="demo-data"' not in client.get("/public/").content.decode()
+    (tmp_path / "demo-accounts.txt").write_text("示例账号")
+    assert "【示例】" in client.get("/public/").content.decode()
