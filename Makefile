@@ -7,12 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := minsheng.settings
 
-.PHONY: run serve setup test lint format demo clean help messages bench audit backup
+.PHONY: run serve setup test lint format demo demo-clear clean help messages bench audit backup
 
 help:
 	@echo "make run    – install everything, prepare the database with the reference data, serve on http://$(HOST):$(PORT)"
 	@echo "make test   – run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)"
-	@echo "make demo   – create one labelled demo account (示例账号) per role"
+	@echo "make demo   – a labelled 示例 year on the reference program: demo accounts (示例账号) per role and unit, targets, funds, letters, reports, findings, assets, disclosures (refused in production)"
+	@echo "make demo-clear – delete exactly the demo rows (reference and real data stay)"
 	@echo "make lint   – ruff"
 	@echo "make audit  – known vulnerabilities: pip-audit (installed Python packages) and npm audit --omit=dev; says when the advisory services cannot be reached (AUDIT_STRICT=1: then fail)"
 	@echo "make backup – python manage.py backup: database + uploads + manifest in one file under var/backups/ (restore: python manage.py restore FILE)"
@@ -48,10 +49,12 @@ serve:
 	$(PY) manage.py jobs_interrupt_dead
 	$(VENV)/bin/gunicorn minsheng.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile - --log-level warning
 
+# The demo command refuses production (MINSHENG_PRODUCTION=1) before it touches the database.
 demo: $(VENV)/.runtime
-	$(PY) manage.py migrate --noinput --verbosity 0
-	$(PY) manage.py load_reference_data
-	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py demo --prepare
+
+demo-clear: $(VENV)/.runtime
+	$(PY) manage.py demo_clear
 
 test: $(VENV)/.dev static/vendor/.built
 	bash scripts/system-packages.sh --test

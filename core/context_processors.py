@@ -16,4 +16,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "SITE_TITLE": settings.SITE_TITLE,
         "current_membership": membership,
         "is_demo_account": bool(membership and membership.is_demo),
+        # make demo writes this file and make demo-clear removes it: a stat, no query
+        "demo_data_present": (settings.VAR_DIR / "demo-accounts.txt").exists(),
     }

@@ -55,3 +55,19 @@ class AuditEvent(models.Model):
         return [
             (labels.get(k, k), before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)
         ]
+
+
+class SampleRecord(models.Model):
+    """One row created by the demo (示例数据, ``make demo``): ``core.sample`` records every row saved while the
+    demo runs, so ``demo_clear`` removes exactly those rows and nothing else."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, verbose_name=_("对象类型"))
+    object_id = models.CharField(_("对象ID"), max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+        verbose_name = _("示例数据记录")
+        verbose_name_plural = _("示例数据记录")
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id}"

@@ -3,7 +3,7 @@ registered from its AppConfig.ready(); core imports none of them."""
 
 from __future__ import annotations
 
-from core.models import AuditEvent
+from core.models import AuditEvent, SampleRecord
 from core.policy import Actor, Scope, rule
 
 
@@ -12,3 +12,9 @@ def audit_rule(actor: Actor, action: str) -> Scope:
     """The district-wide audit log is read by admin, 民生办 and 领导; it is never changed. An object's own
     history is shown to any staff member who may see the object (``core.policy.can_see_history``)."""
     return action == "view" and actor.is_staff_wide
+
+
+@rule(SampleRecord)
+def sample_record_rule(actor: Actor, action: str) -> Scope:
+    """The demo's ledger is written and read only by the demo commands (``core.sample``), never through a page."""
+    return False

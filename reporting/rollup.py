@@ -7,6 +7,7 @@ are rewritten after a confirmation or unlock commits (reporting.services._move),
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -384,6 +385,26 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
         )
     )
     Summary.objects.bulk_create(rows)
+
+
+_pending = threading.local()
+
+
+def _refresh_pending() -> None:
+    pairs = sorted(getattr(_pending, "pairs", set()))
+    _pending.pairs = set()
+    for project_id, period_id in pairs:
+        summary_refresh(project_id=project_id, period_id=period_id)
+
+
+def summary_refresh_on_commit(*, project_id: int, period_id: int) -> None:
+    """Refresh the summary of a project × period once the transaction commits — once per pair, however many
+    reports of it the transaction confirmed (a batch confirm, the demo year)."""
+    pairs = _pending.__dict__.setdefault("pairs", set())
+    pairs.add((project_id, period_id))
+    connection = transaction.get_connection()
+    if not any(entry[1] is _refresh_pending for entry in connection.run_on_commit):
+        transaction.on_commit(_refresh_pending)
 
 
 # --- deadlines and ranking --------------------------------------------------------------------------------

@@ -299,10 +299,9 @@ def _move(actor: Any, report: Report, to: str, opinion: str = "", reason: str = 
         reason=reason or opinion,
     )
     if Status.CONFIRMED in (before, to):
-        from reporting.rollup import summary_refresh
+        from reporting.rollup import summary_refresh_on_commit
 
-        project_id, period_id = report.project_id, report.period_id
-        transaction.on_commit(lambda: summary_refresh(project_id=project_id, period_id=period_id))
+        summary_refresh_on_commit(project_id=report.project_id, period_id=report.period_id)
     return report
 
 
