@@ -26,6 +26,7 @@ def _scene() -> dict[str, Any]:
     from orgs.models import Organisation
     from reporting import services
     from responsibility import services as rs
+    from responsibility.models import Letter
     from upkeep.services import asset_save
 
     office = get_user_model().objects.get(username=PERSONAS["office"][0])
@@ -34,16 +35,14 @@ def _scene() -> dict[str, Any]:
     periods = {p.month: p for p in services.periods_open(actor=office, program=program)}
     project = Project.objects.get(program=program, name="农村危房改造")
     shitai = Organisation.objects.get(code="shitai")
-    for indicator, value in zip(rs.indicators_apply_defaults(actor=office, project=project), (10, 10, 100)):
+    for indicator, value in zip(
+        rs.indicators_apply_defaults(actor=office, project=project), (10, 10, 100), strict=True
+    ):
         rs.target_set(actor=office, indicator=indicator, unit=shitai, value=Decimal(value))
     funding_line_create(actor=office, project=project, unit=shitai, source="province", original="600000")
     report = services.report_open(actor=town, project=project, unit=shitai, period=periods[6])
     rs.letters_draft_all(actor=office, program=program)
-    letter = program.letters.first() if hasattr(program, "letters") else None
-    if letter is None:
-        from responsibility.models import Letter
-
-        letter = Letter.objects.filter(program=program).first()
+    letter = Letter.objects.filter(program=program).first()
     asset = asset_save(
         actor=office,
         data={
