@@ -141,3 +141,26 @@ def test_api_docs_pass_axe_wcag_aa(browser_page: Any) -> None:
     page.wait_for_selector(".opblock", timeout=20000)
     violations = axe_violations(page)
     assert not violations, axe_report("/api/docs/", violations)
+
+
+# The tops of the navigation's items (brand, links, language box, user block, buttons): one line when they agree.
+_NAV_ROWS = """() => {
+  const nav = document.querySelector('nav.navbar');
+  const items = nav.querySelectorAll('.navbar-brand, .navbar-nav > li, form.d-flex');
+  const centres = [...items].map(e => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; });
+  return {height: nav.getBoundingClientRect().height, spread: Math.max(...centres) - Math.min(...centres),
+          wrapped: [...nav.querySelectorAll('.nav-link, .btn, .whoami')].filter(
+            e => e.getClientRects().length > 1 || e.getBoundingClientRect().height > 40).map(e => e.textContent.trim())};
+}"""
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_navigation_fits_one_line_at_1366_for_every_role(browser_page: Any, language: str) -> None:
+    page = browser_page
+    page.set_viewport_size({"width": 1366, "height": 800})
+    for persona in ("anon", "admin", "office", "dept_health", "town_shitai", "supervisor", "leader"):
+        _login(page, persona)
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
+        page.goto(page.base_url + "/")
+        rows = page.evaluate(_NAV_ROWS)
+        assert rows["spread"] < 8 and rows["height"] < 64 and not rows["wrapped"], f"{persona}: {rows}"
