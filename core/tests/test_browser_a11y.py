@@ -143,12 +143,16 @@ def test_api_docs_pass_axe_wcag_aa(browser_page: Any) -> None:
     assert not violations, axe_report("/api/docs/", violations)
 
 
-# The tops of the navigation's items (brand, links, language box, user block, buttons): one line when they agree.
+# The navigation's items (brand, links, language box, user block, buttons): one line when their centres agree,
+# none past the right edge, no label broken.
 _NAV_ROWS = """() => {
   const nav = document.querySelector('nav.navbar');
   const items = nav.querySelectorAll('.navbar-brand, .navbar-nav > li, form.d-flex');
   const centres = [...items].map(e => { const r = e.getBoundingClientRect(); return (r.top + r.bottom) / 2; });
+  const right = nav.getBoundingClientRect().right;
   return {height: nav.getBoundingClientRect().height, spread: Math.max(...centres) - Math.min(...centres),
+          overflow: [...items].filter(e => e.getBoundingClientRect().right > right).map(e => e.textContent.trim()),
+          language: nav.querySelector('select[name=language]').getBoundingClientRect().width,
           wrapped: [...nav.querySelectorAll('.nav-link, .btn, .whoami')].filter(
             e => e.getClientRects().length > 1 || e.getBoundingClientRect().height > 40).map(e => e.textContent.trim())};
 }"""
@@ -164,3 +168,4 @@ def test_navigation_fits_one_line_at_1366_for_every_role(browser_page: Any, lang
         page.goto(page.base_url + "/")
         rows = page.evaluate(_NAV_ROWS)
         assert rows["spread"] < 8 and rows["height"] < 64 and not rows["wrapped"], f"{persona}: {rows}"
+        assert not rows["overflow"] and rows["language"] > 80, f"{persona}: {rows}"
