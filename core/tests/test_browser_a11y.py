@@ -169,3 +169,25 @@ def test_navigation_fits_one_line_at_1366_for_every_role(browser_page: Any, lang
         rows = page.evaluate(_NAV_ROWS)
         assert rows["spread"] < 8 and rows["height"] < 64 and not rows["wrapped"], f"{persona}: {rows}"
         assert not rows["overflow"] and rows["language"] > 80, f"{persona}: {rows}"
+
+
+def test_phone_pages_pass_axe_wcag_aa(browser_page: Any) -> None:
+    """At 390 px the navigation is collapsed and wide tables scroll: the same rules hold, menu open."""
+    page = browser_page
+    page.set_viewport_size({"width": 390, "height": 844})
+    scene = _scene()
+    program = scene["program"].pk
+    found = []
+    for persona, url in (
+        ("office", "/"),
+        ("office", f"/programs/{program}/responsibility/"),
+        ("anon", "/public/"),
+    ):
+        _login(page, persona)
+        page.goto(page.base_url + url)
+        page.click(".navbar-toggler")
+        page.wait_for_selector("#nav.show")
+        violations = axe_violations(page)
+        if violations:
+            found.append(axe_report(f"{persona} {url} (390 px)", violations))
+    assert not found, "\n".join(found)
