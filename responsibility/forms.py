@@ -49,7 +49,11 @@ class TargetGridForm(forms.Form):
                     initial=current.get((ind.pk, unit.pk)),
                 )
                 self.fields[name].widget.attrs.update(
-                    {"class": "form-control form-control-sm", "inputmode": "decimal"}
+                    {
+                        "class": "form-control form-control-sm",
+                        "inputmode": "decimal",
+                        "aria-label": self.fields[name].label,
+                    }
                 )
                 self.cells.append((ind, unit, name))
         _style(self)
@@ -78,6 +82,10 @@ class AdjustmentForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
+        for (
+            field
+        ) in self.fields.values():  # one form per funding line on the page: named by aria-label, not id
+            field.widget.attrs["aria-label"] = field.label
 
 
 class SignForm(forms.Form):

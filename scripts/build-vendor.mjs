@@ -10,6 +10,8 @@ const files = {
   "bootstrap/dist/js/bootstrap.bundle.min.js.map": "bootstrap/bootstrap.bundle.min.js.map",
   "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
   "echarts/dist/echarts.min.js": "echarts/echarts.min.js",
+  // accessibility checks of the browser tests (core/tests/a11y.py); not used by the pages
+  "axe-core/axe.min.js": "axe-core/axe.min.js",
 };
 const out = "static/vendor";
 rmSync(out, { recursive: true, force: true });
