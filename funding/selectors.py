@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 
 from catalogue.models import Program, Project
 from core.policy import can_any, restrict
+from orgs.models import Organisation
 from funding.models import FiscalYear, FundingAdjustment, FundingLine, Source
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
@@ -64,12 +65,31 @@ class FiscalCheck:
     message: str
 
 
+def fiscal_area(program: Program) -> Organisation:
+    """The area whose 财力 a program is matched against: the issuer's district (杜集区 for 区政府), or the
+    issuer itself when it sits under no district."""
+    from orgs.models import OrgKind
+
+    org = program.issuer
+    seen = set()
+    while org is not None and org.pk not in seen:
+        if org.kind == OrgKind.DISTRICT:
+            return org
+        seen.add(org.pk)
+        org = org.parent
+    return program.issuer
+
+
 def fiscal_check(*, user: Any, program: Program) -> FiscalCheck | None:
     """财力匹配: the district's own livelihood money against its general public budget expenditure (None for
     whoever may not see the fiscal figures)."""
     if not can_any(user, "view", FiscalYear):
         return None
-    fiscal = restrict(FiscalYear.objects.filter(year=program.year), user, "view").order_by("id").first()
+    fiscal = (
+        restrict(FiscalYear.objects.filter(year=program.year, organisation=fiscal_area(program)), user, "view")
+        .order_by("id")
+        .first()
+    )
     lines = restrict(
         FundingLine.objects.filter(project__program=program, source=Source.DISTRICT), user, "view"
     )
