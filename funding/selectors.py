@@ -9,8 +9,8 @@ from django.db.models.functions import Coalesce
 
 from catalogue.models import Program, Project
 from core.policy import can_any, restrict
-from orgs.models import Organisation
 from funding.models import FiscalYear, FundingAdjustment, FundingLine, Source
+from orgs.models import Organisation
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -86,7 +86,9 @@ def fiscal_check(*, user: Any, program: Program) -> FiscalCheck | None:
     if not can_any(user, "view", FiscalYear):
         return None
     fiscal = (
-        restrict(FiscalYear.objects.filter(year=program.year, organisation=fiscal_area(program)), user, "view")
+        restrict(
+            FiscalYear.objects.filter(year=program.year, organisation=fiscal_area(program)), user, "view"
+        )
         .order_by("id")
         .first()
     )
