@@ -181,12 +181,17 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
                 services.letters_draft_all(actor=request.user, program=program)
                 messages.success(request, _("已为全部责任单位起草（或刷新）目标责任状。"))
             elif request.POST.get("action") == "issue_all":
-                services.letters_issue_all(actor=request.user, program=program)
+                services.letters_issue_all(
+                    actor=request.user,
+                    program=program,
+                    confirm_missing_targets=request.POST.get("confirm_missing_targets") == "1",
+                )
                 messages.success(request, _("已下达全部起草的目标责任状。"))
         except (ValidationError, ConflictError) as exc:
             _errors(request, exc)
         return redirect("responsibility:program_letters", pk=pk)
     overview = selectors.letters_overview(user=request.user, program=program)
+    drafted = [letter for _unit, letter in overview if letter and letter.status == Letter.Status.DRAFTED]
     return render(
         request,
         "responsibility/letters.html",
@@ -197,6 +202,11 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
                 u for u, letter in overview if letter is None or letter.status != Letter.Status.SIGNED
             ],
             "manage": may_manage_letters(request.user),
+            "missing_targets": [
+                (letter.organisation, names)
+                for letter in drafted
+                if (names := services.letter_missing_targets(letter))
+            ],
         },
     )
 
@@ -213,7 +223,11 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("已按最新目标和资金刷新。"))
             elif request.POST.get("action") == "issue":
-                services.letter_issue(actor=request.user, letter=letter)
+                services.letter_issue(
+                    actor=request.user,
+                    letter=letter,
+                    confirm_missing_targets=request.POST.get("confirm_missing_targets") == "1",
+                )
                 messages.success(request, _("已下达。"))
             elif form.is_valid():
                 services.letter_sign(
@@ -241,6 +255,9 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "manage": may_manage_letters(request.user),
             "can_sign": can(request.user, "change", letter) and letter.status == Letter.Status.ISSUED,
+            "missing_targets": services.letter_missing_targets(letter)
+            if letter.status == Letter.Status.DRAFTED
+            else [],
             "history": history_for(letter),
         },
     )

@@ -45,7 +45,7 @@ def test_town_fills_in_one_screen_and_submits(client_for: Any, month: dict[str, 
         .count()
     )
     bad = _post_fill(client, month, period, "submit", spent="40")
-    assert "省资金支出400000.00元超过到位300000.00元" in bad.content.decode()
+    assert "省资金支出40.00万元超过到位30.00万元" in bad.content.decode()
     report = Report.objects.get(project=month["project"], unit=month["shitai"], period=period)
     assert report.status == Status.DRAFT
     ok = _post_fill(client, month, period, "submit", version=str(report.version))

@@ -33,7 +33,7 @@ def test_errors_block_and_warnings_need_an_explanation(month: dict[str, Any], to
     fill(town_shitai, report, month, (5, 3, 50), arrived="100000", spent="200000")
     with pytest.raises(ValidationError) as exc:
         services.report_submit(actor=town_shitai, report=report)
-    assert "省资金支出200000.00元超过到位100000.00元" in exc.value.messages
+    assert "省资金支出20.00万元超过到位10.00万元" in exc.value.messages
     with pytest.raises(ValidationError, match="负数"):
         fill(town_shitai, report, month, (-1, 3, 50), arrived="1", spent="0")
     report.refresh_from_db()
