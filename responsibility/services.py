@@ -158,6 +158,35 @@ def target_set(
     return target
 
 
+@transaction.atomic
+def targets_grid_set(
+    *,
+    actor: Any,
+    project: Project,
+    project_targets: dict[Indicator, Decimal | None],
+    unit_targets: list[tuple[Indicator, Organisation, Decimal]],
+    reason: str = "",
+) -> None:
+    """Save the targets page in one go: each indicator's project target and the units' targets; all or none."""
+    _require(actor, "plan", project, "不能设置该项目的目标")
+    for indicator, value in project_targets.items():
+        if indicator.project_id != project.pk:
+            raise ValidationError("指标不属于该项目")
+        if value != indicator.target:
+            indicator_save(
+                actor=actor,
+                project=project,
+                indicator=indicator,
+                data={"target": value},
+                expected_version=indicator.version,
+                reason=reason,
+            )
+    for indicator, unit, value in unit_targets:
+        if indicator.project_id != project.pk:
+            raise ValidationError("指标不属于该项目")
+        target_set(actor=actor, indicator=indicator, unit=unit, value=value, reason=reason)
+
+
 def planned_share(target: Target, month: int) -> Decimal:
     """Expected cumulative share of the annual target at the end of ``month`` (1–12): the unit's monthly or
     quarterly plan (interpolated within a quarter), else linear over the year (序时进度)."""
