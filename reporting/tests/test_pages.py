@@ -180,3 +180,16 @@ def test_office_finds_the_period_setting_from_the_program_page(client_for: Any) 
     page = reverse("catalogue:program_detail", args=[program.pk])
     assert f'href="{periods}"' in client_for("office").get(page).content.decode()
     assert f'href="{periods}"' not in client_for("town_shitai").get(page).content.decode()
+
+
+def test_progress_pdf_shows_every_indicator_whole(
+    client_for: Any, month: dict[str, Any], tmp_path: Any
+) -> None:
+    period = month["periods"][6]
+    url = reverse("reporting:progress", args=[period.program_id, period.month])
+    path = tmp_path / "p.pdf"
+    path.write_bytes(client_for("office").get(url + "?format=pdf").content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    for ind in month["indicators"]:
+        assert f"{ind.name}（{ind.unit}）" in flat
