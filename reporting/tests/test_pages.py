@@ -193,3 +193,17 @@ def test_progress_pdf_shows_every_indicator_whole(
     flat = "".join(text.split())
     for ind in month["indicators"]:
         assert f"{ind.name}（{ind.unit}）" in flat
+
+
+@pytest.mark.parametrize("name", ["office", "town_shitai", "dept_health", "leader", "supervisor"])
+def test_excel_link_only_for_who_may_use_it(client_for: Any, month: dict[str, Any], name: str) -> None:
+    import re
+
+    period = month["periods"][6]
+    client = client_for(name)
+    page = client.get(reverse("reporting:fill", args=[period.program_id, period.month]))
+    links = re.findall(r'href="([^"]+)"[^>]*data-testid="excel-link"', page.content.decode())
+    if page.status_code != 200 or not links:
+        assert "Excel 批量填报" not in page.content.decode() or page.status_code != 200
+        return
+    assert client.get(links[0].replace("&amp;", "&")).status_code == 200
