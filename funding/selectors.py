@@ -66,18 +66,40 @@ class FiscalCheck:
 
 
 def fiscal_area(program: Program) -> Organisation:
-    """The area whose 财力 a program is matched against: the issuer's district (杜集区 for 区政府), or the
-    issuer itself when it sits under no district."""
+    """The area whose 财力 a program is matched against: the issuer when it is a district, else the issuer's
+    district one level up (杜集区 for 区政府), else the issuer itself."""
     from orgs.models import OrgKind
 
-    org = program.issuer
-    seen = set()
-    while org is not None and org.pk not in seen:
-        if org.kind == OrgKind.DISTRICT:
-            return org
-        seen.add(org.pk)
-        org = org.parent
-    return program.issuer
+    issuer = program.issuer
+    if issuer.kind != OrgKind.DISTRICT and issuer.parent_id and issuer.parent.kind == OrgKind.DISTRICT:
+        return issuer.parent
+    return issuer
+
+
+def _fiscal_year_of(program: Program, user: Any) -> FiscalYear | None:
+    """The FiscalYear of ``fiscal_area(program)``, in one query (the issuer's row or its parent's)."""
+    from django.db.models import Q
+
+    from orgs.models import OrgKind
+
+    rows = list(
+        restrict(
+            FiscalYear.objects.filter(year=program.year).filter(
+                Q(organisation_id=program.issuer_id) | Q(organisation__children=program.issuer_id)
+            ),
+            user,
+            "view",
+        )
+        .select_related("organisation")
+        .order_by("id")
+    )
+    own = [f for f in rows if f.organisation_id == program.issuer_id]
+    parent = [
+        f for f in rows if f.organisation_id != program.issuer_id and f.organisation.kind == OrgKind.DISTRICT
+    ]
+    if own and own[0].organisation.kind == OrgKind.DISTRICT:
+        return own[0]
+    return (parent or own or [None])[0]
 
 
 def fiscal_check(*, user: Any, program: Program) -> FiscalCheck | None:
@@ -85,13 +107,7 @@ def fiscal_check(*, user: Any, program: Program) -> FiscalCheck | None:
     whoever may not see the fiscal figures)."""
     if not can_any(user, "view", FiscalYear):
         return None
-    fiscal = (
-        restrict(
-            FiscalYear.objects.filter(year=program.year, organisation=fiscal_area(program)), user, "view"
-        )
-        .order_by("id")
-        .first()
-    )
+    fiscal = _fiscal_year_of(program, user)
     lines = restrict(
         FundingLine.objects.filter(project__program=program, source=Source.DISTRICT), user, "view"
     )
