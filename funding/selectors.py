@@ -64,6 +64,11 @@ class FiscalCheck:
     fiscal: FiscalYear | None
     message: str
 
+    @property
+    def share_text(self) -> str:
+        """The share as the message states it (2 decimals of a percent), "—" when unknown."""
+        return "—" if self.share is None else f"{self.share * 100:.2f}%"
+
 
 def fiscal_area(program: Program) -> Organisation:
     """The area whose 财力 a program is matched against: the issuer when it is a district, else the issuer's
