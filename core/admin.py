@@ -11,7 +11,32 @@ from core.models import AuditEvent
 from core.services import audit_record, model_snapshot
 
 
+def money_formfield(db_field: models.Field, **kwargs: Any) -> Any:
+    """A stored-元 money column as the admin's input: typed in 万元 like every page (core.forms.MoneyField)."""
+    from core.forms import MoneyField
+    from core.numbers import MONEY, MONEY_MAX_WAN
+
+    if not (
+        isinstance(db_field, models.DecimalField)
+        and db_field.max_digits == MONEY["max_digits"]
+        and db_field.decimal_places == MONEY["decimal_places"]
+    ):
+        return None
+    label = str(db_field.verbose_name).replace("（元）", "（万元）")
+    if "万元" not in label:
+        label = f"{label}（万元）"
+    return MoneyField(
+        label=label,
+        required=not db_field.blank,
+        help_text=db_field.help_text,
+        min_wan=-MONEY_MAX_WAN if "调整" in label else 0,
+    )
+
+
 class AuditedAdmin(admin.ModelAdmin):
+    def formfield_for_dbfield(self, db_field: models.Field, request: Any, **kwargs: Any) -> Any:
+        return money_formfield(db_field) or super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def save_model(self, request: Any, obj: models.Model, form: Any, change: bool) -> None:
         with transaction.atomic():
             before = model_snapshot(type(obj)._default_manager.get(pk=obj.pk)) if change and obj.pk else None

@@ -13,13 +13,51 @@ a download (``Content-Disposition: attachment``). File names are sent RFC 5987-e
 from __future__ import annotations
 
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 
 from core.uploads import BY_CONTENT_TYPE, UNKNOWN_CONTENT_TYPE
 
 IMAGE_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
 PDF_CSP = "default-src 'none'; object-src 'self'; img-src 'self' data:; style-src 'unsafe-inline'"
 ATTACHMENT_CSP = "sandbox; default-src 'none'"
+
+
+THUMBNAIL_PX = 320
+
+
+def _protect(response: HttpResponse, csp: str) -> HttpResponse:
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = csp
+    response._csp_exempt = True  # type: ignore[attr-defined]  # a site-wide CSP middleware keeps this policy
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def is_image(content_type: str) -> bool:
+    """An upload whose checked type is a picture (a thumbnail can be made of it)."""
+    kind = BY_CONTENT_TYPE.get(content_type)
+    return bool(kind and kind.inline and kind.code != "pdf")
+
+
+def thumbnail_response(file: FieldFile, *, content_type: str, size: int = THUMBNAIL_PX) -> HttpResponse:
+    """A small JPEG of a stored image upload (at most ``size`` px on its longer side), with the same headers as
+    the file itself; 404 for anything that is not an image or cannot be read."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    if not file or not is_image(content_type):
+        raise Http404
+    try:
+        with file.open("rb") as handle, Image.open(handle) as image:
+            image.thumbnail((size, size))
+            buffer = io.BytesIO()
+            image.convert("RGB").save(buffer, format="JPEG", quality=80)
+    except (FileNotFoundError, OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
+        raise Http404 from exc
+    return _protect(HttpResponse(buffer.getvalue(), content_type="image/jpeg"), IMAGE_CSP)
 
 
 def file_response(file: FieldFile, *, content_type: str, filename: str) -> FileResponse:
@@ -40,15 +78,11 @@ def file_response(file: FieldFile, *, content_type: str, filename: str) -> FileR
         filename=name,
         content_type=kind.content_type if kind else UNKNOWN_CONTENT_TYPE,
     )
-    response["X-Content-Type-Options"] = "nosniff"
     if not inline:
-        response["Content-Security-Policy"] = ATTACHMENT_CSP
+        csp = ATTACHMENT_CSP
     elif kind.code == "pdf":
-        response["Content-Security-Policy"] = PDF_CSP
+        csp = PDF_CSP
     else:
-        response["Content-Security-Policy"] = IMAGE_CSP
-    response._csp_exempt = True  # type: ignore[attr-defined]  # a site-wide CSP middleware keeps this policy
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
-    response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+        csp = IMAGE_CSP
+    _protect(response, csp)
     return response

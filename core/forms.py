@@ -46,6 +46,13 @@ class NumberField(forms.Field):
         except numbers.NumberError as exc:
             raise ValidationError(exc.message, code="invalid") from exc
 
+    def prepare_value(self, value: Any) -> Any:
+        """A stored Decimal shown for editing without trailing zeros (2.0000 → "2")."""
+        if isinstance(value, Decimal) and not isinstance(value, bool):
+            text = numbers.quantity_text(value, places=self.decimal_places)
+            return "" if text == numbers.ABNORMAL else text
+        return value
+
     def validate(self, value: Any) -> None:
         if value is None and self.required:
             raise ValidationError(self.error_messages["required"], code="required")

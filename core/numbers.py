@@ -234,6 +234,23 @@ def wan_text(value: Any) -> str:
     return f"{wan:,.2f}"
 
 
+def quantity_text(value: Any, *, places: int = 4) -> str:
+    """A stored quantity for reading: 2.0000 → "2", 12.5000 → "12.5", 1234.5678 → "1234.5678" (at most
+    ``places`` decimals, no trailing zeros, no exponent); "—" when absent; "数值异常" when not plausible."""
+    if value in (None, ""):
+        return "—"
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        return ABNORMAL
+    if not number.is_finite() or abs(number) >= Decimal(10) ** 20:
+        return ABNORMAL
+    rounded = number.quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=decimal.Context(prec=40)
+    )
+    return _plain(rounded + 0 if rounded == 0 else rounded)
+
+
 class DecimalField(models.DecimalField):
     """A model DecimalField whose stored values never crash a read.
 

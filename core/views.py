@@ -22,3 +22,24 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
         )
     page = Paginator(audit_log(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_log.html", {"page": page})
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's login page: a signed-in user without admin rights gets a 403 page saying so (not a second
+    login form); staff go on to the admin; anyone else logs in as usual."""
+    from django.contrib import admin
+    from django.shortcuts import redirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if request.user.is_authenticated:
+        if admin.site.has_permission(request):
+            target = request.GET.get("next", "")
+            safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+            return redirect(target if target and safe else "admin:index")
+        return render(
+            request,
+            "403.html",
+            {"message": _("系统设置只对系统管理员开放；您的日常工作都可以在系统页面中完成。")},
+            status=403,
+        )
+    return admin.site.login(request)

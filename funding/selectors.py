@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from catalogue.models import Program, Project
 from core.policy import can_any, restrict
 from funding.models import FiscalYear, FundingAdjustment, FundingLine, Source
+from orgs.models import Organisation
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=16, decimal_places=2))
 
@@ -63,13 +64,55 @@ class FiscalCheck:
     fiscal: FiscalYear | None
     message: str
 
+    @property
+    def share_text(self) -> str:
+        """The share as the message states it (2 decimals of a percent), "—" when unknown."""
+        return "—" if self.share is None else f"{self.share * 100:.2f}%"
+
+
+def fiscal_area(program: Program) -> Organisation:
+    """The area whose 财力 a program is matched against: the issuer when it is a district, else the issuer's
+    district one level up (杜集区 for 区政府), else the issuer itself."""
+    from orgs.models import OrgKind
+
+    issuer = program.issuer
+    if issuer.kind != OrgKind.DISTRICT and issuer.parent_id and issuer.parent.kind == OrgKind.DISTRICT:
+        return issuer.parent
+    return issuer
+
+
+def _fiscal_year_of(program: Program, user: Any) -> FiscalYear | None:
+    """The FiscalYear of ``fiscal_area(program)``, in one query (the issuer's row or its parent's)."""
+    from django.db.models import Q
+
+    from orgs.models import OrgKind
+
+    rows = list(
+        restrict(
+            FiscalYear.objects.filter(year=program.year).filter(
+                Q(organisation_id=program.issuer_id) | Q(organisation__children=program.issuer_id)
+            ),
+            user,
+            "view",
+        )
+        .select_related("organisation")
+        .order_by("id")
+    )
+    own = [f for f in rows if f.organisation_id == program.issuer_id]
+    parent = [
+        f for f in rows if f.organisation_id != program.issuer_id and f.organisation.kind == OrgKind.DISTRICT
+    ]
+    if own and own[0].organisation.kind == OrgKind.DISTRICT:
+        return own[0]
+    return (parent or own or [None])[0]
+
 
 def fiscal_check(*, user: Any, program: Program) -> FiscalCheck | None:
     """财力匹配: the district's own livelihood money against its general public budget expenditure (None for
     whoever may not see the fiscal figures)."""
     if not can_any(user, "view", FiscalYear):
         return None
-    fiscal = restrict(FiscalYear.objects.filter(year=program.year), user, "view").order_by("id").first()
+    fiscal = _fiscal_year_of(program, user)
     lines = restrict(
         FundingLine.objects.filter(project__program=program, source=Source.DISTRICT), user, "view"
     )

@@ -89,15 +89,36 @@ def funding_current(line: FundingLine) -> Decimal:
     return line.original + total
 
 
+FISCAL_FIELDS = (
+    "budget_revenue",
+    "budget_expenditure",
+    "own_commitment",
+    "warn_share",
+    "alarm_share",
+    "is_sample",
+    "note",
+)
+
+
 @transaction.atomic
-def fiscal_year_save(
-    *, actor: Any, organisation: Organisation, year: int, data: dict[str, Any], reason: str = ""
+def fiscal_year_set(
+    *,
+    actor: Any,
+    organisation: Organisation,
+    year: int,
+    data: dict[str, Any],
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> FiscalYear:
+    """Create or change the district's 财力 figures of one year (money in 元); 民生办 only (funding.rules)."""
     from core.policy import can_any
 
-    if not can_any(actor, "change", FiscalYear):
+    fiscal = FiscalYear.objects.select_for_update().filter(organisation=organisation, year=year).first()
+    if not (can(actor, "change", fiscal) if fiscal else can_any(actor, "change", FiscalYear)):
         raise PermissionDenied("只有民生办可以维护年度财力")
-    fiscal = FiscalYear.objects.filter(organisation=organisation, year=year).first()
+    unknown = set(data) - set(FISCAL_FIELDS)
+    if unknown:
+        raise ValidationError("未知字段：" + "、".join(sorted(unknown)))
     before = model_snapshot(fiscal) if fiscal else None
     if fiscal is None:
         fiscal = FiscalYear(organisation=organisation, year=year)
@@ -109,13 +130,13 @@ def fiscal_year_save(
     if before is None:
         fiscal.save()
     else:
-        versioned_save(fiscal, expected_version=fiscal.version, fields=list(data))
+        versioned_save(fiscal, expected_version=expected_version or fiscal.version, fields=list(data))
     audit_record(
         actor=actor,
         action="update" if before else "create",
         obj=fiscal,
         before=before,
         after=model_snapshot(fiscal),
-        reason=reason,
+        reason=reason or "录入年度财力",
     )
     return fiscal

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("catalogue.urls")),
     path("", include("orgs.urls")),
     path("", include("responsibility.urls")),
+    path("", include("funding.urls")),
     path("", include("reporting.urls")),
     path("", include("supervision.urls")),
     path("", include("upkeep.urls")),

@@ -9,7 +9,7 @@ from xml.sax.saxutils import escape
 
 import xlsxwriter
 
-from core.numbers import ABNORMAL, as_float
+from core.numbers import ABNORMAL, as_float, quantity_text
 from reporting.models import Period
 from reporting.rollup import ProgressRow
 
@@ -154,7 +154,10 @@ def progress_pdf(
 
     font = _cjk_font()
     head, body = table_rows(rows, per_unit)
-    cell = ParagraphStyle("cell", fontName=font, fontSize=6.5, leading=8)
+    # CJK wrapping breaks between any two characters, so a long name wraps inside its cell, never cut off
+    cell = ParagraphStyle("cell", fontName=font, fontSize=6.5, leading=8, wordWrap="CJK")
+    number = ParagraphStyle("number", parent=cell, alignment=2)
+    text_columns = {"项目", "单位", "牵头单位", "主要指标", "序时"}
 
     def fmt(name: str, value: Any) -> Any:
         if value is None:
@@ -165,11 +168,24 @@ def progress_pdf(
             if name.endswith("率") or name == "序时进度":
                 return f"{value * 100:.1f}%"
             return f"{value:,.2f}"
-        return Paragraph(escape(str(value)), cell) if name in ("项目", "主要指标") else str(value)
+        return Paragraph(escape(str(value)), cell) if name in text_columns else str(value)
 
-    data = [[Paragraph(h, cell) for h in head]] + [
-        [fmt(head[i], v) for i, v in enumerate(row)] for row in body
-    ]
+    def lines(values: list[str], style: ParagraphStyle) -> Any:
+        return Paragraph("<br/>".join(escape(v) for v in values), style) if values else "—"
+
+    def quantity(value: Any) -> str:
+        shown = quantity_text(value)
+        return shown if shown == ABNORMAL or abs(as_float(value) or 0) < PDF_MAX else ABNORMAL
+
+    data: list[list[Any]] = [[Paragraph(escape(h), cell) for h in head]]
+    at = {name: head.index(name) for name in ("主要指标", "目标", "完成")}
+    for row, values in zip(rows, body, strict=True):
+        out = [fmt(head[i], v) for i, v in enumerate(values)]
+        if row.indicators:  # every indicator, one line each, its target and done value on the same line
+            out[at["主要指标"]] = lines([f"{i['name']}（{i['unit']}）" for i in row.indicators], cell)
+            out[at["目标"]] = lines([quantity(i["target"]) for i in row.indicators], number)
+            out[at["完成"]] = lines([quantity(i["done"]) for i in row.indicators], number)
+        data.append(out)
     buffer = io.BytesIO()
     program = period.program
     doc = SimpleDocTemplate(
@@ -181,7 +197,18 @@ def progress_pdf(
         bottomMargin=12 * mm,
         title=f"{program.year}年{program.noun}进度表",
     )
-    widths = [8 * mm, 40 * mm] + [None] * (len(head) - 2)
+    fixed = {
+        "序号": 7,
+        "项目": 34,
+        "单位": 18,
+        "牵头单位": 18,
+        "主要指标": 34,
+        "目标": 13,
+        "完成": 13,
+        "序时": 9,
+    }
+    free = (doc.width / mm - sum(fixed.get(h, 0) for h in head)) / max(1, sum(h not in fixed for h in head))
+    widths = [fixed.get(h, free) * mm for h in head]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -191,6 +218,7 @@ def progress_pdf(
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2DCDB")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("ALIGN", (at["目标"], 1), (-2, -1), "RIGHT"),
             ]
         )
     )

@@ -514,11 +514,40 @@ LEFT JOIN expected e ON e.unit_id = o.id LEFT JOIN money m ON m.unit_id = o.id
 WHERE o.kind IN ({kinds})
 """
 )
+# Departments answer for the projects they lead (牵头), whoever carries them out, and for the rows they carry out
+# themselves for projects others lead: ``resp`` gives each reporting pair its responsible departments (the
+# implementing unit and the lead; UNION keeps a pair once when both are the same department).
+_DEPARTMENT_RANKING_SQL = (
+    """
+WITH prj AS (SELECT p.id, p.lead_department_id AS lead FROM catalogue_project p WHERE p.program_id = %s),
+pairs AS ("""
+    + _REPORTING_PAIRS
+    + """),
+resp AS (SELECT project_id, unit_id, unit_id AS owner FROM pairs
+  UNION SELECT pairs.project_id, pairs.unit_id, prj.lead FROM pairs JOIN prj ON prj.id = pairs.project_id
+  WHERE prj.lead IS NOT NULL),
+expected AS (SELECT owner AS unit_id, COUNT(*) AS n FROM resp GROUP BY owner),
+money AS (SELECT resp.owner AS unit_id, SUM(s.budget) AS b, SUM(s.arrived) AS a, SUM(s.spent) AS sp,
+  SUM(ROUND(s.completion, 4)) AS c, COUNT(s.completion) AS cn FROM reporting_summary s
+  JOIN resp ON resp.project_id = s.project_id AND resp.unit_id = s.unit_id
+  WHERE s.period_id = %s GROUP BY resp.owner),
+timely AS (SELECT resp.owner AS unit_id, COUNT(*) AS n FROM reporting_report r
+  JOIN resp ON resp.project_id = r.project_id AND resp.unit_id = r.unit_id
+  WHERE r.period_id = %s AND r.submitted_at < %s GROUP BY resp.owner)
+SELECT o.id, o.code, o.name, o.short_name, o."order", o.kind, e.n, t.n,
+  CAST(m.b AS TEXT), CAST(m.a AS TEXT), CAST(m.sp AS TEXT), CAST(m.c AS TEXT), m.cn
+FROM expected e JOIN orgs_organisation o ON o.id = e.unit_id
+LEFT JOIN money m ON m.unit_id = o.id LEFT JOIN timely t ON t.unit_id = o.id
+WHERE o.kind IN ({kinds})
+"""
+)
 
 
 def ranking(*, user: Any, period: Period, kind: str) -> list[UnitScore]:
     """Rank local units (kind="local") or departments (kind="department") for one period, confirmed data only:
-    money and completion from the Summary rows, on-time rates from the reports, in one SQL query. The ranking
+    money and completion from the Summary rows, on-time rates from the reports, in one SQL query. A department
+    is ranked on every project it leads (the towns' rows included) and on the rows it carries out itself for
+    projects others lead; equal scores share a rank (``assign_ranks``). The ranking
     is the district's official comparison, shown to whoever may open the period (reporting.rules
     ``may_see_ranking``); it counts no unconfirmed figure."""
     from reporting.rules import may_see_ranking
@@ -534,7 +563,8 @@ def ranking(*, user: Any, period: Period, kind: str) -> list[UnitScore]:
         *kinds,
     ]
     with connection.cursor() as cursor:
-        cursor.execute(_RANKING_SQL.format(kinds=", ".join(["%s"] * len(kinds))), params)
+        sql = _RANKING_SQL if kind == "local" else _DEPARTMENT_RANKING_SQL
+        cursor.execute(sql.format(kinds=", ".join(["%s"] * len(kinds))), params)
         fetched = cursor.fetchall()
     zero = Decimal(0)
     scores = []
@@ -566,6 +596,17 @@ def ranking(*, user: Any, period: Period, kind: str) -> list[UnitScore]:
         score.score = sum((w * min(p or zero, Decimal(1)) for w, p in zip(WEIGHTS, parts, strict=True)), zero)
         scores.append(score)
     scores.sort(key=lambda s: (-s.score, s.unit.order, s.unit.name))
-    for i, s in enumerate(scores, start=1):
-        s.rank = i
+    assign_ranks(scores)
     return scores
+
+
+def assign_ranks(scores: list[UnitScore]) -> None:
+    """Standard competition ranking ("1224") on the score as shown (2 decimals): equal shown scores share a
+    rank and the next rank skips the tied places; ``scores`` is already sorted best first."""
+    previous: Decimal | None = None
+    rank = 0
+    for position, s in enumerate(scores, start=1):
+        shown = safe_quantize(s.score, Decimal("0.01"))
+        if shown != previous:
+            rank, previous = position, shown
+        s.rank = rank

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
-from core.numbers import is_sane
+from core.numbers import is_sane, quantity_text, wan_text
 from core.policy import can, can_any
 from core.services import ConflictError, audit_record, model_snapshot, versioned_save
 from funding.models import Source
@@ -174,10 +174,19 @@ def report_validate(report: Report) -> tuple[list[Issue], list[Issue]]:
         if value < 0:
             errors.append(Issue(key, f"“{ind.name}”不能为负数"))
         if ind.cumulative and ind.pk in before and value < before[ind.pk]:
-            warnings.append(Issue(key, f"“{ind.name}”累计数{value}低于上期的{before[ind.pk]}"))
+            warnings.append(
+                Issue(
+                    key, f"“{ind.name}”累计数{quantity_text(value)}低于上期的{quantity_text(before[ind.pk])}"
+                )
+            )
         target = targets.get(ind.pk)
         if target and is_sane(target.value) and target.value > 0 and value > target.value * OVER_TARGET:
-            warnings.append(Issue(key, f"“{ind.name}”完成{value}，超过目标{target.value}的120%"))
+            warnings.append(
+                Issue(
+                    key,
+                    f"“{ind.name}”完成{quantity_text(value)}，超过目标{quantity_text(target.value)}的120%",
+                )
+            )
     funds = list(report.funds.all())
     labels = dict(Source.choices)
     if not all(is_sane(f.arrived) and is_sane(f.spent) for f in funds):
@@ -188,13 +197,17 @@ def report_validate(report: Report) -> tuple[list[Issue], list[Issue]]:
         if f.arrived < 0 or f.spent < 0:
             errors.append(Issue(key, f"{labels[f.source]}资金不能为负数"))
         if f.spent > f.arrived:
-            errors.append(Issue(key, f"{labels[f.source]}资金支出{f.spent}元超过到位{f.arrived}元"))
+            errors.append(
+                Issue(
+                    key, f"{labels[f.source]}资金支出{wan_text(f.spent)}万元超过到位{wan_text(f.arrived)}万元"
+                )
+            )
     lines = with_current(FundingLine.objects.filter(project=report.project, unit=report.unit))
     budget = sum((line.current for line in lines if is_sane(line.current)), Decimal(0))
     arrived = sum((f.arrived for f in funds), Decimal(0))
     spent = sum((f.spent for f in funds), Decimal(0))
     if budget and arrived > budget:
-        warnings.append(Issue("funds", f"资金到位{arrived}元超过预算{budget}元"))
+        warnings.append(Issue("funds", f"资金到位{wan_text(arrived)}万元超过预算{wan_text(budget)}万元"))
     if budget and targets:
         schedule = min(planned_share(t, report.period.month) for t in targets.values())
         if spent / budget < schedule - BEHIND_SCHEDULE:

@@ -40,7 +40,16 @@ class TargetGridForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.cells: list[tuple[Any, Any, str]] = []
+        self.project_targets: list[tuple[Any, str]] = []
         for ind in indicators:
+            name = f"p-{ind.pk}"
+            self.fields[name] = QuantityField(
+                required=False, label=f"{ind.name}·{_('项目目标')}", initial=ind.target
+            )
+            self.fields[name].widget.attrs.update(
+                {"class": "form-control form-control-sm", "aria-label": self.fields[name].label}
+            )
+            self.project_targets.append((ind, name))
             for unit in units:
                 name = f"t-{ind.pk}-{unit.pk}"
                 self.fields[name] = QuantityField(

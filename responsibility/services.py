@@ -158,6 +158,35 @@ def target_set(
     return target
 
 
+@transaction.atomic
+def targets_grid_set(
+    *,
+    actor: Any,
+    project: Project,
+    project_targets: dict[Indicator, Decimal | None],
+    unit_targets: list[tuple[Indicator, Organisation, Decimal]],
+    reason: str = "",
+) -> None:
+    """Save the targets page in one go: each indicator's project target and the units' targets; all or none."""
+    _require(actor, "plan", project, "不能设置该项目的目标")
+    for indicator, value in project_targets.items():
+        if indicator.project_id != project.pk:
+            raise ValidationError("指标不属于该项目")
+        if value != indicator.target:
+            indicator_save(
+                actor=actor,
+                project=project,
+                indicator=indicator,
+                data={"target": value},
+                expected_version=indicator.version,
+                reason=reason,
+            )
+    for indicator, unit, value in unit_targets:
+        if indicator.project_id != project.pk:
+            raise ValidationError("指标不属于该项目")
+        target_set(actor=actor, indicator=indicator, unit=unit, value=value, reason=reason)
+
+
 def planned_share(target: Target, month: int) -> Decimal:
     """Expected cumulative share of the annual target at the end of ``month`` (1–12): the unit's monthly or
     quarterly plan (interpolated within a quarter), else linear over the year (序时进度)."""
@@ -214,8 +243,19 @@ def letter_draft(*, actor: Any, program: Program, organisation: Organisation) ->
     return letter
 
 
+def letter_missing_targets(letter: Letter) -> list[str]:
+    """Names of the letter's projects that carry no target for the unit (from its snapshot)."""
+    return [p.get("name", "") for p in letter.snapshot.get("projects", []) if not p.get("targets")]
+
+
+def _missing_message(missing: dict[str, list[str]]) -> str:
+    parts = [f"{unit}：{'、'.join(names)}" for unit, names in missing.items()]
+    return "以下项目尚未设置目标，请先设置目标，或确认仍然下达——" + "；".join(parts)
+
+
 @transaction.atomic
-def letter_issue(*, actor: Any, letter: Letter) -> Letter:
+def letter_issue(*, actor: Any, letter: Letter, confirm_missing_targets: bool = False) -> Letter:
+    """Issue a drafted letter. Projects without targets need ``confirm_missing_targets`` (the user was warned)."""
     if not may_manage_letters(actor):
         raise PermissionDenied("只有民生办可以下达目标责任状")
     if letter.status != Letter.Status.DRAFTED:
@@ -224,6 +264,9 @@ def letter_issue(*, actor: Any, letter: Letter) -> Letter:
         raise ValidationError(
             f"{letter.organisation.name}在{letter.program.year}年没有承担的项目，无需下达责任状"
         )
+    missing = letter_missing_targets(letter)
+    if missing and not confirm_missing_targets:
+        raise ValidationError(_missing_message({letter.organisation.display_name: missing}))
     before = model_snapshot(letter)
     letter.status, letter.issued_at = Letter.Status.ISSUED, timezone.now()
     versioned_save(letter, expected_version=letter.version, fields=["status", "issued_at"])
@@ -282,9 +325,18 @@ def letters_draft_all(*, actor: Any, program: Program) -> int:
 
 
 @transaction.atomic
-def letters_issue_all(*, actor: Any, program: Program) -> int:
-    """Issue every drafted letter of the program; all or none."""
-    letters = list(Letter.objects.filter(program=program, status=Letter.Status.DRAFTED))
+def letters_issue_all(*, actor: Any, program: Program, confirm_missing_targets: bool = False) -> int:
+    """Issue every drafted letter of the program; all or none. Projects without targets must be confirmed."""
+    letters = list(
+        Letter.objects.filter(program=program, status=Letter.Status.DRAFTED).select_related("organisation")
+    )
+    missing = {
+        letter.organisation.display_name: names
+        for letter in letters
+        if (names := letter_missing_targets(letter))
+    }
+    if missing and not confirm_missing_targets:
+        raise ValidationError(_missing_message(missing))
     for letter in letters:
-        letter_issue(actor=actor, letter=letter)
+        letter_issue(actor=actor, letter=letter, confirm_missing_targets=True)
     return len(letters)

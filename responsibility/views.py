@@ -56,7 +56,9 @@ def project_targets(request: HttpRequest, pk: int) -> HttpResponse:
     targets = restrict(Target.objects.filter(indicator__project=project), request.user, "view")
     current = {(t.indicator_id, t.unit_id): t.value for t in targets}
     grid = TargetGridForm(indicators=indicators, units=units, current=current)
-    line_form = FundingLineForm(units=Organisation.objects.filter(pk__in=[u.pk for u in units]))
+    line_form = FundingLineForm(
+        units=Organisation.objects.filter(pk__in=[u.pk for u in units]), auto_id="id_line_%s"
+    )
     if request.method == "POST":
         if not manage:
             raise PermissionDenied
@@ -68,22 +70,29 @@ def project_targets(request: HttpRequest, pk: int) -> HttpResponse:
             elif action == "targets":
                 grid = TargetGridForm(request.POST, indicators=indicators, units=units, current=current)
                 if grid.is_valid():
-                    for ind, unit, name in grid.cells:
-                        value = grid.cleaned_data[name]
-                        if value is not None:
-                            services.target_set(
-                                actor=request.user,
-                                indicator=ind,
-                                unit=unit,
-                                value=value,
-                                reason=grid.cleaned_data["reason"],
-                            )
+                    services.targets_grid_set(
+                        actor=request.user,
+                        project=project,
+                        project_targets={
+                            ind: grid.cleaned_data[name]
+                            for ind, name in grid.project_targets
+                            if name in request.POST  # a field not sent leaves the target as it is
+                        },
+                        unit_targets=[
+                            (ind, unit, grid.cleaned_data[name])
+                            for ind, unit, name in grid.cells
+                            if grid.cleaned_data[name] is not None
+                        ],
+                        reason=grid.cleaned_data["reason"],
+                    )
                     messages.success(request, _("目标已保存。"))
                 else:
                     raise ValidationError(_("目标值有误，请检查标红的格子。"))
             elif action == "line":
                 line_form = FundingLineForm(
-                    request.POST, units=Organisation.objects.filter(pk__in=[u.pk for u in units])
+                    request.POST,
+                    units=Organisation.objects.filter(pk__in=[u.pk for u in units]),
+                    auto_id="id_line_%s",
                 )
                 if not line_form.is_valid():
                     raise ValidationError([_("资金计划填写有误。"), *form_errors(line_form)])
@@ -115,6 +124,8 @@ def project_targets(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, ConflictError) as exc:
             _errors(request, exc)
     lines = list(funding_selectors.project_lines(user=request.user, project=project))
+    for line in lines:  # one small form per line, with ids of its own (the names stay delta/date/reason)
+        line.adjust_form = AdjustmentForm(auto_id=f"id_adjust{line.pk}_%s")
     sums = {}
     for ind in indicators:
         vals = [current[(ind.pk, u.pk)] for u in units if (ind.pk, u.pk) in current]
@@ -130,9 +141,11 @@ def project_targets(request: HttpRequest, pk: int) -> HttpResponse:
             "manage": manage,
             "lines": lines,
             "line_form": line_form,
-            "adjust_form": AdjustmentForm(),
             "sums": sums,
-            "rows": [(ind, [(u, grid[f"t-{ind.pk}-{u.pk}"]) for u in units]) for ind in indicators],
+            "rows": [
+                (ind, grid[f"p-{ind.pk}"], [(u, grid[f"t-{ind.pk}-{u.pk}"]) for u in units])
+                for ind in indicators
+            ],
         },
     )
 
@@ -181,12 +194,17 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
                 services.letters_draft_all(actor=request.user, program=program)
                 messages.success(request, _("已为全部责任单位起草（或刷新）目标责任状。"))
             elif request.POST.get("action") == "issue_all":
-                services.letters_issue_all(actor=request.user, program=program)
+                services.letters_issue_all(
+                    actor=request.user,
+                    program=program,
+                    confirm_missing_targets=request.POST.get("confirm_missing_targets") == "1",
+                )
                 messages.success(request, _("已下达全部起草的目标责任状。"))
         except (ValidationError, ConflictError) as exc:
             _errors(request, exc)
         return redirect("responsibility:program_letters", pk=pk)
     overview = selectors.letters_overview(user=request.user, program=program)
+    drafted = [letter for _unit, letter in overview if letter and letter.status == Letter.Status.DRAFTED]
     return render(
         request,
         "responsibility/letters.html",
@@ -197,6 +215,11 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
                 u for u, letter in overview if letter is None or letter.status != Letter.Status.SIGNED
             ],
             "manage": may_manage_letters(request.user),
+            "missing_targets": [
+                (letter.organisation, names)
+                for letter in drafted
+                if (names := services.letter_missing_targets(letter))
+            ],
         },
     )
 
@@ -213,7 +236,11 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("已按最新目标和资金刷新。"))
             elif request.POST.get("action") == "issue":
-                services.letter_issue(actor=request.user, letter=letter)
+                services.letter_issue(
+                    actor=request.user,
+                    letter=letter,
+                    confirm_missing_targets=request.POST.get("confirm_missing_targets") == "1",
+                )
                 messages.success(request, _("已下达。"))
             elif form.is_valid():
                 services.letter_sign(
@@ -241,6 +268,9 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "manage": may_manage_letters(request.user),
             "can_sign": can(request.user, "change", letter) and letter.status == Letter.Status.ISSUED,
+            "missing_targets": services.letter_missing_targets(letter)
+            if letter.status == Letter.Status.DRAFTED
+            else [],
             "history": history_for(letter),
         },
     )

@@ -187,3 +187,9 @@ class Photo(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        from core.downloads import is_image
+
+        return is_image(self.content_type)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("supervision/inspections/<id:pk>/", views.inspection_detail, name="inspection_detail"),
     path("supervision/findings/<id:pk>/", views.finding_detail, name="finding_detail"),
     path("supervision/photos/<id:pk>/", views.photo_file, name="photo"),
+    path("supervision/photos/<id:pk>/thumbnail/", views.photo_thumbnail, name="photo_thumbnail"),
 ]

@@ -3,12 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue.models import Program
-from core.downloads import file_response
+from core.downloads import file_response, thumbnail_response
 from core.forms import id_or_404
 from core.policy import can_any, restrict
 from core.services import ConflictError
@@ -181,13 +181,25 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+def _visible_photo(request: HttpRequest, pk: int) -> Photo:
+    """The photo, if its inspection or finding is one the user may see (core.policy via the selectors); else 404."""
     photo = get_object_or_404(Photo, pk=pk)
     visible = (
         photo.inspection_id
         and selectors.inspections(user=request.user).filter(pk=photo.inspection_id).exists()
     ) or (photo.step_id and selectors.findings(user=request.user).filter(pk=photo.step.finding_id).exists())
     if not visible:
-        return HttpResponse(status=404)
+        raise Http404
+    return photo
+
+
+@login_required
+def photo_file(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = _visible_photo(request, pk)
     return file_response(photo.file, content_type=photo.content_type, filename=photo.original_name)
+
+
+@login_required
+def photo_thumbnail(request: HttpRequest, pk: int) -> HttpResponse:
+    photo = _visible_photo(request, pk)
+    return thumbnail_response(photo.file, content_type=photo.content_type)

@@ -6,7 +6,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from core.numbers import ABNORMAL, wan_text
+from core.numbers import ABNORMAL, quantity_text, wan_text
 
 register = template.Library()
 
@@ -15,6 +15,12 @@ register = template.Library()
 def wan(value: Decimal | int | float | str | None) -> str:
     """12345678.9 元 → "1,234.57" (万元)."""
     return wan_text(value)
+
+
+@register.filter
+def qty(value: Decimal | int | float | str | None, places: int = 4) -> str:
+    """A quantity (indicator value, target) without trailing zeros: 2.0000 → "2"; None → "—"."""
+    return quantity_text(value, places=int(places))
 
 
 @register.filter

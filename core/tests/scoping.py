@@ -156,7 +156,7 @@ def build_scene(office: Any, persona: Any) -> dict[str, Any]:
 
     stranger = get_user_model().objects.create_user(username="t_stranger", password="x-pass-123")
     Job.objects.filter(pk=scene["other"]["job"].pk).update(created_by=stranger)
-    letter_services.letter_issue(actor=office, letter=scene["own"]["letter"])
+    letter_services.letter_issue(actor=office, letter=scene["own"]["letter"], confirm_missing_targets=True)
     scene["own"]["letter"].refresh_from_db()
     letter_services.letter_sign(
         actor=office,

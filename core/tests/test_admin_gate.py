@@ -94,3 +94,17 @@ def test_no_bulk_delete_of_a_published_programs_rows(client_for: Any) -> None:
         {"action": "delete_selected", "_selected_action": [program.pk], "post": "yes"},
     )
     assert Program.objects.filter(pk=program.pk).exists()
+
+
+def test_admin_tells_a_signed_in_user_without_rights(client_for: Any) -> None:
+    town = client_for("town_shitai")
+    page = town.get("/admin/", follow=True)
+    assert page.status_code == 403
+    text = page.content.decode()
+    assert 'name="password"' not in text and "系统设置只对系统管理员开放" in text
+    assert client_for("admin").get("/admin/login/?next=/admin/").status_code == 302
+
+
+def test_admin_login_form_for_the_anonymous(client: Any) -> None:
+    page = client.get("/admin/", follow=True)
+    assert page.status_code == 200 and 'name="password"' in page.content.decode()

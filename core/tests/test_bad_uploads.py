@@ -151,7 +151,9 @@ def test_bomb_as_letter_scan_is_a_form_error(client_for: Any, office: Any, media
     indicator = rs.indicators_apply_defaults(actor=office, project=project)[0]
     rs.target_set(actor=office, indicator=indicator, unit=shitai, value=Decimal(3))
     letter = rs.letter_issue(
-        actor=office, letter=rs.letter_draft(actor=office, program=program, organisation=shitai)
+        actor=office,
+        letter=rs.letter_draft(actor=office, program=program, organisation=shitai),
+        confirm_missing_targets=True,
     )
     response = client_for("town_shitai").post(
         reverse("responsibility:letter_detail", args=[letter.pk]),

@@ -52,7 +52,7 @@ def test_fiscal_capacity_warns(office: Any, project: Project) -> None:
     services.funding_line_create(
         actor=office, project=project, unit=None, source="district", original="12000000"
     )
-    fiscal = services.fiscal_year_save(
+    fiscal = services.fiscal_year_set(
         actor=office,
         organisation=Organisation.objects.get(code="duji"),
         year=2021,
@@ -64,12 +64,12 @@ def test_fiscal_capacity_warns(office: Any, project: Project) -> None:
     )
     check = selectors.fiscal_check(user=office, program=program)
     assert check.level == "warn" and "12.00%" in check.message and "示例" in check.message
-    services.fiscal_year_save(
+    services.fiscal_year_set(
         actor=office, organisation=fiscal.organisation, year=2021, data={"alarm_share": Decimal("0.11")}
     )
     assert selectors.fiscal_check(user=office, program=program).level == "alarm"
     with pytest.raises(ValidationError):
-        services.fiscal_year_save(
+        services.fiscal_year_set(
             actor=office, organisation=fiscal.organisation, year=2021, data={"warn_share": Decimal("0.5")}
         )
 
@@ -119,3 +119,49 @@ def test_program_totals_include_adjustments(office: Any, project: Project) -> No
     totals = selectors.program_totals(user=office, program=project.program)
     assert totals["市"] == {"original": Decimal("300000.00"), "current": Decimal("250000.00")}
     assert totals["中央"] == {"original": Decimal(0), "current": Decimal(0)}
+
+
+def test_office_sets_fiscal_year_on_the_program_pages_in_wan(client_for: Any, project: Project) -> None:
+    from core.models import AuditEvent
+
+    program = project.program
+    office = client_for("office")
+    page = office.get(reverse("catalogue:program_detail", args=[program.pk])).content.decode()
+    url = reverse("funding:fiscal_year", args=[program.pk])
+    assert "尚未录入" in page and f'href="{url}"' in page
+    form = office.get(url).content.decode()
+    assert "一般公共预算支出（万元）" in form and "（元）" not in form
+    response = office.post(
+        url,
+        {
+            "budget_revenue": "90000",
+            "budget_expenditure": "1,234,567.89",
+            "own_commitment": "",
+            "warn_pct": "10",
+            "alarm_pct": "15",
+            "note": "",
+            "reason": "区财政局提供",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    fiscal = FiscalYear.objects.get(year=program.year, organisation__code="duji")
+    assert fiscal.budget_expenditure == Decimal("12345678900.00")
+    assert fiscal.warn_share == Decimal("0.1000")
+    assert AuditEvent.objects.filter(object_id=str(fiscal.pk), reason="区财政局提供").exists()
+    shown = office.get(url).content.decode()
+    assert "1,234,567.89" in shown and "12345678900" not in shown
+    assert 'value="1234567.89"' in shown
+    page = office.get(reverse("catalogue:program_detail", args=[program.pk])).content.decode()
+    assert "alert-success" in page and "在阈值以内" in page  # an ok result is shown, not hidden
+
+
+def test_only_the_office_sets_fiscal_year(client_for: Any, project: Project) -> None:
+    url = reverse("funding:fiscal_year", args=[project.program_id])
+    data = {"budget_revenue": "1", "budget_expenditure": "1", "warn_pct": "10", "alarm_pct": "15"}
+    assert client_for("town_shitai").post(url, data).status_code == 403
+    assert client_for("leader").post(url, data).status_code == 403
+    assert not FiscalYear.objects.exists()
+
+
+def test_admin_no_longer_edits_fiscal_year(client_for: Any) -> None:
+    assert client_for("admin").get("/admin/funding/fiscalyear/add/").status_code == 403

@@ -158,3 +158,18 @@ def test_portal_is_fast(client: Any, scene: dict[str, Any], django_assert_max_nu
         client.get(reverse("portal:program", args=[scene["program"].pk]))
     with django_assert_max_num_queries(25):
         client.get(reverse("portal:project", args=[scene["project"].pk]))
+
+
+def test_public_project_shows_done_or_a_dash(client: Any, scene: dict[str, Any], office: Any) -> None:
+    from decimal import Decimal
+
+    from responsibility import services as resp
+
+    resp.indicator_save(
+        actor=office,
+        project=scene["project"],
+        data={"name": "新增示例指标", "unit": "个", "target": Decimal(10), "order": 9},
+    )
+    page = " ".join(_text(client.get(reverse("portal:project", args=[scene["project"].pk]))).split())
+    assert "开工项目数：完成 5 / 目标 30个" in page
+    assert "新增示例指标：完成 — / 目标 10个" in page

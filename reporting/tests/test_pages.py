@@ -45,7 +45,7 @@ def test_town_fills_in_one_screen_and_submits(client_for: Any, month: dict[str, 
         .count()
     )
     bad = _post_fill(client, month, period, "submit", spent="40")
-    assert "省资金支出400000.00元超过到位300000.00元" in bad.content.decode()
+    assert "省资金支出40.00万元超过到位30.00万元" in bad.content.decode()
     report = Report.objects.get(project=month["project"], unit=month["shitai"], period=period)
     assert report.status == Status.DRAFT
     ok = _post_fill(client, month, period, "submit", version=str(report.version))
@@ -180,3 +180,30 @@ def test_office_finds_the_period_setting_from_the_program_page(client_for: Any) 
     page = reverse("catalogue:program_detail", args=[program.pk])
     assert f'href="{periods}"' in client_for("office").get(page).content.decode()
     assert f'href="{periods}"' not in client_for("town_shitai").get(page).content.decode()
+
+
+def test_progress_pdf_shows_every_indicator_whole(
+    client_for: Any, month: dict[str, Any], tmp_path: Any
+) -> None:
+    period = month["periods"][6]
+    url = reverse("reporting:progress", args=[period.program_id, period.month])
+    path = tmp_path / "p.pdf"
+    path.write_bytes(client_for("office").get(url + "?format=pdf").content)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    for ind in month["indicators"]:
+        assert f"{ind.name}（{ind.unit}）" in flat
+
+
+@pytest.mark.parametrize("name", ["office", "town_shitai", "dept_health", "leader", "supervisor"])
+def test_excel_link_only_for_who_may_use_it(client_for: Any, month: dict[str, Any], name: str) -> None:
+    import re
+
+    period = month["periods"][6]
+    client = client_for(name)
+    page = client.get(reverse("reporting:fill", args=[period.program_id, period.month]))
+    links = re.findall(r'href="([^"]+)"[^>]*data-testid="excel-link"', page.content.decode())
+    if page.status_code != 200 or not links:
+        assert "Excel 批量填报" not in page.content.decode() or page.status_code != 200
+        return
+    assert client.get(links[0].replace("&amp;", "&")).status_code == 200

@@ -164,3 +164,26 @@ def test_ranking_equals_hand_computation(sample: dict[str, Any], office: Any) ->
     late_unit = next(s for s in scores if s.unit.id == late.unit_id)
     assert late_unit.on_time == late_unit.expected - 1
     assert scores == sorted(scores, key=lambda s: (-s.score, s.unit.order, s.unit.name))
+
+
+def test_equal_scores_share_a_rank() -> None:
+    from reporting.rollup import UnitRef, UnitScore, assign_ranks
+
+    def score(value: str) -> UnitScore:
+        unit = UnitRef(id=1, code="x", name="x", short_name="", order=0, kind="town")
+        return UnitScore(unit, 0, 0, None, None, None, score=Decimal(value))
+
+    scores = [score("80"), score("50.001"), score("50.004"), score("0"), score("0"), score("0")]
+    assign_ranks(scores)
+    assert [s.rank for s in scores] == [1, 2, 2, 4, 4, 4]
+
+
+def test_lead_departments_of_town_projects_are_ranked(month: dict[str, Any], office: Any) -> None:
+    period = month["periods"][3]
+    lead = month["project"].lead_department
+    departments = rollup.ranking(user=office, period=period, kind="department")
+    ranked = {s.unit.id: s for s in departments}
+    assert lead.pk in ranked  # it carries out nothing itself: the towns do
+    expected = rollup.expected_reports(period.program, with_lead=True)
+    assert ranked[lead.pk].expected == sum(1 for _p, u, d in expected if d == lead.pk or u == lead.pk)
+    assert {s.rank for s in departments} == {1}  # nothing confirmed yet: everyone ties at 0.00

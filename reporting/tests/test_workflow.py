@@ -33,7 +33,7 @@ def test_errors_block_and_warnings_need_an_explanation(month: dict[str, Any], to
     fill(town_shitai, report, month, (5, 3, 50), arrived="100000", spent="200000")
     with pytest.raises(ValidationError) as exc:
         services.report_submit(actor=town_shitai, report=report)
-    assert "省资金支出200000.00元超过到位100000.00元" in exc.value.messages
+    assert "省资金支出20.00万元超过到位10.00万元" in exc.value.messages
     with pytest.raises(ValidationError, match="负数"):
         fill(town_shitai, report, month, (-1, 3, 50), arrived="1", spent="0")
     report.refresh_from_db()
@@ -177,3 +177,14 @@ def test_roll_up_counts_confirmed_data_only(
     )
     expected = 40 * top.completion + 20 * Decimal("0.5") + 20 * Decimal("0.5") + 20 * top.on_time_rate
     assert top.score == expected
+
+
+def test_validation_messages_speak_wan(month: dict[str, Any], town_shitai: Any) -> None:
+    report = services.report_open(
+        actor=town_shitai, project=month["project"], unit=month["shitai"], period=month["periods"][6]
+    )
+    fill(town_shitai, report, month, (5, 3, 50), arrived="4500000", spent="0")
+    _errors, warnings = services.report_validate(report)
+    texts = [w.message for w in warnings]
+    assert "资金到位450.00万元超过预算60.00万元" in texts, texts
+    assert not any("4500000" in t for t in texts)

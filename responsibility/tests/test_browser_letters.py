@@ -36,6 +36,10 @@ def test_office_sets_targets_and_the_town_signs(browser_page: Any, tmp_path: Pat
     page.click("text=为全部责任单位起草")
     page.locator("tr", has_text="石台镇").locator("text=查看").click()
     assert "完工项目数≥42个" in page.inner_text("main")
+    assert "尚未设置目标" in page.inner_text("[data-testid=missing-targets]")
+    page.click("button:has-text('下达')")  # the browser asks for the confirmation first (required box)
+    assert page.inner_text("[data-testid=letter-status]") == "已起草"
+    page.check("#confirm-missing")
     page.click("button:has-text('下达')")
     assert page.inner_text("[data-testid=letter-status]") == "已下达"
     letter_url = page.url

@@ -63,7 +63,9 @@ def test_issue_then_sign_with_a_checked_scan(office: Any, town_shitai: Any, prog
         )
     with pytest.raises(PermissionDenied):
         services.letter_issue(actor=town_shitai, letter=letter)
-    services.letter_issue(actor=office, letter=letter)
+    with pytest.raises(ValidationError, match="尚未设置目标"):
+        services.letter_issue(actor=office, letter=letter)
+    services.letter_issue(actor=office, letter=letter, confirm_missing_targets=True)
     with pytest.raises(ValidationError, match="不是允许的类型"):
         services.letter_sign(
             actor=town_shitai,
@@ -95,10 +97,14 @@ def test_issue_then_sign_with_a_checked_scan(office: Any, town_shitai: Any, prog
 def test_other_units_cannot_see_or_sign(client_for: Any, office: Any, program: Program, persona: Any) -> None:
     shitai, duanyuan = Organisation.objects.get(code="shitai"), Organisation.objects.get(code="duanyuan")
     own = services.letter_issue(
-        actor=office, letter=services.letter_draft(actor=office, program=program, organisation=shitai)
+        actor=office,
+        letter=services.letter_draft(actor=office, program=program, organisation=shitai),
+        confirm_missing_targets=True,
     )
     other = services.letter_issue(
-        actor=office, letter=services.letter_draft(actor=office, program=program, organisation=duanyuan)
+        actor=office,
+        letter=services.letter_draft(actor=office, program=program, organisation=duanyuan),
+        confirm_missing_targets=True,
     )
     town = client_for("town_shitai")
     assert town.get(reverse("responsibility:letter_detail", args=[own.pk])).status_code == 200
@@ -117,7 +123,12 @@ def test_other_units_cannot_see_or_sign(client_for: Any, office: Any, program: P
 def test_unsigned_units_are_listed(client_for: Any, office: Any, program: Program) -> None:
     client = client_for("office")
     client.post(reverse("responsibility:program_letters", args=[program.pk]), {"action": "draft_all"})
-    client.post(reverse("responsibility:program_letters", args=[program.pk]), {"action": "issue_all"})
+    url = reverse("responsibility:program_letters", args=[program.pk])
+    warned = client.get(url).content.decode()
+    assert 'data-testid="missing-targets"' in warned and 'name="confirm_missing_targets"' in warned
+    client.post(url, {"action": "issue_all"})  # not confirmed: nothing issued
+    assert not Letter.objects.filter(program=program, status="issued").exists()
+    client.post(url, {"action": "issue_all", "confirm_missing_targets": "1"})
     units = selectors.responsible_units(program=program)
     assert Letter.objects.filter(program=program, status="issued").count() == len(units)
     page = client.get(reverse("responsibility:program_letters", args=[program.pk])).content.decode()
@@ -151,3 +162,20 @@ def test_letter_as_docx_and_pdf(client_for: Any, office: Any, program: Program, 
         .status_code
         == 404
     )
+
+
+def test_issuing_warns_of_projects_without_targets(client_for: Any, office: Any, program: Program) -> None:
+    shitai = Organisation.objects.get(code="shitai")
+    letter = services.letter_draft(actor=office, program=program, organisation=shitai)
+    client = client_for("office")
+    url = reverse("responsibility:letter_detail", args=[letter.pk])
+    page = client.get(url).content.decode()
+    first = letter.snapshot["projects"][0]["name"]
+    assert 'data-testid="missing-targets"' in page and first in page
+    refused = client.post(url, {"action": "issue"}, follow=True).content.decode()
+    assert "尚未设置目标" in refused and first in refused
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.DRAFTED
+    client.post(url, {"action": "issue", "confirm_missing_targets": "1"})
+    letter.refresh_from_db()
+    assert letter.status == Letter.Status.ISSUED

@@ -122,3 +122,46 @@ def test_office_sets_targets_through_the_grid(client_for: Any, office: Any, toil
     assert "目标值有误" in bad.content.decode()
     assert Target.objects.get(indicator=ind, unit=shitai).value == Decimal(35)
     assert client_for("town_shitai").post(url, {"action": "defaults"}).status_code == 403
+
+
+def test_targets_page_edits_the_project_target_and_shows_plain_numbers(
+    client_for: Any, office: Any, toilets: Project
+) -> None:
+    ind = services.indicators_apply_defaults(actor=office, project=toilets)[0]
+    services.indicator_save(actor=office, project=toilets, indicator=ind, data={"target": Decimal(2)})
+    shitai = Organisation.objects.get(code="shitai")
+    services.target_set(actor=office, indicator=ind, unit=shitai, value=Decimal("2"))
+    client = client_for("office")
+    url = reverse("responsibility:project_targets", args=[toilets.pk])
+    page = client.get(url).content.decode()
+    assert f'name="p-{ind.pk}"' in page and "2.0000" not in page
+    assert f'name="t-{ind.pk}-{shitai.pk}" value="2"' in page
+    response = client.post(
+        url, {"action": "targets", f"p-{ind.pk}": "12.5", f"t-{ind.pk}-{shitai.pk}": "3", "reason": "调整"}
+    )
+    assert response.status_code == 302
+    ind.refresh_from_db()
+    assert ind.target == Decimal("12.5") and Target.objects.get(indicator=ind, unit=shitai).value == 3
+    town = client_for("town_shitai").get(url).content.decode()
+    assert "12.5" in town and "12.5000" not in town and "3.0000" not in town
+
+
+def test_reason_boxes_of_the_targets_page_have_labels(client_for: Any, office: Any, toilets: Project) -> None:
+    import re
+
+    from funding.services import funding_line_create
+
+    services.indicators_apply_defaults(actor=office, project=toilets)
+    funding_line_create(actor=office, project=toilets, unit=None, source="district", original="10000")
+    page = (
+        client_for("office")
+        .get(reverse("responsibility:project_targets", args=[toilets.pk]))
+        .content.decode()
+    )
+    inputs = re.findall(r'<(?:input|textarea|select)[^>]*\bid="([^"]+)"', page)
+    labelled = set(re.findall(r'<label[^>]*\bfor="([^"]+)"', page))
+    aria = set(re.findall(r'\bid="([^"]+)"[^>]*aria-label=|aria-label="[^"]+"[^>]*\bid="([^"]+)"', page))
+    aria_ids = {a or b for a, b in aria}
+    unlabelled = [i for i in inputs if i not in labelled and i not in aria_ids]
+    assert "id_reason" in labelled and unlabelled == []
+    assert len(set(inputs)) == len(inputs)  # every id once (one adjustment form per line)

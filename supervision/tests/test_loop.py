@@ -168,3 +168,20 @@ def test_supervisor_files_through_the_form(
     assert response.status_code == 302
     assert Finding.objects.filter(responsible=shitai, project=project).count() == 2
     assert client_for("town_shitai").get(reverse("supervision:inspection_new")).status_code == 403
+
+
+def test_photos_show_as_thumbnails_through_the_policy(inspection: Any, client_for: Any) -> None:
+    import re
+
+    photo = inspection.photos.get()
+    page = client_for("town_shitai").get(reverse("supervision:inspection_detail", args=[inspection.pk]))
+    text = page.content.decode()
+    thumb = reverse("supervision:photo_thumbnail", args=[photo.pk])
+    assert re.search(rf'<img src="{thumb}" alt="现场照片：现场.jpg"', text)
+    answer = client_for("town_shitai").get(thumb)
+    assert answer.status_code == 200 and answer["Content-Type"] == "image/jpeg"
+    assert answer["X-Content-Type-Options"] == "nosniff" and "sandbox" in answer["Content-Security-Policy"]
+    with Image.open(io.BytesIO(answer.content)) as image:
+        assert max(image.size) <= 320
+    assert client_for("town_duanyuan").get(thumb).status_code == 404  # not its inspection
+    assert client_for("anon").get(thumb).status_code == 302  # to the login page
