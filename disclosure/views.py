@@ -18,6 +18,8 @@ from core.policy import restrict
 from disclosure import services
 from disclosure.models import Disclosure, Feedback, Publicity
 from disclosure.rules import may_record_disclosure
+from orgs.models import PUBLISHER_KINDS
+from orgs.selectors import organisations_for_kinds
 
 
 class PublicityForm(forms.ModelForm):
@@ -31,6 +33,7 @@ class PublicityForm(forms.ModelForm):
     def __init__(self, *args, program: Program, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = program.projects.order_by("order")
+        self.fields["unit"].queryset = organisations_for_kinds(PUBLISHER_KINDS, keep=[self.instance.unit_id])
         _style(self)
 
 
@@ -43,6 +46,7 @@ class DisclosureForm(forms.ModelForm):
     def __init__(self, *args, program: Program, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = program.projects.order_by("order")
+        self.fields["unit"].queryset = organisations_for_kinds(PUBLISHER_KINDS, keep=[self.instance.unit_id])
         _style(self)
 
 

@@ -25,6 +25,12 @@ class OrgKind(models.TextChoices):
 LOCAL_KINDS = (OrgKind.TOWN, OrgKind.STREET, OrgKind.ZONE)
 #: Kinds that may lead a project (牵头单位) or hold a 部门 account.
 DEPARTMENT_KINDS = (OrgKind.DEPARTMENT,)
+#: Units that carry out projects and report (implementing units, inspected units).
+UNIT_KINDS = (*DEPARTMENT_KINDS, *LOCAL_KINDS)
+#: Units that publicise and disclose (the office too).
+PUBLISHER_KINDS = (OrgKind.OFFICE, *UNIT_KINDS)
+#: Who may look after a built asset (管护主体): the units and villages/communities.
+CUSTODIAN_KINDS = (*UNIT_KINDS, OrgKind.VILLAGE)
 #: Kinds whose staff read everything as 领导.
 LEADERSHIP_KINDS = (OrgKind.DISTRICT, OrgKind.PARTY, OrgKind.GOVERNMENT, OrgKind.FINANCE)
 

@@ -67,12 +67,15 @@ def own_organisation(*, user: Any) -> Organisation | None:
 # --- user management -----------------------------------------------------------------------------------
 
 
-def organisations_for_kinds(kinds: tuple[str, ...] | list[str]) -> QuerySet[Organisation]:
+def organisations_for_kinds(kinds: tuple[str, ...] | list[str], *, keep: Any = ()) -> QuerySet[Organisation]:
     """Active, real (not 示例) organisations of the given kinds, in the directory's order — the choices of
-    every organisation dropdown (a lead department only among departments, a town only among towns, ...)."""
-    return Organisation.objects.filter(kind__in=list(kinds), is_active=True, is_sample=False).order_by(
-        "kind", "order", "name"
-    )
+    every organisation dropdown (a lead department only among departments, a town only among towns, ...).
+    ``keep``: ids (or organisations) already chosen on the object being edited stay choosable."""
+    fits = Q(kind__in=list(kinds), is_active=True, is_sample=False)
+    kept = [getattr(k, "pk", k) for k in keep if k is not None]
+    if kept:
+        fits |= Q(pk__in=kept)
+    return Organisation.objects.filter(fits).order_by("kind", "order", "name")
 
 
 def organisations_for_roles(roles: list[str]) -> QuerySet[Organisation]:
