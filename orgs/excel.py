@@ -232,11 +232,14 @@ def users_import_preview(*, user: Any, content: bytes) -> UsersPreview:
             title=cell(C_TITLE)[:50],
         )
         key = data.username.lower()
-        if key and key in seen:
+        duplicate = bool(key) and key in seen
+        if duplicate:
             err(C_USERNAME, f"账号“{data.username}”与第{seen[key]}行重复")
         elif key:
             seen[key] = row
         for name, message in account_problems(actor=user, data=data).items():
+            if name == "username" and duplicate:
+                continue
             if name == "organisation" and organisation is None:
                 continue
             if name == "role" and role is None:

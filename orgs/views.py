@@ -172,7 +172,11 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "membership": membership,
             "action_form": AccountActionForm(),
             "may_deactivate": rules.may_deactivate_account(request.user, account),
-            "history": history_for(account),
+            "history": sorted(
+                history_for(account) + (history_for(membership) if membership else []),
+                key=lambda e: (e.at, e.pk),
+                reverse=True,
+            ),
         },
     )
 
