@@ -125,6 +125,11 @@ def may_manage_account(user: Any, account: Any) -> bool:
     return role is None or role in assignable_roles(user)
 
 
+def must_change_password(user: Any) -> bool:
+    """The account's password was set by the office (new, reset or imported) and not yet changed by its user."""
+    return Membership.objects.filter(user=user, must_change_password=True).exists()
+
+
 def may_deactivate_account(user: Any, account: Any) -> bool:
     """Deactivate or reactivate: as :func:`may_manage_account`, never one's own account."""
     return may_manage_account(user, account) and account.pk != getattr(user, "pk", None)

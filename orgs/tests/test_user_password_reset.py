@@ -70,3 +70,14 @@ def test_reset_needs_a_reason(client_for: Any) -> None:
     user, _ = new_account()
     response = client_for("office").post(reverse("orgs:user_password_reset", args=[user.pk]), {"reason": ""})
     assert response.status_code == 302
+
+
+def test_one_time_password_gets_no_api_token(client: Any, office: Any) -> None:
+    from orgs import services
+
+    user, _ = new_account()
+    password = services.user_password_reset(actor=office, account=user, reason="忘记密码")
+    response = client.post(
+        "/api/token/", {"username": user.username, "password": password}, content_type="application/json"
+    )
+    assert response.status_code == 403 and "修改初始密码" in response.json()["detail"]
