@@ -20,7 +20,7 @@ from django.utils import translation
 from orgs.models import ROLE_KINDS, Organisation, OrgKind, Role
 from orgs.rules import assignable_roles
 from orgs.selectors import organisations_for_roles
-from orgs.services import AccountData, account_problems
+from orgs.services import AccountData, account_problems, usernames_taken
 
 SHEET_USERS, SHEET_HELP = "用户", "说明"
 C_NAME, C_USERNAME, C_UNIT, C_ROLE, C_PHONE, C_TITLE = "姓名", "账号", "单位", "角色", "手机", "职务"
@@ -199,6 +199,8 @@ def users_import_preview(*, user: Any, content: bytes) -> UsersPreview:
         return preview
     lookup = _Lookup(user)
     seen: dict[str, int] = {}
+    index = columns[C_USERNAME]
+    taken = usernames_taken([_text(c[index]) for _r, c in body if index < len(c)])
     for row, cells in body:
 
         def cell(column: str, cells: list[Any] = cells) -> str:
@@ -237,7 +239,7 @@ def users_import_preview(*, user: Any, content: bytes) -> UsersPreview:
             err(C_USERNAME, f"账号“{data.username}”与第{seen[key]}行重复")
         elif key:
             seen[key] = row
-        for name, message in account_problems(actor=user, data=data).items():
+        for name, message in account_problems(actor=user, data=data, taken=taken).items():
             if name == "username" and duplicate:
                 continue
             if name == "organisation" and organisation is None:

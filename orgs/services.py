@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,14 +159,18 @@ def one_time_password(user: Any = None) -> str:
             return value
 
 
-def _hashes(passwords: list[str]) -> list[str]:
-    """Password hashes, computed in parallel (PBKDF2 releases the GIL); outside any transaction."""
-    from django.contrib.auth.hashers import make_password
+def one_time_hash(password: str) -> str:
+    """The stored hash of a one-time password: the light hasher of ``orgs.hashers`` when it is configured
+    (it is in settings; tests run with a single fast hasher), else the default one."""
+    from django.contrib.auth.hashers import get_hasher, make_password
 
-    if len(passwords) < 4:
-        return [make_password(p) for p in passwords]
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        return list(pool.map(make_password, passwords))
+    from orgs.hashers import ALGORITHM
+
+    try:
+        get_hasher(ALGORITHM)
+    except ValueError:
+        return make_password(password)
+    return make_password(password, hasher=ALGORITHM)
 
 
 def _require_manager(actor: Any) -> None:
@@ -182,26 +184,45 @@ def _require_account(actor: Any, account: Any) -> None:
         raise PermissionDenied("只有系统管理员可以管理系统管理员的账号")
 
 
-def account_problems(*, actor: Any, data: AccountData, account: Any = None) -> dict[str, str]:
-    """Field → Chinese message for everything wrong with ``data`` (empty: it may be written)."""
+def usernames_taken(usernames: list[str]) -> set[str]:
+    """Which of ``usernames`` (compared case-insensitively, lower-cased) exist already — one query."""
+    from django.db.models.functions import Lower
+
+    keys = {u.strip().lower() for u in usernames if u.strip()}
+    return set(
+        get_user_model()
+        .objects.annotate(key=Lower("username"))
+        .filter(key__in=keys)
+        .values_list("key", flat=True)
+    )
+
+
+def account_problems(
+    *, actor: Any, data: AccountData, account: Any = None, taken: set[str] | None = None
+) -> dict[str, str]:
+    """Field → Chinese message for everything wrong with ``data`` (empty: it may be written). ``taken``: the
+    lower-cased usernames known to exist (a bulk caller's one query), else the database is asked."""
     User = get_user_model()
     problems: dict[str, str] = {}
     username = data.username.strip()
+    valid = True
+    try:
+        User._meta.get_field("username").run_validators(username)
+    except ValidationError:
+        valid = False
     if not username:
         problems["username"] = "账号不能为空"
+    elif not valid:
+        problems["username"] = f"账号“{username[:40]}”不合规：只能包含字母、数字、汉字和 @.+-_，最长150个字符"
+    elif taken is not None:
+        if username.lower() in taken:
+            problems["username"] = f"账号“{username}”已存在"
     else:
-        try:
-            User._meta.get_field("username").run_validators(username)
-        except ValidationError:
-            problems["username"] = (
-                f"账号“{username[:40]}”不合规：只能包含字母、数字、汉字和 @.+-_，最长150个字符"
-            )
-        else:
-            clash = User.objects.filter(username__iexact=username)
-            if account is not None:
-                clash = clash.exclude(pk=account.pk)
-            if clash.exists():
-                problems["username"] = f"账号“{username}”已存在"
+        clash = User.objects.filter(username__iexact=username)
+        if account is not None:
+            clash = clash.exclude(pk=account.pk)
+        if clash.exists():
+            problems["username"] = f"账号“{username}”已存在"
     if not data.name.strip():
         problems["name"] = "姓名不能为空"
     elif len(data.name) > 150:
@@ -236,6 +257,11 @@ def _user_snapshot(user: Any) -> dict[str, Any]:
     return model_snapshot(user, exclude=("version", "last_login", "date_joined"))
 
 
+def _new_user_snapshot(user: Any) -> dict[str, Any]:
+    """The audited fields of an account just created in bulk (no many-to-many queries per row)."""
+    return {f: getattr(user, f) for f in ("username", "first_name", "is_active", "is_staff", "is_superuser")}
+
+
 def _write_account(*, actor: Any, user: Any, data: AccountData, reason: str, created: bool) -> None:
     """The user row's role-dependent flags and the membership (audited by ``membership_grant``)."""
     existing = Membership.objects.filter(user=user).first()
@@ -263,8 +289,12 @@ def user_create(*, actor: Any, data: AccountData, reason: str = "") -> tuple[Any
     _check(actor, data)
     User = get_user_model()
     password = one_time_password()
-    user = User(username=data.username.strip(), first_name=data.name.strip(), is_active=True)
-    user.set_password(password)
+    user = User(
+        username=data.username.strip(),
+        first_name=data.name.strip(),
+        is_active=True,
+        password=one_time_hash(password),
+    )
     user.save()
     reason = reason or "新建用户"
     audit_record(actor=actor, action="create", obj=user, after=_user_snapshot(user), reason=reason)
@@ -341,7 +371,7 @@ def user_password_reset(*, actor: Any, account: Any, reason: str = "") -> str:
     if membership is None:
         raise ValidationError({"account": "该账号尚未分配单位和角色，请先修改账号"})
     password = one_time_password(account)
-    account.set_password(password)
+    account.password = one_time_hash(password)
     account.save(update_fields=["password"])
     before = {"must_change_password": membership.must_change_password}
     membership.must_change_password = True
@@ -387,17 +417,18 @@ def users_import(
     _require_manager(actor)
     problems = []
     seen: set[str] = set()
+    taken = usernames_taken([d.username for d in rows])
     for n, data in enumerate(rows, start=1):
         key = data.username.strip().lower()
         if key in seen:
             problems.append(f"第{n}个账号：账号“{data.username}”重复")
         seen.add(key)
-        for message in account_problems(actor=actor, data=data).values():
+        for message in account_problems(actor=actor, data=data, taken=taken).values():
             problems.append(f"第{n}个账号（{data.username}）：{message}")
     if problems:
         raise ValidationError(problems)
     passwords = [one_time_password() for _ in rows]
-    hashes = _hashes(passwords)
+    hashes = [one_time_hash(p) for p in passwords]
     return _users_import_write(actor=actor, rows=rows, hashes=hashes, passwords=passwords, reason=reason)
 
 
@@ -447,7 +478,7 @@ def _users_import_write(
     audit_record_many(
         actor=actor,
         action="create",
-        items=[(u, None, _user_snapshot(u)) for u in users]
+        items=[(u, None, _new_user_snapshot(u)) for u in users]
         + [(m, None, model_snapshot(m)) for m in memberships],
         reason=reason,
     )

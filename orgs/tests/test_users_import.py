@@ -123,3 +123,13 @@ def test_not_a_spreadsheet(client_for: Any) -> None:
     upload.name = "x.xlsx"
     page = client_for("office").post(reverse("orgs:users_import"), {"file": upload}).content.decode()
     assert "无法读取该文件" in page
+
+
+def test_import_writes_in_a_fixed_number_of_queries(office: Any, django_assert_max_num_queries: Any) -> None:
+    from orgs.models import Organisation
+    from orgs.services import AccountData, users_import
+
+    shitai = Organisation.objects.get(code="shitai")
+    rows = [AccountData(username=f"q_{n}", name=f"测{n}", organisation=shitai, role="town") for n in range(60)]
+    with django_assert_max_num_queries(20):
+        users_import(actor=office, rows=rows)
