@@ -81,3 +81,19 @@ def test_one_time_password_gets_no_api_token(client: Any, office: Any) -> None:
         "/api/token/", {"username": user.username, "password": password}, content_type="application/json"
     )
     assert response.status_code == 403 and "修改初始密码" in response.json()["detail"]
+
+
+def test_one_time_hash_is_light_and_upgraded_at_first_login(client: Any, office: Any, settings: Any) -> None:
+    from orgs import services
+
+    settings.PASSWORD_HASHERS = [
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        "orgs.hashers.OneTimePasswordHasher",
+    ]
+    user, _ = new_account()
+    password = services.user_password_reset(actor=office, account=user, reason="忘记密码")
+    user.refresh_from_db()
+    assert user.password.startswith("pbkdf2_sha256_onetime$")
+    assert logs_in(client, user.username, password)
+    user.refresh_from_db()
+    assert user.password.startswith("md5$")  # the default hasher took over

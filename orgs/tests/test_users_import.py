@@ -130,6 +130,8 @@ def test_import_writes_in_a_fixed_number_of_queries(office: Any, django_assert_m
     from orgs.services import AccountData, users_import
 
     shitai = Organisation.objects.get(code="shitai")
-    rows = [AccountData(username=f"q_{n}", name=f"测{n}", organisation=shitai, role="town") for n in range(60)]
+    rows = [
+        AccountData(username=f"q_{n}", name=f"测{n}", organisation=shitai, role="town") for n in range(60)
+    ]
     with django_assert_max_num_queries(20):
         users_import(actor=office, rows=rows)
