@@ -307,8 +307,7 @@ def user_update(*, actor: Any, account: Any, data: AccountData, reason: str = ""
     """Change an account's name, username, role, organisation, phone and title."""
     _require_account(actor, account)
     _check(actor, data, account)
-    current = Membership.objects.filter(user=account).first()
-    if account.pk == actor.pk and (current is None or current.role != data.role):
+    if account.pk == actor.pk and rules.account_role(account) != data.role:
         raise ValidationError({"role": "不能修改自己的角色"})
     User = get_user_model()
     account = User.objects.select_for_update().get(pk=account.pk)

@@ -104,3 +104,19 @@ def test_edit_changes_role_and_organisation(client_for: Any) -> None:
 def test_office_cannot_edit_an_administrator(client_for: Any) -> None:
     admin = get_user_model().objects.get(username="t_admin")
     assert client_for("office").get(reverse("orgs:user_edit", args=[admin.pk])).status_code == 403
+
+
+def test_nobody_changes_their_own_role(client_for: Any) -> None:
+    office = get_user_model().objects.get(username="t_office")
+    msb = Organisation.objects.get(code="msb")
+    client = client_for("office")
+    url = reverse("orgs:user_edit", args=[office.pk])
+    refused = client.post(
+        url,
+        _form(username="t_office", role="department", organisation=Organisation.objects.get(code="wjw").pk),
+    )
+    assert "不能修改自己的角色" in refused.content.decode()
+    kept = client.post(url, _form(username="t_office", name="民生办甲", role="office", organisation=msb.pk))
+    assert kept.status_code == 302
+    office.refresh_from_db()
+    assert office.first_name == "民生办甲" and office.membership.role == "office"
