@@ -47,6 +47,12 @@ class OrganisationSelect(forms.Select):
         return option
 
 
+def _organisation_label(org: Organisation) -> str:
+    """The name with its kind, unless the name says it already (开发区, not 开发区（开发区）)."""
+    kind = str(org.get_kind_display())
+    return org.name if org.name.endswith(kind) else f"{org.name}（{kind}）"
+
+
 def _style(form: forms.Form) -> None:
     for field in form.fields.values():
         css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
@@ -74,7 +80,7 @@ class UserForm(forms.Form):
         field.queryset = organisations
         field.widget = OrganisationSelect(fits=fits, attrs={"data-roles-from": "id_role"})
         field.widget.choices = field.choices
-        field.label_from_instance = lambda o: f"{o.name}（{o.get_kind_display()}）"
+        field.label_from_instance = _organisation_label
         _style(self)
 
     def data_object(self) -> AccountData:
