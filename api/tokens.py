@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.security import lockout_message
+from orgs.rules import must_change_password
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -53,6 +54,8 @@ class TokenObtainView(APIView):
             return Response({"detail": lockout_message()}, status=status.HTTP_429_TOO_MANY_REQUESTS)
         if user is None or not user.is_active:
             return Response({"detail": _("用户名或密码不正确。")}, status=status.HTTP_400_BAD_REQUEST)
+        if must_change_password(user):  # a one-time password set by the office opens nothing but its change
+            return Response({"detail": _("请先在网页上修改初始密码。")}, status=status.HTTP_403_FORBIDDEN)
         instance, token = AuthToken.objects.create(user=user, expiry=knox_settings.TOKEN_TTL)
         return Response({"token": token, "expiry": instance.expiry})
 

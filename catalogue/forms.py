@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Program, Project, ProjectProposal
 from core.forms import cap_text
-from orgs.models import Organisation
+from orgs.models import DEPARTMENT_KINDS, UNIT_KINDS
+from orgs.selectors import organisations_for_kinds
 
 
 class ProjectForm(forms.ModelForm):
@@ -40,10 +41,25 @@ class ProjectForm(forms.ModelForm):
         for name in list(self._meta.fields):
             if name not in editable:
                 del self.fields[name]
-        orgs = Organisation.objects.filter(is_active=True).order_by("order", "name")
-        for name in ("lead_department", "co_lead_departments", "implementing_units"):
+        # a lead (or co-lead) department among departments, implementing units among departments and towns;
+        # what the project already has stays choosable
+        project = self.instance
+        current: dict[str, list[Any]] = {
+            "lead_department": [project.lead_department_id],
+            "co_lead_departments": [],
+            "implementing_units": [],
+        }
+        if project.pk:
+            current["co_lead_departments"] = list(project.co_lead_departments.values_list("pk", flat=True))
+            current["implementing_units"] = list(project.implementing_units.values_list("pk", flat=True))
+        kinds = {
+            "lead_department": DEPARTMENT_KINDS,
+            "co_lead_departments": DEPARTMENT_KINDS,
+            "implementing_units": UNIT_KINDS,
+        }
+        for name, fitting in kinds.items():
             if name in self.fields:
-                self.fields[name].queryset = orgs
+                self.fields[name].queryset = organisations_for_kinds(fitting, keep=current[name])
         if self.instance.pk:
             self.fields["content_items_text"].initial = "\n".join(
                 c.name for c in self.instance.content_items.all()
@@ -134,16 +150,12 @@ class NewProjectForm(ReasonForm):
     name = forms.CharField(label=_("项目名称"), max_length=100)
     kind = forms.ChoiceField(label=_("项目类型"), choices=Project._meta.get_field("kind").choices)
     summary = forms.CharField(label=_("项目简介"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    lead_department = forms.ModelChoiceField(
-        label=_("牵头单位"), queryset=Organisation.objects.none(), required=False
-    )
+    lead_department = forms.ModelChoiceField(label=_("牵头单位"), queryset=None, required=False)
     field_order = ["name", "kind", "summary", "lead_department", "reason"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["lead_department"].queryset = Organisation.objects.filter(is_active=True).order_by(
-            "order"
-        )
+        self.fields["lead_department"].queryset = organisations_for_kinds(DEPARTMENT_KINDS)
         self.fields["reason"].required = False
 
 
@@ -155,6 +167,9 @@ class ProposalForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["lead_department"].queryset = organisations_for_kinds(
+            DEPARTMENT_KINDS, keep=[self.instance.lead_department_id]
+        )
         _style(self)
 
 

@@ -19,6 +19,8 @@ from disclosure import services
 from disclosure.models import Disclosure, Feedback, Publicity
 from disclosure.rules import may_record_disclosure
 from disclosure.selectors import disclosure_program
+from orgs.models import PUBLISHER_KINDS
+from orgs.selectors import organisations_for_kinds
 
 
 class PublicityForm(forms.ModelForm):
@@ -32,6 +34,7 @@ class PublicityForm(forms.ModelForm):
     def __init__(self, *args, program: Program, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = program.projects.order_by("order")
+        self.fields["unit"].queryset = organisations_for_kinds(PUBLISHER_KINDS, keep=[self.instance.unit_id])
         _style(self)
 
 
@@ -44,6 +47,7 @@ class DisclosureForm(forms.ModelForm):
     def __init__(self, *args, program: Program, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = program.projects.order_by("order")
+        self.fields["unit"].queryset = organisations_for_kinds(PUBLISHER_KINDS, keep=[self.instance.unit_id])
         _style(self)
 
 

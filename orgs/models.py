@@ -23,6 +23,16 @@ class OrgKind(models.TextChoices):
 
 #: Kinds that implement projects locally and report as a "镇街" unit.
 LOCAL_KINDS = (OrgKind.TOWN, OrgKind.STREET, OrgKind.ZONE)
+#: Kinds that may lead a project (牵头单位) or hold a 部门 account.
+DEPARTMENT_KINDS = (OrgKind.DEPARTMENT,)
+#: Units that carry out projects and report (implementing units, inspected units).
+UNIT_KINDS = (*DEPARTMENT_KINDS, *LOCAL_KINDS)
+#: Units that publicise and disclose (the office too).
+PUBLISHER_KINDS = (OrgKind.OFFICE, *UNIT_KINDS)
+#: Who may look after a built asset (管护主体): the units and villages/communities.
+CUSTODIAN_KINDS = (*UNIT_KINDS, OrgKind.VILLAGE)
+#: Kinds whose staff read everything as 领导.
+LEADERSHIP_KINDS = (OrgKind.DISTRICT, OrgKind.PARTY, OrgKind.GOVERNMENT, OrgKind.FINANCE)
 
 
 class Organisation(models.Model):
@@ -77,6 +87,17 @@ class Role(models.TextChoices):
     LEADER = "leader", _("领导")
 
 
+#: Which kinds of organisation fit each role (the choices of the user forms and the import).
+ROLE_KINDS: dict[str, tuple[str, ...]] = {
+    Role.ADMIN: (OrgKind.OFFICE, *LEADERSHIP_KINDS),
+    Role.OFFICE: (OrgKind.OFFICE,),
+    Role.DEPARTMENT: DEPARTMENT_KINDS,
+    Role.TOWN: LOCAL_KINDS,
+    Role.SUPERVISOR: (OrgKind.OTHER,),
+    Role.LEADER: LEADERSHIP_KINDS,
+}
+
+
 class Membership(models.Model):
     """A user's place: one organisation and one role. A user has at most one membership."""
 
@@ -89,6 +110,10 @@ class Membership(models.Model):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     title = models.CharField(_("职务"), max_length=50, blank=True)
     is_demo = models.BooleanField(_("示例账号"), default=False)
+    phone = models.CharField(_("手机"), max_length=30, blank=True)
+    must_change_password = models.BooleanField(
+        _("须修改密码"), default=False, help_text=_("密码由民生办重置或批量生成，下次登录时须先修改")
+    )
 
     class Meta:
         ordering = ["organisation__order", "user__username"]

@@ -79,8 +79,57 @@ def organisation_rule(actor: Actor, action: str) -> Scope:
 
 @rule(Membership)
 def membership_rule(actor: Actor, action: str) -> Scope:
+    """Memberships are seen like their organisations; accounts are managed (``add``/``change``) by the
+    系统管理员 (every one) and 民生办 (every one but an administrator's); never deleted here."""
     if actor.role == PUBLIC:
         return False
     if action == "view":
         return True if actor.is_staff_wide else Q(organisation_id__in=actor.org_ids)
+    if action in ("add", "change") and actor.role == Role.OFFICE:
+        return ~Q(role=Role.ADMIN) & Q(user__is_superuser=False)
     return actor.role == Role.ADMIN
+
+
+# --- user management -----------------------------------------------------------------------------------
+
+
+def may_manage_users(user: Any) -> bool:
+    """May open the user management pages (list, create, import): 系统管理员 and 民生办."""
+    return actor_for(user).role in MANAGERS
+
+
+def assignable_roles(user: Any) -> list[str]:
+    """Roles the user may give an account: every role for the administrator; 民生办 all but 系统管理员
+    (only an administrator makes administrators)."""
+    role = actor_for(user).role
+    if role == Role.ADMIN:
+        return list(Role.values)
+    if role == Role.OFFICE:
+        return [r for r in Role.values if r != Role.ADMIN]
+    return []
+
+
+def account_role(account: Any) -> str | None:
+    """The role an account acts in (superusers are administrators); None without a membership."""
+    if account.is_superuser:
+        return Role.ADMIN
+    membership = Membership.objects.filter(user=account).only("role").first()
+    return membership.role if membership else None
+
+
+def may_manage_account(user: Any, account: Any) -> bool:
+    """May ``user`` change this account: a manager, and an administrator's account only for an administrator."""
+    if not may_manage_users(user):
+        return False
+    role = account_role(account)
+    return role is None or role in assignable_roles(user)
+
+
+def must_change_password(user: Any) -> bool:
+    """The account's password was set by the office (new, reset or imported) and not yet changed by its user."""
+    return Membership.objects.filter(user=user, must_change_password=True).exists()
+
+
+def may_deactivate_account(user: Any, account: Any) -> bool:
+    """Deactivate or reactivate: as :func:`may_manage_account`, never one's own account."""
+    return may_manage_account(user, account) and account.pk != getattr(user, "pk", None)

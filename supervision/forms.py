@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.forms import _style
-from orgs.models import LOCAL_KINDS, Organisation, OrgKind
+from orgs.models import LOCAL_KINDS, UNIT_KINDS
+from orgs.selectors import organisations_for_kinds, supervisor_accounts
 from supervision.models import Method, Supervisor
 
 
@@ -34,7 +35,16 @@ class SupervisorForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if program is not None:
             self.fields["projects"].queryset = program.projects.order_by("order")
-        self.fields["units"].queryset = Organisation.objects.filter(kind__in=LOCAL_KINDS)
+        current_units = list(self.instance.units.values_list("pk", flat=True)) if self.instance.pk else []
+        self.fields["units"].queryset = organisations_for_kinds(LOCAL_KINDS, keep=current_units)
+        # the account of a roster entry is a 特邀监督员 account (or the one it already has)
+        accounts = supervisor_accounts()
+        if self.instance.user_id:
+            accounts = accounts | type(self.instance.user).objects.filter(pk=self.instance.user_id)
+        self.fields["user"].queryset = accounts.distinct()
+        self.fields["user"].label_from_instance = lambda u: (
+            f"{u.get_full_name()}（{u.username}）" if u.get_full_name() else u.username
+        )
         _style(self)
 
 
@@ -42,7 +52,7 @@ class InspectionForm(forms.Form):
     """监督情况表, laid out for a phone: one column, big inputs, camera capture for photos."""
 
     date = forms.DateField(label=_("监督日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    unit = forms.ModelChoiceField(label=_("被监督单位"), queryset=Organisation.objects.none())
+    unit = forms.ModelChoiceField(label=_("被监督单位"), queryset=None)
     projects = forms.ModelMultipleChoiceField(
         label=_("监督项目"), queryset=None, widget=forms.SelectMultiple(attrs={"size": 6})
     )
@@ -65,9 +75,7 @@ class InspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["projects"].queryset = program.projects.order_by("order")
         self.fields["projects"].label_from_instance = lambda p: f"{p.order}. {p.name}"
-        self.fields["unit"].queryset = Organisation.objects.filter(
-            kind__in=(*LOCAL_KINDS, OrgKind.DEPARTMENT), is_sample=False
-        ).order_by("kind", "order")
+        self.fields["unit"].queryset = organisations_for_kinds(UNIT_KINDS)
         _style(self)
 
     def clean(self) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from catalogue.forms import _style
 from catalogue.models import Project
 from core.forms import CountField, MoneyField
 from core.policy import can, restrict
-from orgs.models import Organisation
+from orgs.models import CUSTODIAN_KINDS
+from orgs.selectors import organisations_for_kinds
 from upkeep import selectors, services
 from upkeep.models import Asset, Check
 
@@ -63,9 +64,9 @@ class AssetForm(forms.ModelForm):
         self.fields["project"].queryset = plannable.select_related("program").order_by(
             "-program__year", "order"
         )
-        self.fields["custodian"].queryset = Organisation.objects.filter(
-            is_sample=False, is_active=True
-        ).order_by("kind", "order")
+        self.fields["custodian"].queryset = organisations_for_kinds(
+            CUSTODIAN_KINDS, keep=[self.instance.custodian_id]
+        )
         _style(self)
 
 

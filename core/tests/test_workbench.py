@@ -112,7 +112,11 @@ def test_town_sees_reports_to_fill_by_month_its_findings_letter_asset_and_late_d
     shitai, program = month["shitai"], month["program"]
     _submit(town_shitai, SCREENING, shitai, 6)
     _finding(registered, supervisor, shitai, dt.date(2021, 10, 1))
-    letter_issue(actor=office, letter=letter_draft(actor=office, program=program, organisation=shitai))
+    letter_issue(
+        actor=office,
+        letter=letter_draft(actor=office, program=program, organisation=shitai),
+        confirm_missing_targets=True,
+    )
     asset = asset_save(
         actor=office,
         data={
@@ -190,7 +194,11 @@ def test_office_sees_reports_to_confirm_letters_feedback_and_findings_to_verify(
     _submit(health, OWN, Organisation.objects.get(code="wjw"), 6)  # self-reported: straight to 民生办
     _submit(town_shitai, CLINICS, shitai, 6)  # still with the department: not the office's
     letter_draft(actor=office, program=program, organisation=month["duanyuan"])  # drafted: still to issue
-    letter_issue(actor=office, letter=letter_draft(actor=office, program=program, organisation=shitai))
+    letter_issue(
+        actor=office,
+        letter=letter_draft(actor=office, program=program, organisation=shitai),
+        confirm_missing_targets=True,
+    )
     feedback_submit(program=program, project=None, satisfaction=2, aware=True, text="进度太慢")
     finding_answer(
         actor=town_shitai,
@@ -348,7 +356,9 @@ def test_office_sees_letters_unsigned_long_after_issue(
 
     program = month["program"]
     letter = letter_issue(
-        actor=office, letter=letter_draft(actor=office, program=program, organisation=month["shitai"])
+        actor=office,
+        letter=letter_draft(actor=office, program=program, organisation=month["shitai"]),
+        confirm_missing_targets=True,
     )
     client = client_for("office")
     assert "responsibility.stale" not in _items(client.get("/").content.decode())

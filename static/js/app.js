@@ -15,4 +15,31 @@
       window.history.back();
     }
   });
+  // <select data-roles-from="id_role">: show only the options whose data-roles lists the chosen role.
+  function filterByRole(target) {
+    var source = document.getElementById(target.getAttribute("data-roles-from"));
+    if (!source) return;
+    var role = source.value;
+    Array.prototype.forEach.call(target.options, function (option) {
+      var roles = option.getAttribute("data-roles");
+      var fits = roles === null || !role || roles.split(" ").indexOf(role) >= 0;
+      option.hidden = !fits;
+      option.disabled = !fits;
+      if (!fits && option.selected) target.value = "";
+    });
+  }
+  function filterAll() {
+    document.querySelectorAll("select[data-roles-from]").forEach(filterByRole);
+  }
+  document.addEventListener("change", function (event) {
+    var el = event.target;
+    if (el instanceof HTMLSelectElement && el.id) {
+      document.querySelectorAll('select[data-roles-from="' + el.id + '"]').forEach(filterByRole);
+    }
+  });
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", filterAll);
+  } else {
+    filterAll();
+  }
 })();
