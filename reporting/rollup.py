@@ -7,7 +7,6 @@ are rewritten after a confirmation or unlock commits (reporting.services._move),
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -332,8 +331,12 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
     """Rewrite the confirmed-only summary rows of one project in one period (per unit and the project total)."""
     from reporting.services import reporting_units
 
-    period = Period.objects.select_related("program").get(pk=period_id)
-    project = Project.objects.get(pk=project_id)
+    period = Period.objects.select_related("program").filter(pk=period_id).first()
+    project = Project.objects.filter(pk=project_id).first()
+    if (
+        period is None or project is None
+    ):  # removed since (e.g. in a rolled-back savepoint): nothing to refresh
+        return
     per_unit = {
         r.unit.id if r.unit else None: r
         for r in progress_table(
@@ -387,24 +390,29 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
     Summary.objects.bulk_create(rows)
 
 
-_pending = threading.local()
+class _PendingRefresh:
+    """The summaries one transaction must refresh after it commits: registered once per transaction with
+    ``on_commit``, so a rolled-back transaction takes its pairs with it."""
 
+    def __init__(self) -> None:
+        self.pairs: set[tuple[int, int]] = set()
 
-def _refresh_pending() -> None:
-    pairs = sorted(getattr(_pending, "pairs", set()))
-    _pending.pairs = set()
-    for project_id, period_id in pairs:
-        summary_refresh(project_id=project_id, period_id=period_id)
+    def __call__(self) -> None:
+        for project_id, period_id in sorted(self.pairs):
+            summary_refresh(project_id=project_id, period_id=period_id)
 
 
 def summary_refresh_on_commit(*, project_id: int, period_id: int) -> None:
     """Refresh the summary of a project × period once the transaction commits — once per pair, however many
     reports of it the transaction confirmed (a batch confirm, the demo year)."""
-    pairs = _pending.__dict__.setdefault("pairs", set())
-    pairs.add((project_id, period_id))
     connection = transaction.get_connection()
-    if not any(entry[1] is _refresh_pending for entry in connection.run_on_commit):
-        transaction.on_commit(_refresh_pending)
+    pending = next((e[1] for e in connection.run_on_commit if isinstance(e[1], _PendingRefresh)), None)
+    if pending is not None:
+        pending.pairs.add((project_id, period_id))
+        return
+    pending = _PendingRefresh()
+    pending.pairs.add((project_id, period_id))
+    transaction.on_commit(pending)  # outside a transaction: runs at once
 
 
 # --- deadlines and ranking --------------------------------------------------------------------------------

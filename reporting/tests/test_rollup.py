@@ -187,3 +187,29 @@ def test_lead_departments_of_town_projects_are_ranked(month: dict[str, Any], off
     expected = rollup.expected_reports(period.program, with_lead=True)
     assert ranked[lead.pk].expected == sum(1 for _p, u, d in expected if d == lead.pk or u == lead.pk)
     assert {s.rank for s in departments} == {1}  # nothing confirmed yet: everyone ties at 0.00
+
+
+def test_a_rolled_back_refresh_does_not_leak_into_the_next_transaction(
+    month: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """The pairs a transaction queued for refreshing go with it when it rolls back: the next transaction refreshes
+    only its own (before, a stale pair of a rolled-back period made the next commit fail)."""
+    from django.db import transaction
+
+    from reporting.models import Period
+
+    project, period = month["project"], month["periods"][6]
+
+    class Rollback(Exception):
+        pass
+
+    with pytest.raises(Rollback), transaction.atomic():
+        ghost = Period.objects.create(
+            program=period.program, month=13, label="幽灵", deadline=period.deadline
+        )
+        rollup.summary_refresh_on_commit(project_id=project.pk, period_id=ghost.pk)
+        raise Rollback
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        rollup.summary_refresh_on_commit(project_id=project.pk, period_id=period.pk)
+    assert len(callbacks) == 1
+    assert Summary.objects.filter(project=project, period=period, unit__isnull=True).exists()
