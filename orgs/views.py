@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import secrets
 from typing import Any
 from urllib.parse import quote
 
@@ -15,12 +14,12 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import staging
 from core.policy import can, can_see_history
 from core.selectors import history_for
 from core.services import ConflictError
 from orgs import excel, rules, selectors, services
 from orgs.forms import AccountActionForm, ContactForm, UserFilterForm, UserForm, UsersImportForm
-from orgs.models import Organisation
 
 
 @login_required
@@ -69,7 +68,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 # --- user management (系统管理员 and 民生办; who may manage whom: orgs.rules) ----------------------------------
 
-IMPORT_SESSION_KEY = "orgs_users_import"
+IMPORT_PURPOSE = "orgs-users-import"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -247,65 +246,47 @@ def users_import(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"form": form, "preview": None, "token": "", "max_rows": excel.MAX_ROWS}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        request.session.pop(IMPORT_SESSION_KEY, None)
+        staging.discard(request, purpose=IMPORT_PURPOSE)
         if upload.size and upload.size > excel.MAX_BYTES:
             preview = excel.UsersPreview(errors=[_("文件过大（不能超过2MB），请分批导入。")])
         else:
-            preview = excel.users_import_preview(user=request.user, content=upload.read())
+            content = upload.read()
+            preview = excel.users_import_preview(user=request.user, content=content)
         context["preview"] = preview
         if preview.ok:
-            token = secrets.token_urlsafe(16)
-            # the checked rows (no passwords yet) wait in the session until confirmed
-            request.session[IMPORT_SESSION_KEY] = {
-                "token": token,
-                "rows": [
-                    {
-                        "username": d.username,
-                        "name": d.name,
-                        "organisation": d.organisation.pk,
-                        "role": d.role,
-                        "phone": d.phone,
-                        "title": d.title,
-                    }
-                    for _row, d in preview.rows
-                ],
-            }
-            context["token"] = token
+            # the checked file (core.staging: a private file, its token in the session) waits until confirmed;
+            # the confirmation checks it again
+            context["token"] = staging.stage(request, purpose=IMPORT_PURPOSE, data=content)
     return render(request, "orgs/users_import.html", context)
+
+
+def _import_failed(request: HttpRequest, errors: list[str]) -> HttpResponse:
+    messages.error(request, _("导入失败，没有创建任何账号。请修改后重新上传。"))
+    preview = excel.UsersPreview(errors=errors)
+    return render(
+        request,
+        "orgs/users_import.html",
+        {"form": UsersImportForm(), "preview": preview, "token": "", "max_rows": excel.MAX_ROWS},
+    )
 
 
 @login_required
 @require_POST
 def users_import_confirm(request: HttpRequest) -> HttpResponse:
     _managers_only(request)
-    pending = request.session.get(IMPORT_SESSION_KEY) or {}
-    token = request.POST.get("token", "")
-    if not token or pending.get("token") != token:
+    pending = staging.staged(request, purpose=IMPORT_PURPOSE, token=request.POST.get("token", ""))
+    if pending is None:
         messages.error(request, _("待导入的名单已失效（可能已经导入或已重新上传），请重新上传。"))
         return redirect("orgs:users_import")
-    request.session.pop(IMPORT_SESSION_KEY, None)
-    organisations = Organisation.objects.in_bulk([r["organisation"] for r in pending["rows"]])
-    rows = [
-        services.AccountData(
-            username=r["username"],
-            name=r["name"],
-            organisation=organisations.get(r["organisation"]),  # type: ignore[arg-type]
-            role=r["role"],
-            phone=r["phone"],
-            title=r["title"],
-        )
-        for r in pending["rows"]
-    ]
+    staging.discard(request, purpose=IMPORT_PURPOSE)
+    preview = excel.users_import_preview(user=request.user, content=pending.data)
+    rows = [account for _row, account in preview.rows]
+    if not preview.ok:
+        return _import_failed(request, preview.errors)
     try:
         created = services.users_import(actor=request.user, rows=rows)
     except ValidationError as exc:
-        messages.error(request, _("导入失败，没有创建任何账号。请修改后重新上传。"))
-        preview = excel.UsersPreview(errors=exc.messages)
-        return render(
-            request,
-            "orgs/users_import.html",
-            {"form": UsersImportForm(), "preview": preview, "token": "", "max_rows": excel.MAX_ROWS},
-        )
+        return _import_failed(request, exc.messages)
     return _secret_page(render(request, "orgs/users_import_done.html", {"created": created}))
 
 

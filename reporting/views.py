@@ -382,9 +382,9 @@ def _unit_for(request: HttpRequest, default_any_org: bool = False) -> Organisati
 
 @login_required
 def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
-    """Download the unit's pre-filled sheet; upload it back → preview → confirm (all-or-nothing)."""
-    import base64
-
+    """Download the unit's pre-filled sheet; upload it back → preview → confirm (all-or-nothing). The checked
+    file waits for the confirmation in ``core.staging`` (the session holds its token)."""
+    from core import staging
     from reporting import excel as sheets
 
     period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
@@ -401,7 +401,8 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     key = f"report-import-{period.pk}-{unit.pk}"
     result = None
     if request.method == "POST" and request.POST.get("action") == "confirm":
-        data = base64.b64decode(request.session.get(key, "") or b"")
+        pending = staging.staged(request, purpose=key)
+        data = pending.data if pending else b""
         versions: dict[int, int] | None = None  # versions the preview saw; absent: no check
         if "versions" in request.POST:
             try:
@@ -412,15 +413,15 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             job = sheets.apply_start(
                 actor=request.user, period=period, unit=unit, data=data, versions=versions
             )
-            request.session.pop(key, None)
+            staging.discard(request, purpose=key)
             return redirect("jobs:job_detail", pk=job.pk)
         try:
             count = sheets.apply(actor=request.user, period=period, unit=unit, data=data, versions=versions)
-            request.session.pop(key, None)
+            staging.discard(request, purpose=key)
             messages.success(request, sheets.import_message(count))
             return redirect("reporting:fill", program_pk=program_pk, month=month)
         except ConflictError:
-            request.session.pop(key, None)
+            staging.discard(request, purpose=key)
             messages.error(
                 request, _("导入失败：预览之后有报表被其他人修改，未写入任何数据。请重新下载、填写后上传。")
             )
@@ -434,13 +435,13 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             messages.error(request, _("文件过大（不超过5MB）。"))
         else:
             data = upload.read()
-            request.session[key] = base64.b64encode(data).decode()
+            staging.stage(request, purpose=key, data=data, name=upload.name or "")
             if sheets.is_large(data):
                 job = sheets.preview_start(actor=request.user, period=period, unit=unit, data=data)
                 return redirect("jobs:job_detail", pk=job.pk)
             result = sheets.preview(period=period, unit=unit, data=data)
             if result.errors:
-                request.session.pop(key, None)
+                staging.discard(request, purpose=key)
             else:
                 result.versions_json = json.dumps(result.versions)
     return render(request, "reporting/excel.html", {"period": period, "unit": unit, "result": result})

@@ -1,13 +1,11 @@
 """Pages of the Excel round trip of targets and budgets: download the template, upload, preview, confirm.
 
-The uploaded bytes wait in the session (base64, keyed by a random token) between preview and confirm;
-the confirm step checks them again inside the transaction (``excel.targets_import_apply``)."""
+The checked file waits between preview and confirm as every import's does (``core.staging``: a private file,
+the session holds its token); the confirm step checks it again inside the transaction
+(``excel.targets_import_apply``)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import secrets
 from typing import Any
 from urllib.parse import quote
 
@@ -21,9 +19,14 @@ from django.views.decorators.http import require_POST
 
 from catalogue import selectors as catalogue_selectors
 from catalogue.models import Program
+from core import staging
 from responsibility import excel
 
-SESSION_KEY = "responsibility_excel_import"
+
+def _purpose(program: Program) -> str:
+    return f"responsibility-targets-{program.pk}"
+
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -76,15 +79,9 @@ def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, program=program, file=upload.read(), filename=upload.name or ""
     )
     token = ""
-    request.session.pop(SESSION_KEY, None)
+    staging.discard(request, purpose=_purpose(program))
     if preview.ok and preview.changes:
-        token = secrets.token_urlsafe(16)
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "program": program.pk,
-            "name": preview.filename,
-            "data": base64.b64encode(preview.content).decode("ascii"),
-        }
+        token = staging.stage(request, purpose=_purpose(program), data=preview.content, name=preview.filename)
     return _render(request, program, preview=preview, token=token)
 
 
@@ -92,26 +89,20 @@ def targets_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def targets_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program_to_plan(request, pk)
-    pending = request.session.get(SESSION_KEY) or {}
-    token = request.POST.get("token", "")
-    if not token or pending.get("token") != token or pending.get("program") != program.pk:
+    pending = staging.staged(request, purpose=_purpose(program), token=request.POST.get("token", ""))
+    if pending is None:
         messages.error(request, _("待导入的文件已失效（可能已经导入或已重新上传），请重新上传。"))
         return redirect("responsibility:targets_import", pk=program.pk)
-    try:
-        content = base64.b64decode(pending["data"])
-    except (KeyError, binascii.Error):
-        request.session.pop(SESSION_KEY, None)
-        messages.error(request, _("待导入的文件已失效，请重新上传。"))
-        return redirect("responsibility:targets_import", pk=program.pk)
-    preview = excel.ImportPreview(content=content, filename=pending.get("name", ""))
+    content = pending.data
+    preview = excel.ImportPreview(content=content, filename=pending.name)
     try:
         counts = excel.targets_import_apply(user=request.user, program=program, preview=preview)
     except ValidationError as exc:
-        request.session.pop(SESSION_KEY, None)
+        staging.discard(request, purpose=_purpose(program))
         failed = excel.ImportPreview(content=content, filename=preview.filename, errors=exc.messages)
         messages.error(request, _("导入失败，没有写入任何数据。请修改后重新上传。"))
         return _render(request, program, preview=failed)
-    request.session.pop(SESSION_KEY, None)
+    staging.discard(request, purpose=_purpose(program))
     messages.success(
         request,
         _(

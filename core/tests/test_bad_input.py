@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import xlsxwriter
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.urls import reverse
@@ -310,6 +311,19 @@ def test_report_sheet_refuses_hostile_amounts_with_sheet_row_and_column(
     assert counts() == before
 
 
+def _stage_behind_the_preview(client: Any, purpose: str, data: bytes) -> None:
+    """Put a file where the preview would have staged it (as if the check had been skipped)."""
+    from django.http import HttpRequest
+
+    from core import staging
+
+    request = HttpRequest()
+    request.session = client.session
+    request.user = get_user_model().objects.get(pk=request.session["_auth_user_id"])
+    staging.stage(request, purpose=purpose, data=data)
+    request.session.save()
+
+
 @pytest.mark.parametrize("raw", ["Infinity", "1E+30", 1e30])
 def test_report_sheet_confirm_rechecks_and_writes_nothing(
     client_for: Any, month: dict[str, Any], office: Any, raw: Any
@@ -319,11 +333,7 @@ def test_report_sheet_confirm_rechecks_and_writes_nothing(
     client = client_for("town_shitai")
     url = reverse("reporting:excel", args=[period.program_id, period.month])
     data = _spoiled_funds(client, url, project, raw)
-    session = client.session
-    import base64
-
-    session[f"report-import-{period.pk}-{month['shitai'].pk}"] = base64.b64encode(data).decode()
-    session.save()
+    _stage_behind_the_preview(client, f"report-import-{period.pk}-{month['shitai'].pk}", data)
     before = counts()
     response = client.post(url, {"action": "confirm"}, follow=True)
     assert response.status_code == 200 and "“累计到位（万元）”列" in _text(response)
