@@ -86,3 +86,15 @@ def file_response(file: FieldFile, *, content_type: str, filename: str) -> FileR
         csp = IMAGE_CSP
     _protect(response, csp)
     return response
+
+
+def download_response(data: bytes, *, filename: str) -> HttpResponse:
+    """A file the system made (an Excel template, a PDF table, a Word letter) sent as a download named
+    ``filename`` (RFC 5987); its type is that of the name's extension among the known kinds."""
+    from urllib.parse import quote
+
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    kind = next((k for k in BY_CONTENT_TYPE.values() if k.extension == extension), None)
+    response = HttpResponse(data, content_type=kind.content_type if kind else UNKNOWN_CONTENT_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return _protect(response, ATTACHMENT_CSP)

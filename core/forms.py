@@ -1,4 +1,6 @@
-"""Form fields of the number-checking kit (core.numbers): every money and quantity input of the pages uses them."""
+"""Form fields of the number-checking kit (core.numbers): every money and quantity input of the pages uses them;
+and the one way a view shows a form's or a service's errors (``form_errors``, ``errors_to_messages``,
+``errors_to_form``)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from core import numbers
 
@@ -123,6 +128,38 @@ def form_errors(form: forms.BaseForm) -> list[str]:
         for message in errors:
             out.append(message if not label or message.startswith(label) else f"{label}：{message}")
     return out
+
+
+def refusal_messages(exc: Exception, *, conflict: str | None = None) -> list[str]:
+    """What a service's refusal says to the user: a ValidationError's messages, a ConflictError as ``conflict``
+    (someone else saved first), a PermissionDenied's text."""
+    from core.services import ConflictError
+
+    if isinstance(exc, ValidationError):
+        return list(exc.messages)
+    if isinstance(exc, ConflictError):
+        return [str(conflict or _("保存失败：数据已被其他人修改，请刷新后重试。"))]
+    if isinstance(exc, PermissionDenied):
+        return [str(exc) or str(_("无权操作。"))]
+    return [str(exc)]
+
+
+def errors_to_messages(request: HttpRequest, exc: Exception, *, conflict: str | None = None) -> None:
+    """Show a service's refusal as the page's error messages (``refusal_messages``)."""
+    for message in refusal_messages(exc, conflict=conflict):
+        messages.error(request, message)
+
+
+def errors_to_form(form: forms.BaseForm, exc: Exception, *, conflict: str | None = None) -> None:
+    """Put a service's refusal on the form: a ValidationError's field errors on their fields (when the form has
+    them), everything else as the form's own errors."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            for message in errors:
+                form.add_error(name if name in form.fields else None, message)
+        return
+    for message in refusal_messages(exc, conflict=conflict):
+        form.add_error(None, message)
 
 
 def id_or_404(raw: Any) -> int:

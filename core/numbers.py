@@ -153,7 +153,17 @@ def parse_money(
     wan = parse_wan(
         raw, field_label=field_label, decimal_places=decimal_places, min_wan=min_wan, max_wan=max_wan
     )
-    return None if wan is None else (wan * TEN_THOUSAND).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return None if wan is None else wan_to_yuan(wan)
+
+
+def wan_to_yuan(wan: Decimal) -> Decimal:
+    """An amount in 万元 → Decimal 元 as stored (2 decimals, half-up): the one conversion into storage."""
+    return (wan * TEN_THOUSAND).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def yuan_to_wan(yuan: Decimal) -> Decimal:
+    """A stored amount in 元 → 万元, unrounded (for spreadsheet cells, which format it); text uses wan_text."""
+    return yuan / TEN_THOUSAND
 
 
 def parse_quantity(

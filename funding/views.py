@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue import selectors as catalogue_selectors
-from core.forms import form_errors
+from core.forms import errors_to_form, form_errors
 from core.policy import can, can_any
 from core.services import ConflictError
 from funding import selectors, services
@@ -40,11 +40,8 @@ def fiscal_year(request: HttpRequest, pk: int) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                     expected_version=form.cleaned_data["version"],
                 )
-            except ConflictError:
-                form.add_error(None, _("保存失败：数据已被其他人修改，请刷新后重试。"))
-            except ValidationError as exc:
-                for message in exc.messages:
-                    form.add_error(None, message)
+            except (ConflictError, ValidationError) as exc:
+                errors_to_form(form, exc)
             else:
                 messages.success(request, _("年度财力已保存。"))
                 return redirect("funding:fiscal_year", pk=program.pk)

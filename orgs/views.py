@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core import staging
+from core.downloads import download_response
+from core.forms import errors_to_form, errors_to_messages
 from core.policy import can, can_see_history
 from core.selectors import history_for
 from core.services import ConflictError
@@ -69,7 +70,6 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- user management (系统管理员 and 民生办; who may manage whom: orgs.rules) ----------------------------------
 
 IMPORT_PURPOSE = "orgs-users-import"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _managers_only(request: HttpRequest) -> None:
@@ -82,16 +82,6 @@ def _secret_page(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"
     return response
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -127,7 +117,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
                 actor=request.user, data=form.data_object(), reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             return _secret_page(
                 render(
@@ -158,7 +148,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_to_form(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("orgs:user_edit", pk=account.pk)
@@ -218,8 +208,7 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user, account=account, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        errors_to_messages(request, exc)
         return redirect("orgs:user_edit", pk=account.pk)
     return _secret_page(
         render(
@@ -231,11 +220,7 @@ def user_password_reset(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def users_template(request: HttpRequest) -> HttpResponse:
     _managers_only(request)
-    response = HttpResponse(excel.users_template(user=request.user), content_type=XLSX)
-    name = quote(_("用户导入模板") + ".xlsx")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download_response(excel.users_template(user=request.user), filename=_("用户导入模板") + ".xlsx")
 
 
 @login_required

@@ -9,16 +9,15 @@ from xml.sax.saxutils import escape
 
 import xlsxwriter
 
-from core.numbers import ABNORMAL, as_float, quantity_text
+from core.numbers import ABNORMAL, as_float, quantity_text, yuan_to_wan
 from reporting.models import Period
 from reporting.rollup import ProgressRow
 
-TEN_THOUSAND = Decimal(10000)
 PDF_MAX = 1e12
 
 
 def _wan(value: Decimal | None) -> float | None:
-    return None if value is None else as_float(value / TEN_THOUSAND)
+    return None if value is None else as_float(yuan_to_wan(value))
 
 
 def _rate(value: Decimal | None) -> float | None:

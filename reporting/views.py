@@ -3,7 +3,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from catalogue.selectors import program_get
 from core import numbers
-from core.downloads import file_response
+from core.downloads import download_response, file_response
+from core.forms import errors_to_messages
 from core.policy import actor_for, can, can_any, restrict
 from core.services import ConflictError
 from funding.models import Source
@@ -29,13 +29,7 @@ TEN_THOUSAND = Decimal(10000)
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ConflictError):
-        messages.error(request, _("保存失败：该报表已被其他人修改，请刷新后重新填写。"))
-    elif isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.error(request, str(exc))
+    errors_to_messages(request, exc, conflict=_("保存失败：该报表已被其他人修改，请刷新后重新填写。"))
 
 
 @login_required
@@ -288,14 +282,7 @@ def progress(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
         data = (progress_xlsx if fmt == "xlsx" else progress_pdf)(
             period=period, rows=rows, per_unit=per_unit, pending=pending
         )
-        kind = (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            if fmt == "xlsx"
-            else "application/pdf"
-        )
-        response = HttpResponse(data, content_type=kind)
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{period}进度表.{fmt}')}"
-        return response
+        return download_response(data, filename=f"{period}进度表.{fmt}")
     return render(
         request,
         "reporting/progress.html",
@@ -390,14 +377,9 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
     unit = _unit_for(request)
     if request.method == "GET" and request.GET.get("download"):
-        response = HttpResponse(
-            sheets.template(period=period, unit=unit),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return download_response(
+            sheets.template(period=period, unit=unit), filename=f"{unit.name}{period}报表.xlsx"
         )
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{quote(f'{unit.name}{period}报表.xlsx')}"
-        )
-        return response
     key = f"report-import-{period.pk}-{unit.pk}"
     result = None
     if request.method == "POST" and request.POST.get("action") == "confirm":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from catalogue.models import Program
+from core import numbers
 from documents.model import Block, OfficialDocument
 from responsibility.models import Letter
 
@@ -38,7 +39,8 @@ def letter_document(letter: Letter) -> OfficialDocument:
             f"{t['indicator']}{t['direction']}{t['value']}{t['unit']}" for t in project.get("targets", [])
         )
         funds = "，".join(
-            f"{source}{float(amount) / 10000:.2f}万元" for source, amount in project.get("funds", {}).items()
+            f"{source}{numbers.wan_text(amount).replace(',', '')}万元"
+            for source, amount in project.get("funds", {}).items()
         )
         text = f"乙方为{project['role']}单位。" + (
             f"年度目标：{targets}。" if targets else "年度目标：按项目实施方案执行。"

@@ -3,7 +3,6 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,8 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue import selectors as catalogue_selectors
-from core.downloads import file_response
-from core.forms import form_errors, id_or_404
+from core.downloads import download_response, file_response
+from core.forms import errors_to_messages, form_errors, id_or_404
 from core.policy import can, restrict
 from core.selectors import history_for
 from core.services import ConflictError
@@ -26,16 +25,6 @@ from responsibility import selectors, services
 from responsibility.forms import AdjustmentForm, FundingLineForm, SignForm, TargetGridForm
 from responsibility.models import Indicator, Letter, Target
 from responsibility.rules import may_manage_letters, may_see_program_checks
-
-TEN_THOUSAND = Decimal(10000)
-
-
-def _errors(request: HttpRequest, exc: ValidationError | ConflictError) -> None:
-    if isinstance(exc, ConflictError):
-        messages.error(request, _("保存失败：数据已被其他人修改，请刷新后重试。"))
-        return
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _target_units(project: Any) -> list[Organisation]:
@@ -122,7 +111,7 @@ def project_targets(request: HttpRequest, pk: int) -> HttpResponse:
             if not grid.errors and (action != "line" or line_form.is_valid()):
                 return redirect("responsibility:project_targets", pk=pk)
         except (ValidationError, ConflictError) as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
     lines = list(funding_selectors.project_lines(user=request.user, project=project))
     for line in lines:  # one small form per line, with ids of its own (the names stay delta/date/reason)
         line.adjust_form = AdjustmentForm(auto_id=f"id_adjust{line.pk}_%s")
@@ -158,14 +147,9 @@ def program_responsibility(request: HttpRequest, pk: int) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         from responsibility.exports import matrix_xlsx
 
-        response = HttpResponse(
-            matrix_xlsx(program, units, rows),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return download_response(
+            matrix_xlsx(program, units, rows), filename=f"{program.year}年责任分工矩阵.xlsx"
         )
-        response["Content-Disposition"] = (
-            f"attachment; filename*=UTF-8''{quote(f'{program.year}年责任分工矩阵.xlsx')}"
-        )
-        return response
     staff_wide = may_see_program_checks(request.user)
     return render(
         request,
@@ -201,7 +185,7 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("已下达全部起草的目标责任状。"))
         except (ValidationError, ConflictError) as exc:
-            _errors(request, exc)
+            errors_to_messages(request, exc)
         return redirect("responsibility:program_letters", pk=pk)
     overview = selectors.letters_overview(user=request.user, program=program)
     drafted = [letter for _unit, letter in overview if letter and letter.status == Letter.Status.DRAFTED]
@@ -259,7 +243,7 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except (ValidationError, ConflictError, PermissionDenied) as exc:
             if isinstance(exc, PermissionDenied):
                 return render(request, "403.html", {"message": str(exc)}, status=403)
-            _errors(request, exc)
+            errors_to_messages(request, exc)
     return render(
         request,
         "responsibility/letter_detail.html",
@@ -287,17 +271,13 @@ def letter_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         from documents.render import render_docx
 
         render_docx(document, buffer)
-        content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     elif fmt == "pdf":
         from documents.render import render_pdf
 
         render_pdf(document, buffer)
-        content_type = "application/pdf"
     else:
         return HttpResponse(status=404)
-    response = HttpResponse(buffer.getvalue(), content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{letter}.{fmt}')}"
-    return response
+    return download_response(buffer.getvalue(), filename=f"{letter}.{fmt}")
 
 
 @login_required

@@ -7,7 +7,6 @@ the session holds its token); the confirm step checks it again inside the transa
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,14 +19,12 @@ from django.views.decorators.http import require_POST
 from catalogue import selectors as catalogue_selectors
 from catalogue.models import Program
 from core import staging
+from core.downloads import download_response
 from responsibility import excel
 
 
 def _purpose(program: Program) -> str:
     return f"responsibility-targets-{program.pk}"
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _program_to_plan(request: HttpRequest, pk: int) -> Program:
@@ -40,11 +37,10 @@ def _program_to_plan(request: HttpRequest, pk: int) -> Program:
 @login_required
 def targets_template(request: HttpRequest, pk: int) -> HttpResponse:
     program = _program_to_plan(request, pk)
-    response = HttpResponse(excel.targets_template(user=request.user, program=program), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(f'{program.year}年{program.noun}目标与资金.xlsx')}"
+    return download_response(
+        excel.targets_template(user=request.user, program=program),
+        filename=f"{program.year}年{program.noun}目标与资金.xlsx",
     )
-    return response
 
 
 def _render(request: HttpRequest, program: Program, **extra: Any) -> HttpResponse:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import Program
 from core.downloads import file_response, thumbnail_response
-from core.forms import id_or_404
+from core.forms import errors_to_messages, id_or_404
 from core.policy import can_any, restrict
 from core.services import ConflictError
 from supervision import selectors, services
@@ -25,13 +25,7 @@ from supervision.rules import (
 
 
 def _errors(request: HttpRequest, exc: Exception) -> None:
-    if isinstance(exc, ValidationError):
-        for message in exc.messages:
-            messages.error(request, message)
-    elif isinstance(exc, ConflictError):
-        messages.error(request, _("该问题已被其他人处理，请刷新。"))
-    else:
-        messages.error(request, str(exc))
+    errors_to_messages(request, exc, conflict=_("该问题已被其他人处理，请刷新。"))
 
 
 def _program() -> Program:

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,8 +23,6 @@ from funding.selectors import with_current
 from orgs.models import Organisation
 from responsibility.models import Indicator, Target
 
-TEN_THOUSAND = Decimal(10000)
-CENT = Decimal("0.01")
 TARGET_PLACES = Decimal("0.0001")  # Target.value / Indicator.target keep 4 decimal places
 MAX_BYTES = 5 * 1024 * 1024
 HEADER_SCAN_ROWS = 10
@@ -406,4 +404,4 @@ def _error_sink(sheet: str, row: int, errors: list[str]) -> Any:
 
 
 def _yuan(value: Decimal) -> Decimal:
-    return (value * TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP)
+    return numbers.wan_to_yuan(value)

@@ -21,7 +21,6 @@ from responsibility.excel.common import (
     LINE_CREATE,
     REASON,
     SHEET_FUNDS,
-    TEN_THOUSAND,
     Change,
     Formats,
     ImportPreview,
@@ -59,9 +58,9 @@ def write_funds(
                 line.unit.code if line.unit else "",
                 line.unit.name if line.unit else "项目整体",
                 labels.get(line.source, line.source),
-                line.original / TEN_THOUSAND,
-                line.current / TEN_THOUSAND,
-                line.current / TEN_THOUSAND,
+                numbers.yuan_to_wan(line.original),
+                numbers.yuan_to_wan(line.current),
+                numbers.yuan_to_wan(line.current),
                 "",
             ]
         )
