@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Avg, Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,13 +10,33 @@ from django.utils.translation import gettext as _
 from catalogue.models import Program
 from core.policy import can_any, restrict
 from core.todo import DANGER, INFO, WARNING, TodoItem
-from disclosure.models import Disclosure, Feedback
+from disclosure.models import Disclosure, Feedback, Publicity
 from disclosure.rules import disclosures_to_record
 
 
 def disclosure_program() -> Program | None:
     """The program the disclosure page works on: the latest published one (not a sample)."""
     return Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False).order_by("-year").first()
+
+
+def disclosure_page(*, user: Any, program: Program | None) -> dict[str, Any]:
+    """What the disclosure page lists for the user: publicity (latest 100), disclosures and the late ones
+    (not made by the due date, or made after it), feedback (latest 50) and its count and mean satisfaction."""
+    today = timezone.localdate()
+    disclosures = restrict(Disclosure.objects.filter(program=program), user, "view").select_related(
+        "unit", "project"
+    )
+    feedback = restrict(Feedback.objects.filter(program=program), user, "view")
+    return {
+        "publicity": restrict(Publicity.objects.filter(program=program), user, "view").select_related("unit")[
+            :100
+        ],
+        "disclosures": disclosures,
+        "late": [d for d in disclosures if d.start is None and d.due < today]
+        + [d for d in disclosures if d.start is not None and d.start > d.due],
+        "feedback": feedback[:50],
+        "feedback_stats": feedback.aggregate(n=Count("id"), avg=Avg("satisfaction")),
+    }
 
 
 def todo_items(*, user: Any, today: Any = None) -> list[TodoItem]:

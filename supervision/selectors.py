@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from core.policy import restrict
 from core.todo import DANGER, INFO, WARNING, TodoItem
 from orgs.models import Organisation
-from supervision.models import Finding, Inspection, Supervisor
+from supervision.models import Finding, Inspection, Photo, Step, Supervisor
 from supervision.rules import findings_to_answer, findings_to_verify
 
 #: The to-do queues of findings (``?todo=`` on the list): the rules that define them.
@@ -43,6 +43,32 @@ def inspections(*, user: Any) -> QuerySet[Inspection]:
 
 def supervisors(*, user: Any) -> QuerySet[Supervisor]:
     return restrict(Supervisor.objects.all(), user, "view").prefetch_related("projects", "units")
+
+
+def supervisor_of(*, user: Any) -> Supervisor | None:
+    """The roster entry of the logged-in user (None if they are not a registered supervisor)."""
+    return Supervisor.objects.filter(user=user).first() if user.is_authenticated else None
+
+
+def inspection_findings(*, inspection: Inspection) -> QuerySet[Finding]:
+    """The findings of an inspection read through ``inspections`` (visible with it)."""
+    return inspection.findings.select_related("responsible")
+
+
+def finding_steps(*, finding: Finding) -> QuerySet[Step]:
+    """The answer/verify steps of a finding read through ``findings``, with their actors and photos."""
+    return finding.steps.select_related("actor").prefetch_related("photos")
+
+
+def photo_visible(*, user: Any, pk: int) -> Photo | None:
+    """The photo, if its inspection or finding is one the user may see (core.policy via the selectors)."""
+    photo = Photo.objects.select_related("step").filter(pk=pk).first()
+    if photo is None:
+        return None
+    visible = (photo.inspection_id and inspections(user=user).filter(pk=photo.inspection_id).exists()) or (
+        photo.step_id and findings(user=user).filter(pk=photo.step.finding_id).exists()
+    )
+    return photo if visible else None
 
 
 @dataclass

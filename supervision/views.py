@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from catalogue.models import Program
 from core.downloads import file_response, thumbnail_response
 from core.forms import errors_to_messages, id_or_404
-from core.policy import can_any, restrict
+from core.policy import can_any
 from core.services import ConflictError
 from supervision import selectors, services
 from supervision.forms import InspectionForm, StepForm, SupervisorForm
@@ -86,10 +86,10 @@ def supervisor_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def inspection_new(request: HttpRequest) -> HttpResponse:
-    supervisor = Supervisor.objects.filter(user=request.user).first()
+    supervisor = selectors.supervisor_of(user=request.user)
     if request.GET.get("supervisor") and may_manage_supervisors(request.user):
         supervisor = get_object_or_404(
-            restrict(Supervisor.objects.all(), request.user), pk=id_or_404(request.GET["supervisor"])
+            selectors.supervisors(user=request.user), pk=id_or_404(request.GET["supervisor"])
         )
     if supervisor is None or not may_file_inspection(request.user, supervisor):
         return render(
@@ -137,7 +137,7 @@ def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "supervision/inspection_detail.html",
-        {"inspection": inspection, "findings": inspection.findings.select_related("responsible")},
+        {"inspection": inspection, "findings": selectors.inspection_findings(inspection=inspection)},
     )
 
 
@@ -166,7 +166,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "finding": finding,
             "form": form,
-            "steps": finding.steps.select_related("actor").prefetch_related("photos"),
+            "steps": selectors.finding_steps(finding=finding),
             "may_answer": finding.status in (Finding.Status.OPEN, Finding.Status.REOPENED)
             and may_answer_finding(request.user, finding),
             "may_verify": finding.status == Finding.Status.ANSWERED
@@ -177,12 +177,8 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _visible_photo(request: HttpRequest, pk: int) -> Photo:
     """The photo, if its inspection or finding is one the user may see (core.policy via the selectors); else 404."""
-    photo = get_object_or_404(Photo, pk=pk)
-    visible = (
-        photo.inspection_id
-        and selectors.inspections(user=request.user).filter(pk=photo.inspection_id).exists()
-    ) or (photo.step_id and selectors.findings(user=request.user).filter(pk=photo.step.finding_id).exists())
-    if not visible:
+    photo = selectors.photo_visible(user=request.user, pk=pk)
+    if photo is None:
         raise Http404
     return photo
 

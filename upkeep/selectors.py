@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalogue.models import Project
 from core.policy import actor_for, restrict
 from core.todo import INFO, WARNING, TodoItem
-from upkeep.models import Asset
+from upkeep.models import Asset, Check
 
 
 def assets(*, user: Any) -> QuerySet[Asset]:
@@ -19,6 +20,20 @@ def assets(*, user: Any) -> QuerySet[Asset]:
         .select_related("project__program", "custodian")
         .annotate(last_check=Max("checks__date"))
     )
+
+
+def plannable_projects(*, user: Any) -> QuerySet[Project]:
+    """Projects the user may register assets of (core.policy ``plan``), latest program first."""
+    return (
+        restrict(Project.objects.filter(program__is_sample=False), user, "plan")
+        .select_related("program")
+        .order_by("-program__year", "order")
+    )
+
+
+def asset_checks(*, asset: Asset) -> QuerySet[Check]:
+    """An asset's checks (the asset was read through ``assets``), with the findings they raised."""
+    return asset.checks.select_related("finding")
 
 
 def attention(*, user: Any, today: dt.date | None = None) -> dict[str, list[Asset]]:

@@ -1,73 +1,16 @@
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from catalogue.forms import _style
-from catalogue.models import Project
-from core.forms import CountField, MoneyField
-from core.policy import can, restrict
-from orgs.models import CUSTODIAN_KINDS
-from orgs.selectors import organisations_for_kinds
+from core.forms import errors_to_messages
+from core.policy import can
 from upkeep import selectors, services
-from upkeep.models import Asset, Check
-
-
-class CheckForm(forms.Form):
-    date = forms.DateField(label=gettext_lazy("检查日期"), widget=forms.DateInput(attrs={"type": "date"}))
-    condition = forms.ChoiceField(label=gettext_lazy("状况"), choices=Check.Condition.choices)
-    note = forms.CharField(
-        label=gettext_lazy("检查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    photo = forms.FileField(label=gettext_lazy("照片"), required=False)
-
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        _style(self)
-
-
-class AssetForm(forms.ModelForm):
-    fund_amount = MoneyField(label=gettext_lazy("年度管护经费（万元）"), required=False)
-    check_interval_days = CountField(label=gettext_lazy("检查周期（天）"), max_value=3660)
-
-    class Meta:
-        model = Asset
-        fields = [
-            "project",
-            "name",
-            "location",
-            "quantity",
-            "owner",
-            "custodian",
-            "responsible_person",
-            "phone",
-            "fund_amount",
-            "fund_source",
-            "period_start",
-            "period_end",
-            "check_interval_days",
-        ]
-        widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}),
-            "period_end": forms.DateInput(attrs={"type": "date"}),
-        }
-
-    def __init__(self, *args, user, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        plannable = restrict(Project.objects.filter(program__is_sample=False), user, "plan")
-        self.fields["project"].queryset = plannable.select_related("program").order_by(
-            "-program__year", "order"
-        )
-        self.fields["custodian"].queryset = organisations_for_kinds(
-            CUSTODIAN_KINDS, keep=[self.instance.custodian_id]
-        )
-        _style(self)
+from upkeep.forms import AssetForm, CheckForm
 
 
 @login_required
@@ -86,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("已登记资产。"))
                 return redirect("upkeep:asset_detail", pk=asset.pk)
             except (ValidationError, PermissionDenied) as exc:
-                messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+                errors_to_messages(request, exc)
     context = {
         "assets": selectors.assets(user=request.user),
         "attention": selectors.attention(user=request.user),
@@ -105,7 +48,7 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("已登记检查。"))
             return redirect("upkeep:asset_detail", pk=pk)
         except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+            errors_to_messages(request, exc)
     return render(
         request,
         "upkeep/asset_detail.html",
@@ -113,6 +56,6 @@ def asset_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "asset": asset,
             "form": form,
             "may_check": can(request.user, "change", asset),
-            "checks": asset.checks.select_related("finding"),
+            "checks": selectors.asset_checks(asset=asset),
         },
     )

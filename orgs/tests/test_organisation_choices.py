@@ -59,9 +59,9 @@ def test_supervisor_roster_lists_only_supervisor_accounts(program: Program) -> N
 
 
 def test_inspection_upkeep_and_disclosure_units(program: Program, office: Any) -> None:
-    from disclosure.views import DisclosureForm, PublicityForm
+    from disclosure.forms import DisclosureForm, PublicityForm
     from supervision.forms import InspectionForm
-    from upkeep.views import AssetForm
+    from upkeep.forms import AssetForm
 
     for field in (
         InspectionForm(program=program).fields["unit"],
