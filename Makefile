@@ -14,7 +14,7 @@ help:
 	@echo "make test   – run the whole test suite (DATABASE_URL=postgres://… to run it on PostgreSQL)"
 	@echo "make demo   – a labelled 示例 year on the reference program: demo accounts (示例账号) per role and unit, targets, funds, letters, reports, findings, assets, disclosures (refused in production)"
 	@echo "make demo-clear – delete exactly the demo rows (reference and real data stay)"
-	@echo "make lint   – ruff"
+	@echo "make lint   – ruff, and djLint over the formatted template directories"
 	@echo "make audit  – known vulnerabilities: pip-audit (installed Python packages) and npm audit --omit=dev; says when the advisory services cannot be reached (AUDIT_STRICT=1: then fail)"
 	@echo "make backup – python manage.py backup: database + uploads + manifest in one file under var/backups/ (restore: python manage.py restore FILE)"
 
@@ -60,13 +60,19 @@ test: $(VENV)/.dev static/vendor/.built
 	bash scripts/system-packages.sh --test
 	$(VENV)/bin/pytest
 
+# Template directories already formatted by djLint (pyproject [tool.minsheng].formatted_templates).
+TEMPLATE_DIRS = $(shell $(PY) -c "import tomllib; print(*tomllib.load(open('pyproject.toml', 'rb'))['tool']['minsheng']['formatted_templates'])")
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint $(TEMPLATE_DIRS) --check
+	$(VENV)/bin/djlint $(TEMPLATE_DIRS) --lint
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/djlint $(TEMPLATE_DIRS) --reformat --quiet || true
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/static

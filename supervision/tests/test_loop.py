@@ -177,7 +177,7 @@ def test_photos_show_as_thumbnails_through_the_policy(inspection: Any, client_fo
     page = client_for("town_shitai").get(reverse("supervision:inspection_detail", args=[inspection.pk]))
     text = page.content.decode()
     thumb = reverse("supervision:photo_thumbnail", args=[photo.pk])
-    assert re.search(rf'<img src="{thumb}" alt="现场照片：现场.jpg"', text)
+    assert re.search(rf'<img src="{thumb}"\s+alt="现场照片：现场.jpg"', text)
     answer = client_for("town_shitai").get(thumb)
     assert answer.status_code == 200 and answer["Content-Type"] == "image/jpeg"
     assert answer["X-Content-Type-Options"] == "nosniff" and "sandbox" in answer["Content-Security-Policy"]
