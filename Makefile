@@ -72,7 +72,10 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
-	$(VENV)/bin/djlint $(TEMPLATE_DIRS) --reformat --quiet || true
+	for pass in 1 2; do \
+	  $(PY) scripts/template_split.py $$(find $(TEMPLATE_DIRS) -name '*.html'); \
+	  $(VENV)/bin/djlint $(TEMPLATE_DIRS) --reformat --quiet > /dev/null || true; \
+	done
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var/static

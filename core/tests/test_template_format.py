@@ -56,3 +56,30 @@ def test_djlint_finds_the_templates_formatted_and_clean() -> None:
             text=True,
         )
         assert result.returncode == 0, result.stdout[-3000:]
+
+
+def _split(text: str) -> str:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("template_split", ROOT / "scripts" / "template_split.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.split(text)
+
+
+def test_splitter_breaks_only_where_a_break_cannot_show() -> None:
+    # between blocks and statements next to blocks: whitespace there collapses
+    assert _split("<ul>{% for x in xs %}<li>{{ x }}</li>{% endfor %}</ul>") == (
+        "<ul>\n{% for x in xs %}\n<li>{{ x }}</li>\n{% endfor %}\n</ul>"
+    )
+    # text, values and inline elements that touch stay touching (a break would show as a space)
+    for text in (
+        "<p>{{ a }}{% if b %}、{% endif %}{{ c }}</p>",
+        "<li><a href='/x'>{{ a }}</a></li>",
+        "<span>{% translate 'a' %}</span>{% if x %}<span>b</span>{% endif %}",
+    ):
+        assert _split(text) == text
+    # blocktranslate bodies are never touched
+    body = "{% blocktranslate %}<div>{{ n }}</div><div>x</div>{% endblocktranslate %}"
+    assert _split(body) == body
