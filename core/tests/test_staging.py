@@ -79,3 +79,20 @@ def test_purge_deletes_only_old_files(office: Any, _var: Any) -> None:
     assert staging.staging_purge(older_than=timedelta(hours=2)) == 1
     assert sorted(p.name for p in (_var / "staging").iterdir()) == [f"{fresh}.bin", f"{fresh}.json"]
     assert staging.staging_purge() == 0
+
+
+def test_report_sheet_preview_keeps_no_file_in_the_session(client_for: Any, month: dict[str, Any]) -> None:
+    """The reporting batch entry held the whole sheet base64-encoded in the session; now only a token."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    period = month["periods"][6]
+    client = client_for("town_shitai")
+    url = reverse("reporting:excel", args=[period.program_id, period.month])
+    template = client.get(url + "?download=1").content
+    client.post(url, {"action": "preview", "file": SimpleUploadedFile("报表.xlsx", template)})
+    held = dict(client.session.items())
+    key = f"staging:report-import-{period.pk}-{month['shitai'].pk}"
+    assert key in held and len(held[key]) < 64
+    assert all(len(str(v)) < 200 for v in held.values())
+    assert (staging.staging_dir() / f"{held[key]}.bin").read_bytes() == template

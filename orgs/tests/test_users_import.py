@@ -135,3 +135,17 @@ def test_import_writes_in_a_fixed_number_of_queries(office: Any, django_assert_m
     ]
     with django_assert_max_num_queries(20):
         users_import(actor=office, rows=rows)
+
+
+def test_preview_holds_the_file_in_staging_and_only_its_token_in_the_session(client_for: Any) -> None:
+    from core import staging
+
+    client = client_for("office")
+    page = _upload(client, _thirty()).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    held = {k: v for k, v in client.session.items() if k.startswith("staging:")}
+    assert held == {"staging:orgs-users-import": token}
+    assert (staging.staging_dir() / f"{token}.bin").exists()
+    client.post(reverse("orgs:users_import_confirm"), {"token": token})
+    assert not (staging.staging_dir() / f"{token}.bin").exists()  # confirmed: gone
+    assert get_user_model().objects.filter(username__startswith="import_").count() == 30
