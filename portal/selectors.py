@@ -44,6 +44,11 @@ def project_get(pk: int) -> Project:
     )
 
 
+def program_projects(program: Program) -> list[Project]:
+    """The projects of a published program, in the notice's order, with their lead departments."""
+    return list(program.projects.select_related("lead_department").order_by("order"))
+
+
 def latest_period(program: Program) -> Period | None:
     """The latest period with any confirmed report: the public sees official figures only."""
     return Period.objects.filter(program=program, reports__status=Status.CONFIRMED).order_by("-month").first()
@@ -57,6 +62,12 @@ def official_rows(program: Program, projects: Any = None) -> tuple[Period | None
         user=None, program=program, month=period.month, include_pending=False, projects=projects
     )
     return period, {r.project.id: r for r in rows}
+
+
+def official_row(project: Project) -> tuple[Period | None, ProgressRow | None]:
+    """One project's official figures (confirmed reports) at the latest period that has any."""
+    period, rows = official_rows(project.program, projects=project.program.projects.filter(pk=project.pk))
+    return period, rows.get(project.id)
 
 
 @dataclass

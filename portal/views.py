@@ -33,7 +33,7 @@ def index(request: HttpRequest) -> HttpResponse:
 def program(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.program_get(pk)
     period, rows = selectors.official_rows(item)
-    projects = list(item.projects.select_related("lead_department").order_by("order"))
+    projects = selectors.program_projects(item)
     return render(
         request,
         "portal/program.html",
@@ -95,14 +95,14 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("感谢您的意见！"))
                 return redirect("portal:project", pk=pk)
-    period, rows = selectors.official_rows(item.program, projects=item.program.projects.filter(pk=item.pk))
+    period, row = selectors.official_row(item)
     return render(
         request,
         "portal/project.html",
         {
             "project": item,
             "period": period,
-            "row": rows.get(item.id),
+            "row": row,
             "form": form,
             "supervision": selectors.supervision_summary(item.program, item),
             "disclosures": selectors.disclosures(item.program, item),
