@@ -219,6 +219,42 @@ def _targets_and_funds(demo: Demo) -> None:
                     )
 
 
+#: The 示例 财力: the district's own livelihood money is this share of its general public budget expenditure
+#: (below the default 10% 提示阈值, so the program page shows an ok 财力匹配), revenue this share of expenditure.
+DEMO_FISCAL_SHARE, DEMO_REVENUE_SHARE = Decimal("0.068"), Decimal("0.42")
+
+
+def _fiscal_year(demo: Demo) -> None:
+    """The year's 财力 (示例 figures) through ``fiscal_year_set``, sized on the district's funding lines; a
+    FiscalYear already entered is left alone."""
+    from django.db.models import Sum
+
+    from funding.models import FiscalYear, FundingLine, Source
+    from funding.selectors import fiscal_area
+    from funding.services import fiscal_year_set
+
+    program = demo.program
+    area = fiscal_area(program)
+    if FiscalYear.objects.filter(organisation=area, year=program.year).exists():
+        return
+    lines = FundingLine.objects.filter(project__program=program, source=Source.DISTRICT)
+    district = lines.aggregate(t=Sum("original"))["t"] or Decimal(10_000_000)
+    wan = Decimal(10000)
+    expenditure = (district / DEMO_FISCAL_SHARE / wan).quantize(Decimal(1)) * wan
+    fiscal_year_set(
+        actor=demo.office,
+        organisation=area,
+        year=program.year,
+        data={
+            "budget_expenditure": expenditure,
+            "budget_revenue": (expenditure * DEMO_REVENUE_SHARE / wan).quantize(Decimal(1)) * wan,
+            "is_sample": True,
+            "note": LABEL + "示例财力数据，不是真实数字",
+        },
+        reason=LABEL + "录入年度财力",
+    )
+
+
 def _letters(demo: Demo) -> None:
     from responsibility import services as rs
     from responsibility.models import Letter
@@ -554,6 +590,7 @@ def demo_load(
         with _at(dt.date(program.year, 1, 8)):
             periods = reporting.periods_open(actor=demo.office, program=program)
             _targets_and_funds(demo)
+            _fiscal_year(demo)
         _letters(demo)
         for period in periods:
             if period.month <= months:
