@@ -523,7 +523,7 @@ def _upkeep(demo: Demo) -> None:
 
 def _disclosure(demo: Demo) -> None:
     from disclosure.models import Publicity
-    from disclosure.services import disclosure_record, feedback_submit, publicity_record
+    from disclosure.services import disclosure_record, feedback_handle, feedback_submit, publicity_record
 
     year, rng = demo.program.year, demo.rng
     projects = list(demo.program.projects.order_by("order")[:5])
@@ -562,14 +562,24 @@ def _disclosure(demo: Demo) -> None:
                     },
                 )
     for i in range(8):
-        with _at(dt.date(year, 2 + i % 5, 3 + i)):
-            feedback_submit(
+        day = dt.date(year, 2 + i % 5, 3 + i)
+        with _at(day):
+            item = feedback_submit(
                 program=demo.program,
                 project=projects[i % len(projects)],
                 satisfaction=rng.choice((5, 5, 4, 4, 3, 2)),
                 aware=i % 3 != 0,
                 text=f"{LABEL}希望进一步公开项目进度。",
             )
+        if i < 3:  # some answered by 民生办 a few days later, the rest still waiting
+            with _at(day + dt.timedelta(days=4)):
+                feedback_handle(
+                    actor=demo.office,
+                    feedback=item,
+                    outcome="answered",
+                    reply=f"{LABEL}已转项目牵头单位，在门户网站按月公开项目进度。",
+                    expected_version=item.version,
+                )
 
 
 @transaction.atomic
