@@ -141,10 +141,13 @@ def program_roll_over_view(request: HttpRequest, pk: int) -> HttpResponse:
 def _notice_context(program: Program) -> dict[str, Any]:
     from catalogue.checklist import checklist_summary, notice_checklist, part_label
     from catalogue.notice import notice_document
+    from documents.render import title_lines
 
+    document = notice_document(program)
     return {
         "program": program,
-        "document": notice_document(program),
+        "document": document,
+        "title_lines": title_lines(document.title),
         "pending": [part_label(p) for p in program.notice_pending or []],
         **checklist_summary(notice_checklist(program)),
     }

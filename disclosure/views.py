@@ -125,6 +125,7 @@ class FeedbackHandleForm(forms.Form):
         label=gettext_lazy("答复（处理意见）"),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("请填写答复（处理意见）：答复内容，或关闭的理由。")},
         help_text=gettext_lazy(
             "写明答复内容或转办情况；关闭时写明理由。群众意见是匿名的，答复只在本系统内留存。"
         ),
