@@ -135,6 +135,12 @@ def program_roll_over_view(request: HttpRequest, pk: int) -> HttpResponse:
         _errors(request, exc)
         return redirect("catalogue:program_detail", pk=pk)
     messages.success(request, _("已生成%(year)s年草稿，全部项目暂列为继续实施。") % {"year": draft.year})
+    if draft.notice_pending:
+        messages.info(
+            request,
+            _("通知的开头语和工作要求已按%(year)s年的文本起草，标为“待修改”：请在“编辑通知”中修改或核对。")
+            % {"year": program.year},
+        )
     return redirect("catalogue:program_detail", pk=draft.pk)
 
 
