@@ -105,6 +105,17 @@ def notice_checklist(program: Program) -> list[Check]:
                     )
                 )
 
+    if program.title:  # a title typed by hand does not follow the count by itself
+        for m in pattern.finditer(program.title):
+            if int(m[1]) != count:
+                checks.append(
+                    Check(
+                        WARN,
+                        "",
+                        _("标题称“{stated}”，本年度计划有{count}个项目。").format(stated=m[0], count=count),
+                    )
+                )
+
     changes = list(program.changes.prefetch_related("sources").select_related("result"))
     placed = {c.result_id for c in changes if c.result_id}
     if count and len(placed) != count:

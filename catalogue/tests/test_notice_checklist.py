@@ -101,6 +101,13 @@ def test_checklist_warns_previous_year_counts_and_missing_reason(office: Any, dr
     assert "退出项目“出生缺陷防治”没有写明原因。" in messages
 
 
+def test_checklist_warns_a_typed_title_with_another_count(office: Any, draft: Program) -> None:
+    ready(office, draft)
+    Program.objects.filter(pk=draft.pk).update(title="2022年实施30项民生工程")
+    draft.refresh_from_db()
+    assert [c.message for c in notice_checklist(draft)] == ["标题称“30项民生工程”，本年度计划有33个项目。"]
+
+
 def test_checklist_is_empty_for_a_notice_fit_to_issue(office: Any, draft: Program) -> None:
     assert notice_checklist(ready(office, draft)) == []
 
