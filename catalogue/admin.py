@@ -60,7 +60,7 @@ class ProgramAdmin(PublishedReadOnly, AuditedAdmin):
     list_display = ["year", "issuer_name", "noun", "doc_number", "status", "is_reconstructed"]
     list_filter = ["year", "status", "level"]
     exclude = ["version"]
-    readonly_fields = ["status"]  # 发布 and 变更 only through catalogue.services
+    readonly_fields = ["status", "notice_pending"]  # 发布 and 变更 only through catalogue.services
 
     def program_of(self, obj: Program) -> Program:
         return obj

@@ -184,3 +184,54 @@ class ProposalDecisionForm(ReasonForm):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs
         self.fields["reason"].required = False
+
+
+class NoticeForm(forms.ModelForm):
+    """The notice's own parts (catalogue.services.program_notice_update)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reviewed = forms.MultipleChoiceField(
+        label=_("已核对，无需修改"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("由上年文本起草的部分标为“待修改”；修改后或在此勾选后不再提示"),
+    )
+    reason = forms.CharField(label=_("修改说明"), max_length=500, required=False)
+
+    class Meta:
+        model = Program
+        fields = ["doc_number", "doc_date", "recipients", "preamble", "requirements", "cc"]
+        widgets = {
+            "doc_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "recipients": forms.Textarea(attrs={"rows": 2}),
+            "preamble": forms.Textarea(attrs={"rows": 6}),
+            "requirements": forms.Textarea(attrs={"rows": 12}),
+            "cc": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "doc_number": _("如：淮杜政〔2022〕9号"),
+            "requirements": _("每段一行；分项写作“（一）标题。内容”"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        program = self.instance
+        self.fields["version"].initial = program.version
+        self.fields["reviewed"].choices = [
+            (part, Program._meta.get_field(part).verbose_name) for part in program.notice_pending or []
+        ]
+        if not program.notice_pending:
+            del self.fields["reviewed"]
+        _style(self)
+
+    def parts(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class PublishForm(forms.Form):
+    confirm = forms.BooleanField(label=_("我已逐项核对以上提醒，确认发布"), required=False)
+    reason = forms.CharField(label=_("发布说明"), max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)

@@ -56,6 +56,12 @@ class Program(models.Model):
     preamble = models.TextField(_("开头语"), blank=True)
     requirements = models.TextField(_("工作要求"), blank=True)
     cc = models.TextField(_("抄送"), blank=True)
+    notice_pending = models.JSONField(
+        _("待修改的通知部分"),
+        default=list,
+        blank=True,
+        help_text=_("由上年文本起草、尚未经民生办修改或核对的部分（如开头语、工作要求）"),
+    )
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     is_reconstructed = models.BooleanField(
         _("推定重建"), default=False, help_text=_("未取得原始文件，由后一年度通知推定重建")

@@ -103,12 +103,56 @@ def grouped_by_reason(items: list[Item]) -> list[Item]:
     return [item for group in groups.values() for item in group]
 
 
+def retire_clause(names: list[str], reason: str) -> str:
+    """ "A、B任务已完成" when the reason is a predicate (it starts as the reference's do: 任务已完成, 已实现……,
+    平稳过渡……, 因……); a reason that is a clause of its own ("秸秆综合利用已纳入常态化管理") is joined with
+    "因", as the reference does inside its items ("文化信息共享工程因建设任务已完成……")."""
+    joined = "、".join(names)
+    reason = reason.strip().rstrip("。；;，,、 ")
+    if not reason or reason.startswith(REASON_STARTS):
+        return f"{joined}{reason}"
+    return f"{joined}因{reason}"
+
+
 def exit_paragraph(items: list[Item], noun: str) -> str:
     groups: dict[str, list[str]] = {}
     for item in items:
         groups.setdefault(item.reason, []).append(item.title)
-    parts = [f"{'、'.join(names)}{reason}" for reason, names in groups.items()]
+    parts = [retire_clause(names, reason) for reason, names in groups.items()]
     return f"{'，'.join(parts)}，{len(items)}个项目不再列为{noun}。"
+
+
+#: The parts of a notice the office writes (Program fields), in the order the notice prints them.
+NOTICE_PARTS = ("doc_number", "doc_date", "recipients", "preamble", "requirements", "cc")
+#: The parts roll-over drafts from the previous year's text (marked 待修改 until edited or checked).
+DRAFTED_PARTS = ("preamble", "requirements")
+TITLED = re.compile(r"《[^》]*》")
+
+
+def year_pattern(year: int) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\d){year}(?!\d)")
+
+
+def count_pattern(noun: str) -> re.Pattern[str]:
+    """ "33项民生工程" — a count stated in the text (outside 《》, which name other documents)."""
+    return re.compile(rf"(?<!\d)(\d+)项{re.escape(noun)}")
+
+
+def draft_text(text: str, *, old_year: int, new_year: int, old_count: int, new_count: int, noun: str) -> str:
+    """Last year's text for this year: the year replaced everywhere, the program's count where the text states
+    it (a count inside 《》 belongs to another document and stays)."""
+    text = year_pattern(old_year).sub(str(new_year), text)
+    pattern = count_pattern(noun)
+
+    def counts(segment: str) -> str:
+        return pattern.sub(lambda m: f"{new_count}项{noun}" if int(m[1]) == old_count else m[0], segment)
+
+    out, last = [], 0
+    for m in TITLED.finditer(text):
+        out += [counts(text[last : m.start()]), m[0]]
+        last = m.end()
+    out.append(counts(text[last:]))
+    return "".join(out)
 
 
 def section_lines(data: NoticeData) -> list[tuple[str, list[str]]]:

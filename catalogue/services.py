@@ -169,6 +169,97 @@ def _copy_project(source: Project, program: Program, order: int, name: str = "")
     return project
 
 
+def _drafted_parts(previous: Program, *, year: int, count: int) -> dict[str, str]:
+    """The opening and the requirements drafted from ``previous``'s text: its year and count replaced."""
+    from catalogue.notice import DRAFTED_PARTS, draft_text
+
+    old_count = previous.projects.count()
+    return {
+        part: draft_text(
+            getattr(previous, part),
+            old_year=previous.year,
+            new_year=year,
+            old_count=old_count,
+            new_count=count,
+            noun=previous.noun,
+        )
+        for part in DRAFTED_PARTS
+    }
+
+
+def _notice_snapshot(program: Program) -> dict[str, Any]:
+    from catalogue.notice import NOTICE_PARTS
+
+    data = {k: v for k, v in model_snapshot(program).items() if k in NOTICE_PARTS}
+    data["notice_pending"] = list(program.notice_pending or [])
+    return data
+
+
+@transaction.atomic
+def program_notice_update(
+    *,
+    actor: Any,
+    program: Program,
+    data: dict[str, Any],
+    expected_version: int,
+    reviewed: list[str] | None = None,
+    reason: str = "",
+) -> Program:
+    """Edit the notice's own parts (发文字号, 成文日期, 主送, 开头语, 工作要求, 抄送; optimistic lock on
+    ``version``). A drafted part stops being 待修改 once its text changes or the office marks it ``reviewed``."""
+    from catalogue.notice import NOTICE_PARTS
+
+    _ensure_manager(actor, program)
+    _ensure_editable(program)
+    unknown = set(data) - set(NOTICE_PARTS)
+    if unknown:
+        raise PermissionDenied("不能修改：" + "、".join(sorted(unknown)))
+    before = _notice_snapshot(program)
+    changed = []
+    for part, value in data.items():
+        value = value.strip() if isinstance(value, str) else value
+        if getattr(program, part) != value:
+            setattr(program, part, value)
+            changed.append(part)
+    done = set(changed) | set(reviewed or [])
+    program.notice_pending = [p for p in program.notice_pending or [] if p not in done]
+    program.full_clean(exclude=["issuer"], validate_unique=False)
+    versioned_save(program, expected_version=expected_version, fields=[*changed, "notice_pending"])
+    after = _notice_snapshot(program)
+    if after != before:
+        audit_record(
+            actor=actor, action="update", obj=program, before=before, after=after, reason=reason or "修改通知"
+        )
+    return program
+
+
+@transaction.atomic
+def program_notice_redraft(*, actor: Any, program: Program, expected_version: int) -> Program:
+    """Draft the parts still 待修改 again from the previous year's text, with the program's current count
+    (after projects were retired, merged or added). Parts the office has edited or checked are kept."""
+    _ensure_manager(actor, program)
+    _ensure_editable(program)
+    previous = Program.objects.filter(issuer_id=program.issuer_id, year=program.year - 1).first()
+    pending = list(program.notice_pending or [])
+    if previous is None or not pending:
+        raise ValidationError(_("没有可以重新起草的部分。"))
+    before = _notice_snapshot(program)
+    drafted = _drafted_parts(previous, year=program.year, count=program.projects.count())
+    fields = [part for part in pending if part in drafted]
+    for part in fields:
+        setattr(program, part, drafted[part])
+    versioned_save(program, expected_version=expected_version, fields=fields)
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=program,
+        before=before,
+        after=_notice_snapshot(program),
+        reason=f"按{previous.year}年通知重新起草",
+    )
+    return program
+
+
 @transaction.atomic
 def program_roll_over(*, actor: Any, program: Program) -> Program:
     """Create next year's draft from a published program, every project marked 继续实施."""
@@ -178,6 +269,8 @@ def program_roll_over(*, actor: Any, program: Program) -> Program:
     year = program.year + 1
     if Program.objects.filter(issuer_id=program.issuer_id, year=year).exists():
         raise ValidationError(_("{year}年计划已经存在。").format(year=year))
+    count = program.projects.count()  # every project continues: this year's count is last year's
+    drafted = _drafted_parts(program, year=year, count=count)
     draft = Program.objects.create(
         year=year,
         level=program.level,
@@ -185,8 +278,9 @@ def program_roll_over(*, actor: Any, program: Program) -> Program:
         issuer_name=program.issuer_name,
         noun=program.noun,
         recipients=program.recipients,
-        requirements=program.requirements,
         cc=program.cc,
+        **drafted,
+        notice_pending=[part for part, text in drafted.items() if text],
         status=Program.Status.DRAFT,
         source_note=f"由{program.year}年计划生成的草稿",
     )
@@ -534,9 +628,17 @@ def proposal_create(*, actor: Any, data: dict[str, Any]) -> ProjectProposal:
     return proposal
 
 
+class PublishWarnings(ValidationError):
+    """The notice has warnings the office has not confirmed (nothing was written)."""
+
+
 @transaction.atomic
-def program_publish(*, actor: Any, program: Program, reason: str = "") -> Program:
-    """Check consistency against the previous year, then publish and lock (closing an open amendment)."""
+def program_publish(
+    *, actor: Any, program: Program, reason: str = "", confirm_warnings: bool = False
+) -> Program:
+    """Check consistency against the previous year and the notice's checklist (catalogue.checklist), then
+    publish and lock (closing an open amendment). Blockers refuse; warnings need ``confirm_warnings``."""
+    from catalogue.checklist import notice_checklist
     from catalogue.diff import program_diff
 
     _ensure_manager(actor, program)
@@ -545,8 +647,15 @@ def program_publish(*, actor: Any, program: Program, reason: str = "") -> Progra
     errors = list(diff.errors)
     if not program.projects.exists():
         errors.append(str(_("计划中还没有项目。")))
+    checks = notice_checklist(program)
+    errors += [c.message for c in checks if c.blocks]
     if errors:
         raise ValidationError(errors)
+    warnings = [c.message for c in checks if not c.blocks]
+    if warnings and not confirm_warnings:
+        raise PublishWarnings(
+            [_("发布前检查有{n}项提醒，请逐项核对并确认后再发布：").format(n=len(warnings)), *warnings]
+        )
     before = model_snapshot(program)
     program.status = Program.Status.PUBLISHED
     program.version += 1
@@ -560,7 +669,7 @@ def program_publish(*, actor: Any, program: Program, reason: str = "") -> Progra
         action="state",
         obj=program,
         before=before,
-        after=model_snapshot(program),
+        after={**model_snapshot(program), "confirmed_warnings": warnings},
         reason=reason or (f"完成第{amendment.number}次修订并重新发布" if amendment else "发布"),
     )
     return program

@@ -14,6 +14,8 @@ urlpatterns = [
         name="project_action",
     ),
     path("programs/<id:pk>/diff/", views.program_diff_view, name="program_diff"),
+    path("programs/<id:pk>/notice/", views.program_notice_edit, name="program_notice_edit"),
+    path("programs/<id:pk>/notice/preview.pdf", views.program_notice_preview, name="program_notice_preview"),
     path("programs/<id:pk>/notice.<str:fmt>", views.program_notice, name="program_notice"),
     path("programs/import/", views.program_import, name="program_import"),
     path("programs/<id:pk>/diff.xlsx", views.program_diff_xlsx, name="program_diff_xlsx"),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -134,21 +135,124 @@ def program_roll_over_view(request: HttpRequest, pk: int) -> HttpResponse:
         _errors(request, exc)
         return redirect("catalogue:program_detail", pk=pk)
     messages.success(request, _("已生成%(year)s年草稿，全部项目暂列为继续实施。") % {"year": draft.year})
+    if draft.notice_pending:
+        messages.info(
+            request,
+            _("通知的开头语和工作要求已按%(year)s年的文本起草，标为“待修改”：请在“编辑通知”中修改或核对。")
+            % {"year": program.year},
+        )
     return redirect("catalogue:program_detail", pk=draft.pk)
 
 
+def _notice_context(program: Program) -> dict[str, Any]:
+    from catalogue.checklist import checklist_summary, notice_checklist, part_label
+    from catalogue.notice import notice_document
+    from documents.render import title_lines
+
+    document = notice_document(program)
+    return {
+        "program": program,
+        "document": document,
+        "title_lines": title_lines(document.title),
+        "pending": [part_label(p) for p in program.notice_pending or []],
+        **checklist_summary(notice_checklist(program)),
+    }
+
+
 @login_required
-@require_POST
-def program_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+def program_notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice's parts (文号, 成文日期, 主送, 开头语, 工作要求, 抄送), its checklist and a preview."""
     program = _managed_program(request, pk)
-    try:
-        services.program_publish(actor=request.user, program=program, reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, _("未能发布，请先处理以下问题："))
-        _errors(request, exc)
-    else:
-        messages.success(request, _("已发布，计划已锁定。"))
-    return redirect("catalogue:program_detail", pk=pk)
+    editable = selectors.program_is_editable(program)
+    form = forms.NoticeForm(request.POST or None, instance=program) if editable else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        fresh = selectors.program_get(user=request.user, pk=pk)  # the form has written into ``program``
+        try:
+            if request.POST.get("action") == "redraft":
+                version = form.fields["version"].clean(request.POST.get("version"))
+                services.program_notice_redraft(actor=request.user, program=fresh, expected_version=version)
+                messages.success(request, _("已按上年文本和现有项目数重新起草待修改的部分。"))
+                return redirect("catalogue:program_notice_edit", pk=pk)
+            if form.is_valid():
+                services.program_notice_update(
+                    actor=request.user,
+                    program=fresh,
+                    data=form.parts(),
+                    reviewed=form.cleaned_data.get("reviewed", []),
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("通知已保存。"))
+                return redirect("catalogue:program_notice_edit", pk=pk)
+        except ConflictError:
+            form.add_error(None, _("保存失败：通知已被其他人修改。请刷新页面，查看最新内容后再修改。"))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        program = fresh
+    return render(
+        request,
+        "catalogue/notice_form.html",
+        {**_notice_context(program), "form": form, "editable": editable},
+    )
+
+
+def program_notice_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The notice as the PDF that will be issued, shown in the browser (not downloaded)."""
+    import io
+
+    from catalogue.notice import notice_document
+    from core.downloads import PDF_CSP, _protect
+    from documents.render import render_pdf
+
+    program = selectors.program_get(user=request.user, pk=pk)
+    buffer = io.BytesIO()
+    render_pdf(notice_document(program), buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="application/pdf")
+    name = f"{program.issuer_name}关于{program.display_title}的通知.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(name)}"
+    return _protect(response, PDF_CSP)
+
+
+@login_required
+def program_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET: the consistency check and the notice's checklist; POST: publish (warnings need the confirmation)."""
+    program = _managed_program(request, pk)
+    form = forms.PublishForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_publish(
+                actor=request.user,
+                program=program,
+                reason=form.cleaned_data["reason"],
+                confirm_warnings=form.cleaned_data["confirm"],
+            )
+        except services.PublishWarnings:
+            form.add_error("confirm", _("发布前检查有提醒：请逐项核对，勾选确认后再发布。"))
+        except ValidationError as exc:
+            messages.error(request, _("未能发布，请先处理以下问题："))
+            _errors(request, exc)
+            return redirect("catalogue:program_publish", pk=pk)
+        else:
+            messages.success(request, _("已发布，计划已锁定。"))
+            return redirect("catalogue:program_detail", pk=pk)
+    diff = program_diff(later=program)
+    return render(
+        request,
+        "catalogue/program_publish.html",
+        {
+            **_notice_context(program),
+            "form": form,
+            "diff_errors": diff.errors,
+            "editable": selectors.program_is_editable(program),
+            "amendment": program.amendments.filter(closed_at__isnull=True).first(),
+        },
+    )
 
 
 @login_required

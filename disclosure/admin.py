@@ -22,4 +22,18 @@ class DisclosureAdmin(AuditedAdmin):
 class FeedbackAdmin(AuditedAdmin):
     list_display = ["created_at", "program", "project", "satisfaction", "aware", "handled"]
     list_filter = ["satisfaction", "handled"]
-    readonly_fields = ["program", "project", "satisfaction", "aware", "text", "created_at"]
+    exclude = ["version", "token_nonce"]
+    # handled by 民生办 on /disclosure/feedback/ (disclosure.services.feedback_handle, audited)
+    readonly_fields = [
+        "program",
+        "project",
+        "satisfaction",
+        "aware",
+        "text",
+        "created_at",
+        "handled",
+        "outcome",
+        "reply",
+        "handled_by",
+        "handled_at",
+    ]

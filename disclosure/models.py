@@ -3,6 +3,7 @@ and when they were due, and anonymous public feedback (no personal data)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -110,6 +111,24 @@ class Feedback(models.Model):
     text = models.TextField(_("意见建议"), blank=True, max_length=1000)
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     handled = models.BooleanField(_("已处理"), default=False)
+    outcome = models.CharField(
+        _("处理结果"),
+        max_length=10,
+        blank=True,
+        choices=[("answered", _("已答复")), ("closed", _("已关闭"))],
+        help_text=_("已答复：作出答复或转办；已关闭：无需答复（如重复、无实际内容）"),
+    )
+    reply = models.TextField(_("答复（处理意见）"), blank=True, max_length=2000)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    handled_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
     # The portal form's one-time nonce: unique, so a token is spent once even by simultaneous submissions.
     token_nonce = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 

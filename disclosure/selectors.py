@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Min
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,16 +69,20 @@ def todo_items(*, user: Any, today: Any = None) -> list[TodoItem]:
             )
         )
     if handler:
-        n = restrict(Feedback.objects.filter(program=program, handled=False), user, "change").aggregate(
-            n=Count("id")
-        )["n"]
+        waiting = restrict(Feedback.objects.filter(program=program, handled=False), user, "change").aggregate(
+            n=Count("id"), first=Min("id")
+        )
+        n = waiting["n"]
+        feedback_page = reverse("disclosure:feedback_list")
         items.append(
             TodoItem(
                 key="disclosure.feedback",
                 place=_("宣传与公开"),
                 label=_("群众意见待处理"),
                 count=n,
-                url=f"{page}#feedback" if n else page,
+                url=reverse("disclosure:feedback_detail", args=[waiting["first"]])
+                if n == 1
+                else f"{feedback_page}?status=open",
                 severity=WARNING if n else INFO,
             )
         )

@@ -113,3 +113,42 @@ def feedback_submit(
     except IntegrityError as exc:
         raise ValidationError(FEEDBACK_TOKEN_SPENT) from exc
     return item
+
+
+FEEDBACK_OUTCOMES = ("answered", "closed")
+
+
+@transaction.atomic
+def feedback_handle(
+    *, actor: Any, feedback: Feedback, outcome: str, reply: str, expected_version: int
+) -> Feedback:
+    """处理群众意见: answered (答复/转办) or closed (无需答复), always with the reply or the reason written down;
+    handling again replaces the reply (optimistic lock on ``version``; audited)."""
+    from django.utils import timezone
+
+    from core.policy import can
+    from core.services import versioned_save
+
+    if not can(actor, "change", feedback):
+        raise PermissionDenied("只有民生办可以处理群众意见")
+    if outcome not in FEEDBACK_OUTCOMES:
+        raise ValidationError({"outcome": _("请选择处理结果。")})
+    reply = reply.strip()
+    if not reply:
+        raise ValidationError({"reply": _("请填写答复（处理意见）：答复内容，或关闭的理由。")})
+    before = model_snapshot(feedback, exclude=("version", "token_nonce"))
+    feedback.outcome, feedback.reply, feedback.handled = outcome, reply, True
+    feedback.handled_by = actor if getattr(actor, "is_authenticated", False) else None
+    feedback.handled_at = timezone.now()
+    feedback.full_clean(exclude=["token_nonce", "program", "project"])
+    fields = ["outcome", "reply", "handled", "handled_by", "handled_at"]
+    versioned_save(feedback, expected_version=expected_version, fields=fields)
+    audit_record(
+        actor=actor,
+        action="state",
+        obj=feedback,
+        before=before,
+        after=model_snapshot(feedback, exclude=("version", "token_nonce")),
+        reason=reply,
+    )
+    return feedback

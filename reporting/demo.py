@@ -219,6 +219,42 @@ def _targets_and_funds(demo: Demo) -> None:
                     )
 
 
+#: The 示例 财力: the district's own livelihood money is this share of its general public budget expenditure
+#: (below the default 10% 提示阈值, so the program page shows an ok 财力匹配), revenue this share of expenditure.
+DEMO_FISCAL_SHARE, DEMO_REVENUE_SHARE = Decimal("0.068"), Decimal("0.42")
+
+
+def _fiscal_year(demo: Demo) -> None:
+    """The year's 财力 (示例 figures) through ``fiscal_year_set``, sized on the district's funding lines; a
+    FiscalYear already entered is left alone."""
+    from django.db.models import Sum
+
+    from funding.models import FiscalYear, FundingLine, Source
+    from funding.selectors import fiscal_area
+    from funding.services import fiscal_year_set
+
+    program = demo.program
+    area = fiscal_area(program)
+    if FiscalYear.objects.filter(organisation=area, year=program.year).exists():
+        return
+    lines = FundingLine.objects.filter(project__program=program, source=Source.DISTRICT)
+    district = lines.aggregate(t=Sum("original"))["t"] or Decimal(10_000_000)
+    wan = Decimal(10000)
+    expenditure = (district / DEMO_FISCAL_SHARE / wan).quantize(Decimal(1)) * wan
+    fiscal_year_set(
+        actor=demo.office,
+        organisation=area,
+        year=program.year,
+        data={
+            "budget_expenditure": expenditure,
+            "budget_revenue": (expenditure * DEMO_REVENUE_SHARE / wan).quantize(Decimal(1)) * wan,
+            "is_sample": True,
+            "note": LABEL + "示例财力数据，不是真实数字",
+        },
+        reason=LABEL + "录入年度财力",
+    )
+
+
 def _letters(demo: Demo) -> None:
     from responsibility import services as rs
     from responsibility.models import Letter
@@ -487,7 +523,7 @@ def _upkeep(demo: Demo) -> None:
 
 def _disclosure(demo: Demo) -> None:
     from disclosure.models import Publicity
-    from disclosure.services import disclosure_record, feedback_submit, publicity_record
+    from disclosure.services import disclosure_record, feedback_handle, feedback_submit, publicity_record
 
     year, rng = demo.program.year, demo.rng
     projects = list(demo.program.projects.order_by("order")[:5])
@@ -526,14 +562,24 @@ def _disclosure(demo: Demo) -> None:
                     },
                 )
     for i in range(8):
-        with _at(dt.date(year, 2 + i % 5, 3 + i)):
-            feedback_submit(
+        day = dt.date(year, 2 + i % 5, 3 + i)
+        with _at(day):
+            item = feedback_submit(
                 program=demo.program,
                 project=projects[i % len(projects)],
                 satisfaction=rng.choice((5, 5, 4, 4, 3, 2)),
                 aware=i % 3 != 0,
                 text=f"{LABEL}希望进一步公开项目进度。",
             )
+        if i < 3:  # some answered by 民生办 a few days later, the rest still waiting
+            with _at(day + dt.timedelta(days=4)):
+                feedback_handle(
+                    actor=demo.office,
+                    feedback=item,
+                    outcome="answered",
+                    reply=f"{LABEL}已转项目牵头单位，在门户网站按月公开项目进度。",
+                    expected_version=item.version,
+                )
 
 
 @transaction.atomic
@@ -554,6 +600,7 @@ def demo_load(
         with _at(dt.date(program.year, 1, 8)):
             periods = reporting.periods_open(actor=demo.office, program=program)
             _targets_and_funds(demo)
+            _fiscal_year(demo)
         _letters(demo)
         for period in periods:
             if period.month <= months:

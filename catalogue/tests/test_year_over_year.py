@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -120,7 +121,15 @@ def test_a_year_of_changes_then_publish(office: Any, draft: Program) -> None:
     assert diff.counts["later_total"] == 33 - 1 - 1 + 1
     assert (diff.counts["new"], diff.counts["retired"], diff.counts["predecessors"]) == (1, 1, 4)
 
-    services.program_publish(actor=office, program=draft)
+    draft.refresh_from_db()
+    services.program_notice_update(
+        actor=office,
+        program=draft,
+        data={"doc_number": "淮杜政〔2022〕9号", "doc_date": dt.date(2022, 3, 1)},
+        reviewed=draft.notice_pending,
+        expected_version=draft.version,
+    )
+    services.program_publish(actor=office, program=draft, confirm_warnings=True)
     draft.refresh_from_db()
     assert draft.status == "published"
     with pytest.raises(ValidationError, match="已发布并锁定"):
@@ -132,7 +141,7 @@ def test_a_year_of_changes_then_publish(office: Any, draft: Program) -> None:
     services.project_rename(
         actor=office, project=_project(draft, "就业创业促进"), name="就业促进", reason="市里要求"
     )
-    services.program_publish(actor=office, program=draft)
+    services.program_publish(actor=office, program=draft, confirm_warnings=True)
     amendment.refresh_from_db()
     assert amendment.closed_at is not None
     events = AuditEvent.objects.filter(actor__username="t_office")

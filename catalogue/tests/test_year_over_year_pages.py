@@ -49,7 +49,11 @@ def test_office_rolls_over_and_adjusts_through_the_pages(client_for: Any) -> Non
     diff = client.get(reverse("catalogue:program_diff", args=[draft.pk])).content.decode()
     assert "核对无误" in diff
 
-    client.post(reverse("catalogue:program_publish", args=[draft.pk]))
+    draft.refresh_from_db()
+    notice = {"doc_number": "淮杜政〔2022〕9号", "doc_date": "2022-03-01", "version": draft.version}
+    notice |= {"preamble": draft.preamble, "requirements": draft.requirements, "action": "save"}
+    client.post(reverse("catalogue:program_notice_edit", args=[draft.pk]), notice)
+    client.post(reverse("catalogue:program_publish", args=[draft.pk]), {"confirm": "on"})
     draft.refresh_from_db()
     assert draft.status == "published"
     page = client.get(reverse("catalogue:program_detail", args=[draft.pk])).content.decode()

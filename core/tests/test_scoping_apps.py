@@ -23,6 +23,19 @@ Row = tuple[str, Callable[[dict[str, Any]], str], list[int]]
 STAFF = [200, 200, 200, 200, 200, 200, 302]  # every staff role; the public is sent to log in
 API_STAFF = [200, 200, 200, 200, 200, 200, 403]
 PUBLIC = [200] * 7
+DISTRICT_WIDE = [200, 200, 200, 403, 403, 403, 302]  # 系统管理员, 民生办, 领导
+MANAGERS = [200, 200, 403, 403, 403, 403, 302]  # 系统管理员, 民生办
+
+
+def _feedback(s: dict[str, Any]) -> Any:
+    """One piece of public feedback on the scene's program (made on first use)."""
+    from disclosure.services import feedback_submit
+
+    if "feedback" not in s:
+        s["feedback"] = feedback_submit(
+            program=s["program"], project=None, satisfaction=3, aware=True, text="意见"
+        )
+    return s["feedback"]
 
 
 def _p(s: dict[str, Any]) -> tuple[int, int]:
@@ -159,6 +172,13 @@ ROWS: list[Row] = [
     ),
     # --- disclosure
     ("disclosure index", lambda s: _r("disclosure:index"), STAFF),
+    ("feedback list", lambda s: _r("disclosure:feedback_list"), DISTRICT_WIDE),
+    ("feedback list ?status", lambda s: _r("disclosure:feedback_list") + "?status=handled", DISTRICT_WIDE),
+    ("feedback detail", lambda s: _r("disclosure:feedback_detail", _feedback(s).pk), DISTRICT_WIDE),
+    # --- catalogue: the notice's parts, checklist and preview; publishing
+    ("notice edit", lambda s: _r("catalogue:program_notice_edit", s["program"].pk), MANAGERS),
+    ("notice publish", lambda s: _r("catalogue:program_publish", s["program"].pk), MANAGERS),
+    ("notice preview pdf", lambda s: _r("catalogue:program_notice_preview", s["program"].pk), PUBLIC),
     # --- jobs (石台镇's was started by the town persona, 段园镇's by somebody else)
     ("own job", lambda s: _r("jobs:job_detail", s["own"]["job"].pk), [200, 200, 404, 404, 200, 404, 302]),
     (

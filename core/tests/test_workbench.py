@@ -183,6 +183,7 @@ def test_office_sees_reports_to_confirm_letters_feedback_and_findings_to_verify(
     supervisor: Any,
     registered: Any,
 ) -> None:
+    from disclosure.models import Feedback
     from disclosure.services import feedback_submit
     from responsibility.selectors import responsible_units
     from responsibility.services import letter_draft, letter_issue
@@ -212,7 +213,8 @@ def test_office_sees_reports_to_confirm_letters_feedback_and_findings_to_verify(
     assert items["reporting.confirm"] == (2, f"/reporting/{program.pk}/6/review/")
     units = len(responsible_units(program=program))
     assert items["responsibility.drafted"] == (units - 1, f"/programs/{program.pk}/letters/")
-    assert items["disclosure.feedback"] == (1, "/disclosure/#feedback")
+    only = Feedback.objects.get(handled=False)
+    assert items["disclosure.feedback"] == (1, f"/disclosure/feedback/{only.pk}/")
     assert items["supervision.verify"][0] == 1
     assert "reporting.fill" not in items and "reporting.review" not in items
     _links_open(client, page)

@@ -151,6 +151,21 @@ def test_demo_year_is_alive(demo_world: Any) -> None:
 
 
 @pytest.mark.django_db
+def test_demo_sets_the_fiscal_year_and_the_program_shows_the_match(demo_world: Any, client: Any) -> None:
+    from funding.models import FiscalYear
+    from funding.selectors import fiscal_area, fiscal_check
+
+    program = demo_world["program"]
+    fiscal = FiscalYear.objects.get(organisation=fiscal_area(program), year=program.year)
+    assert fiscal.is_sample and fiscal.note.startswith("【示例】")
+    assert SampleRecord.objects.filter(object_id=str(fiscal.pk), content_type__model="fiscalyear").exists()
+    office = get_user_model().objects.get(username="demo_office")
+    assert fiscal_check(user=office, program=program).level == "ok"
+    page = _login(client, "demo_office").get(f"/programs/{program.pk}/").content.decode()
+    assert "在阈值以内" in page and "示例财力数据" in page
+
+
+@pytest.mark.django_db
 def test_demo_rows_are_labelled(demo_world: Any) -> None:
     demo_reports = Report.objects.exclude(pk=demo_world["real"].pk)
     assert all(r.progress.startswith("【示例】") for r in demo_reports)
