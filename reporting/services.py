@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -367,6 +367,69 @@ def report_unlock(*, actor: Any, report: Report, reason: str) -> Report:
     if not reason.strip():
         raise ValidationError("解锁必须写明原因")
     return _move(actor, report, Status.RETURNED, opinion=reason, reason=f"解锁：{reason}")
+
+
+@dataclass
+class FillResult:
+    """What :func:`report_fill` did for one project: the report (None when nothing was written), whether the
+    figures were saved and the report submitted, and why it was not submitted when asked (``problems``)."""
+
+    report: Report | None
+    saved: bool = False
+    submitted: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def report_fill(
+    *,
+    actor: Any,
+    project: Project,
+    unit: Organisation,
+    period: Period,
+    values: dict[int, Decimal | None],
+    funds: dict[str, tuple[Decimal | None, Decimal | None]],
+    narrative: dict[str, Any],
+    expected_version: int,
+    save: bool = True,
+    submit: bool = False,
+) -> FillResult:
+    """Save one project's figures from the fill page (creating the draft on first save) and, with ``submit``,
+    submit it — in one transaction. ``expected_version`` is the version the page saw, 0 when it saw no report:
+    a report saved by someone else since is refused (ConflictError). A refused submission keeps the saved
+    figures and comes back in ``problems`` (the reasons, as the page shows them); a refused save raises."""
+    if not may_act_for_unit(actor, unit.id):
+        raise PermissionDenied("只能填报本单位的报表")
+    report = Report.objects.filter(project=project, unit=unit, period=period).first()
+    if report is not None and report.version != expected_version:
+        raise ConflictError(report)
+    result = FillResult(report=report)
+    if save:
+        if report is None:
+            report = report_open(actor=actor, project=project, unit=unit, period=period)
+            expected_version = report.version
+        result.report = report_save(
+            actor=actor,
+            report=report,
+            values=values,
+            funds=funds,
+            narrative=narrative,
+            expected_version=expected_version,
+        )
+        result.saved = True
+    if submit:
+        if result.report is None:
+            result.problems = ["尚未填写"]
+            return result
+        result.report.refresh_from_db()
+        try:
+            with transaction.atomic():
+                report_submit(actor=actor, report=result.report)
+            result.submitted = True
+        except ValidationError as exc:
+            result.problems = list(exc.messages)
+            result.report.refresh_from_db()
+    return result
 
 
 def report_next_step(user: Any, report: Report) -> tuple[str | None, tuple[str, ...]]:
