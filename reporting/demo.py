@@ -552,7 +552,13 @@ def demo_load(
         users = accounts_create(program=program, password=password)
         demo = Demo(program=program, users=users, months=months, rng=random.Random(seed))
         with _at(dt.date(program.year, 1, 8)):
+            existing = set(program.periods.values_list("month", flat=True))
             periods = reporting.periods_open(actor=demo.office, program=program)
+            for period in periods:  # months not yet reached are not open (real periods are left alone)
+                if period.month > months and period.month not in existing:
+                    reporting.period_set_open(
+                        actor=demo.office, period=period, is_open=False, reason=f"{LABEL}尚未到该月"
+                    )
             _targets_and_funds(demo)
         _letters(demo)
         for period in periods:

@@ -138,7 +138,10 @@ class PeriodChangeForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    version = forms.IntegerField(label=_("版本"), widget=forms.HiddenInput, min_value=0)
+
+    def action_label(self) -> str:
+        return str(dict(self.ACTIONS)[self.cleaned_data["action"]])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -79,17 +79,62 @@ def periods_open(
     return periods
 
 
+PERIOD_ACTIONS = ("open", "close", "deadline")
+
+
 @transaction.atomic
-def period_set_open(*, actor: Any, period: Period, is_open: bool, reason: str = "") -> Period:
+def period_change(
+    *,
+    actor: Any,
+    period: Period,
+    action: str,
+    reason: str,
+    expected_version: int,
+    deadline: dt.date | None = None,
+) -> Period:
+    """民生办 opens or closes one period, or moves its deadline (``action``: ``open``, ``close``, ``deadline``),
+    with a reason; audited, and refused (ConflictError) when someone changed the period since the page was shown."""
     if not can(actor, "change", period):
-        raise PermissionDenied("只有民生办可以开关报送期")
+        raise PermissionDenied("只有民生办可以开关报送期或调整截止日")
+    if action not in PERIOD_ACTIONS:
+        raise ValidationError(f"未知的操作：{action}")
+    if not reason.strip():
+        raise ValidationError("原因：请填写原因")
     before = model_snapshot(period)
-    period.is_open = is_open
-    period.save(update_fields=["is_open"])
+    if action == "deadline":
+        if deadline is None:
+            raise ValidationError("新的截止日：请填写")
+        start = dt.date(period.program.year, period.month, 1)
+        if deadline < start:
+            raise ValidationError(f"新的截止日：不能早于{start:%Y-%m-%d}（报送期开始）")
+        if deadline > start.replace(year=start.year + 1):
+            raise ValidationError("新的截止日：不能晚于报送期开始后一年")
+        period.deadline = deadline
+        fields = ["deadline"]
+    else:
+        period.is_open = action == "open"
+        fields = ["is_open"]
+    versioned_save(period, expected_version=expected_version, fields=fields)
     audit_record(
-        actor=actor, action="state", obj=period, before=before, after=model_snapshot(period), reason=reason
+        actor=actor,
+        action="state" if action != "deadline" else "update",
+        obj=period,
+        before=before,
+        after=model_snapshot(period),
+        reason=reason.strip(),
     )
     return period
+
+
+def period_set_open(*, actor: Any, period: Period, is_open: bool, reason: str = "") -> Period:
+    """Open or close a period at its current version (scripts and the demo)."""
+    return period_change(
+        actor=actor,
+        period=period,
+        action="open" if is_open else "close",
+        reason=reason or ("开放报送" if is_open else "关闭报送"),
+        expected_version=period.version,
+    )
 
 
 # --- who reports ------------------------------------------------------------------------------------------

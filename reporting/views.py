@@ -23,7 +23,7 @@ from funding.models import Source
 from orgs.models import Organisation
 from orgs.rules import may_act_for_unit, may_choose_unit
 from reporting import rollup, selectors, services
-from reporting.forms import ReportFillForm
+from reporting.forms import PeriodChangeForm, ReportFillForm
 from reporting.models import Period, Report, Status
 from reporting.rules import may_see_pending
 
@@ -355,10 +355,45 @@ def overdue(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     return render(request, "reporting/overdue.html", {"period": period, "items": items, "rates": table})
 
 
+def _period_change(request: HttpRequest, program: Any) -> None:
+    """One period opened, closed or given a new deadline from the periods page (民生办)."""
+    try:
+        month_ = numbers.parse_id(request.POST.get("month", ""), field_label=_("报送期"))
+    except numbers.NumberError as exc:
+        messages.error(request, exc.message)
+        return
+    period = get_object_or_404(restrict(program.periods.all(), request.user, "view"), month=month_)
+    form = PeriodChangeForm(request.POST)
+    if not form.is_valid():
+        for message in form_errors(form):
+            messages.error(request, f"{period.label}：{message}")
+        return
+    data = form.cleaned_data
+    try:
+        services.period_change(
+            actor=request.user,
+            period=period,
+            action=data["action"],
+            reason=data["reason"],
+            deadline=data.get("deadline"),
+            expected_version=data["version"],
+        )
+        messages.success(
+            request, _("%(period)s：已%(what)s。") % {"period": period.label, "what": form.action_label()}
+        )
+    except ConflictError:
+        messages.error(request, _("%(period)s：已被其他人修改，请刷新后重试。") % {"period": period.label})
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+
+
 @login_required
 def periods(request: HttpRequest, program_pk: int) -> HttpResponse:
     program = program_get(user=request.user, pk=program_pk)
     if request.method == "POST":
+        if "month" in request.POST:
+            _period_change(request, program)
+            return redirect("reporting:periods", program_pk=program_pk)
         try:
             services.periods_open(
                 actor=request.user,
