@@ -82,6 +82,13 @@ def review_queue(*, user: Any, period: Period) -> QuerySet[Report]:
     return qs if waiting is True else qs.filter(waiting)
 
 
+def reports_for_decision(*, user: Any, ids: list[int]) -> list[Report]:
+    """The reports among ``ids`` this user may view, locked for the decision (select_for_update)."""
+    qs = restrict(Report.objects.filter(pk__in=ids), user, "view")
+    locked = Report.objects.select_for_update(of=("self",)).filter(pk__in=qs.values("pk")).order_by("pk")
+    return list(locked.select_related("project__lead_department", "unit", "period__program"))
+
+
 def report_get(*, user: Any, pk: int) -> Report:
     qs = restrict(Report.objects.all(), user, "view").select_related(
         "project__lead_department", "unit", "period__program"

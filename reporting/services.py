@@ -499,6 +499,43 @@ def report_decide(*, actor: Any, report: Report, action: str, opinion: str = "")
     return service(actor=actor, report=report, approve=action == "approve", opinion=opinion)
 
 
+@transaction.atomic
+def reports_confirm(*, actor: Any, reports: dict[int, int], opinion: str = "") -> list[Report]:
+    """民生办 confirms several reports in one action — all or nothing. ``reports``: report id → the version the
+    page saw. Each goes through :func:`report_decide` (the same checks as one by one); if any is refused (not
+    waiting for 民生办确认, changed since, not permitted), none is confirmed and the ValidationError names every
+    refused report and why."""
+    from reporting.selectors import reports_for_decision
+
+    if not reports:
+        raise ValidationError("请至少选择一份报表")
+    found = {r.pk: r for r in reports_for_decision(user=actor, ids=list(reports))}
+    done: list[Report] = []
+    refused: list[str] = []
+    for pk, version in reports.items():
+        report = found.get(pk)
+        if report is None:
+            refused.append(f"报表{pk}：不存在或无权查看")
+            continue
+        label = f"{report.project.name} · {report.unit.display_name}"
+        try:
+            if report.version != version:
+                raise ConflictError(report)
+            if rules.report_next_step(report) != rules.CONFIRM:
+                raise ValidationError(f"状态为“{report.get_status_display()}”，不在待民生办确认")
+            with transaction.atomic():
+                done.append(report_decide(actor=actor, report=report, action="approve", opinion=opinion))
+        except ConflictError:
+            refused.append(f"{label}：已被其他人修改，请刷新后重试")
+        except ValidationError as exc:
+            refused.append(f"{label}：{'；'.join(exc.messages)}")
+        except PermissionDenied as exc:
+            refused.append(f"{label}：{exc}")
+    if refused:
+        raise ValidationError(refused)
+    return done
+
+
 ACTION_LABELS = (("submit", "提交"), ("approve", "通过"), ("return", "退回"), ("unlock", "解锁"))
 
 

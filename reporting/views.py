@@ -25,7 +25,7 @@ from orgs.rules import may_act_for_unit, may_choose_unit
 from reporting import rollup, selectors, services
 from reporting.forms import PeriodChangeForm, ReportFillForm
 from reporting.models import Period, Report, Status
-from reporting.rules import may_see_pending
+from reporting.rules import may_confirm_report, may_see_pending
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -284,13 +284,44 @@ def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRe
     )
 
 
+def _batch_choices(request: HttpRequest) -> dict[int, int]:
+    """The ticked reports of the review page: values ``<report id>-<version the page saw>``."""
+    chosen: dict[int, int] = {}
+    for raw in request.POST.getlist("reports"):
+        pk, _sep, version = str(raw).partition("-")
+        try:
+            chosen[numbers.parse_id(pk, field_label=_("报表"))] = (
+                numbers.parse_count(version, field_label=_("版本")) or 0
+            )
+        except numbers.NumberError:
+            continue
+    return chosen
+
+
 @login_required
 def review(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
+    """The reports waiting for this user's decision; 民生办 may confirm several at once (all or nothing)."""
     period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
+    if request.method == "POST":
+        chosen = _batch_choices(request)
+        try:
+            done = services.reports_confirm(
+                actor=request.user, reports=chosen, opinion=request.POST.get("opinion", "")[:500]
+            )
+            messages.success(request, _("已确认%(n)s份报表。") % {"n": len(done)})
+        except ValidationError as exc:
+            messages.error(request, _("未确认任何报表（批量确认要么全部成功，要么全部不做）："))
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("reporting:review", program_pk=program_pk, month=month)
+    queue = list(
+        selectors.review_queue(user=request.user, period=period).select_related("project__lead_department")
+    )
+    rows = [(r, may_confirm_report(request.user, r)) for r in queue]
     return render(
         request,
         "reporting/review.html",
-        {"period": period, "queue": selectors.review_queue(user=request.user, period=period)},
+        {"period": period, "rows": rows, "batch": any(ok for _r, ok in rows)},
     )
 
 
