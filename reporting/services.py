@@ -25,7 +25,7 @@ from orgs.models import Organisation
 from orgs.rules import may_act_for_unit
 from reporting import rules
 from reporting.models import Period, Report, ReportFunds, ReportValue, Schedule, Status, Transition
-from reporting.rules import may_confirm_report, may_review_report, may_unlock_report
+from reporting.rules import may_confirm_report, may_review_report, may_unlock_report, reporting_units
 
 EDITABLE = rules.EDITABLE
 OVER_TARGET = Decimal("1.2")  # completion above 120 % of the target needs an explanation
@@ -138,14 +138,6 @@ def period_set_open(*, actor: Any, period: Period, is_open: bool, reason: str = 
 
 
 # --- who reports ------------------------------------------------------------------------------------------
-
-
-def reporting_units(project: Project) -> list[Organisation]:
-    """The implementing units; a project without them is reported by its lead department."""
-    units = list(project.implementing_units.all())
-    if not units and project.lead_department_id:
-        units = [project.lead_department]
-    return units
 
 
 @transaction.atomic
@@ -591,7 +583,7 @@ def reports_import(
     number of reports created or changed."""
     from core.policy import restrict
     from core.services import audit_record_many
-    from reporting.selectors import reported_by
+    from reporting.rules import reported_by
     from responsibility.models import Indicator
 
     if not may_act_for_unit(actor, unit.id):

@@ -17,11 +17,11 @@ from catalogue.selectors import program_get
 from core import numbers
 from core.downloads import file_response
 from core.forms import form_errors
-from core.policy import actor_for, can, can_any, restrict
+from core.policy import can, can_any, restrict
 from core.services import ConflictError
 from funding.models import Source
 from orgs.models import Organisation
-from orgs.rules import may_act_for_unit, may_choose_unit
+from orgs.rules import may_act_for_unit, unit_to_act_for
 from reporting import rollup, selectors, services
 from reporting.forms import PeriodChangeForm, ReportFillForm
 from reporting.models import Period, Report, Status
@@ -46,10 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if program is None:
         return render(request, "reporting/index.html", {"program": None})
     periods = list(program.periods.order_by("month"))
-    today = timezone.localdate()
-    current = next(
-        (p for p in periods if p.is_open and p.deadline >= today), periods[-1] if periods else None
-    )
+    current = selectors.current_period(periods, timezone.localdate())
     return render(
         request,
         "reporting/index.html",
@@ -456,15 +453,9 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _unit_for(request: HttpRequest, default_any_org: bool = False) -> Organisation:
-    """The unit a page acts for: the one chosen with ``?unit=`` by who may choose (orgs.rules.may_choose_unit),
-    else the caller's own (any organisation for reading with ``default_any_org``, a unit for writing)."""
+    """The unit the page acts for (orgs.rules.unit_to_act_for): ``?unit=`` (or the form's ``unit`` when writing)."""
     code = request.GET.get("unit") or (request.POST.get("unit") if not default_any_org else None)
-    if code and may_choose_unit(request.user):
-        return get_object_or_404(Organisation, code=code)
-    actor = actor_for(request.user)
-    if actor.org_id and (default_any_org or may_act_for_unit(request.user, actor.org_id)):
-        return get_object_or_404(Organisation, pk=actor.org_id)
-    raise PermissionDenied
+    return unit_to_act_for(request.user, code, writing=not default_any_org)
 
 
 @login_required

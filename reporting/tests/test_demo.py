@@ -239,20 +239,3 @@ def test_pages_say_demo_data_is_present_while_it_is(client: Any, settings: Any, 
     assert 'data-testid="demo-data"' not in client.get("/public/").content.decode()
     (tmp_path / "demo-accounts.txt").write_text("示例账号")
     assert "【示例】" in client.get("/public/").content.decode()
-
-
-@pytest.mark.django_db
-def test_demo_opens_only_the_months_it_has_reached(settings: Any, tmp_path: Any) -> None:
-    import datetime as dt
-
-    from reporting.demo import demo_load
-
-    settings.VAR_DIR, settings.MEDIA_ROOT = tmp_path, tmp_path / "media"
-    result = demo_load(password=PASSWORD, today=dt.date(2021, 4, 15))
-    periods = {p.month: p.is_open for p in result["program"].periods.all()}
-    assert [m for m, is_open in sorted(periods.items()) if is_open] == [1, 2, 3, 4]
-    town = get_user_model().objects.get(username="demo_town_shitai")
-    from reporting.selectors import todo_items
-
-    fill = next(i for i in todo_items(user=town, today=dt.date(2026, 12, 1)) if i.key == "reporting.fill")
-    assert {part.label for part in fill.parts} <= {"1月", "2月", "3月", "4月"}
