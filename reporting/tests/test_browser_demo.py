@@ -26,6 +26,14 @@ def demo(browser_page: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
     return demo_load(password=PASSWORD)
 
 
+def _shots(page: Any, name: str) -> None:
+    """Screenshots at 1366 px and 390 px (test-artifacts/), for looking at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width, height in ((390, 844), (1366, 900)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+
+
 def _login(page: Any, username: str) -> None:
     page.context.clear_cookies()
     page.goto(page.base_url + "/login/")
@@ -78,8 +86,10 @@ def test_a_demo_month_on_a_project_another_department_leads(browser_page: Any, d
     page.goto(page.base_url + f"/reporting/{program.pk}/periods/")
     row = page.locator(f"[data-testid=period-{month}]")
     row.locator("input[name=reason]").fill("开始本月调度")
-    row.locator("button[value=open]").click()
+    with page.expect_navigation(timeout=60_000):
+        row.locator("button[value=open]").click()
     expect(page.locator(".alert-success").first).to_contain_text("已开放报送")
+    _shots(page, "demo-periods")
 
     # the town fills that one project (June's figures carried on) and submits it alone
     _login(page, names[town.pk])
@@ -98,13 +108,11 @@ def test_a_demo_month_on_a_project_another_department_leads(browser_page: Any, d
                 section.locator(f"input[name='r{project.pk}-s-{f.source}']").fill(f"{f.spent / 10000:.2f}")
     section.locator(f"textarea[name='r{project.pk}-progress']").fill("本月按计划推进")
     section.locator(f"textarea[name='r{project.pk}-explanation']").fill("与上月持平，已核实")
-    section.locator(f"[data-testid=submit-{project.pk}]").click()
+    with page.expect_navigation(timeout=60_000):  # a busy machine: the save of the page may take a while
+        section.locator(f"[data-testid=submit-{project.pk}]").click()
     expect(page.locator(f"[data-testid=status-{project.pk}]")).to_have_text("已提交")
     expect(page.locator(".alert-success").first).to_contain_text(project.name)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.screenshot(path=str(ARTIFACTS / "demo-fill-390.png"), full_page=True)
-    page.set_viewport_size({"width": 1366, "height": 900})
+    _shots(page, "demo-fill")
 
     # the lead department finds it on its to-do list and approves it
     _login(page, names[lead.pk])
@@ -121,8 +129,10 @@ def test_a_demo_month_on_a_project_another_department_leads(browser_page: Any, d
     confirm = page.locator("[data-testid=todo-item][data-key='reporting.confirm']")
     confirm.locator("[data-testid=todo-part]").filter(has_text=f"{month}月").click()
     report = Report.objects.get(project=project, unit=town, period__program=program, period__month=month)
+    _shots(page, "demo-review-batch")
     page.check(f"#pick-{report.pk}")
-    page.click("[data-testid=batch-confirm]")
+    with page.expect_navigation(timeout=60_000):
+        page.click("[data-testid=batch-confirm]")
     expect(page.locator(".alert-success").first).to_contain_text("已确认1份报表")
     report.refresh_from_db()
     assert report.status == Status.CONFIRMED
