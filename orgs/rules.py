@@ -60,6 +60,21 @@ def may_choose_unit(user: Any) -> bool:
     return actor_for(user).is_manager
 
 
+def unit_to_act_for(user: Any, code: str | None, *, writing: bool) -> Organisation:
+    """The unit a page acts for: the one named by ``code`` (``?unit=``) for who may choose (:func:`may_choose_unit`),
+    else the caller's own — any organisation to read, a unit the caller may act for (:func:`may_act_for_unit`) to
+    write. PermissionDenied when there is none; Http404 for an unknown code."""
+    from django.core.exceptions import PermissionDenied
+    from django.shortcuts import get_object_or_404
+
+    if code and may_choose_unit(user):
+        return get_object_or_404(Organisation, code=code)
+    actor = actor_for(user)
+    if actor.org_id and (not writing or may_act_for_unit(user, actor.org_id)):
+        return get_object_or_404(Organisation, pk=actor.org_id)
+    raise PermissionDenied
+
+
 @rule(Organisation)
 def organisation_rule(actor: Actor, action: str) -> Scope:
     """The directory of names is public (see orgs.selectors); an organisation's page — contacts, members,

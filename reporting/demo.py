@@ -34,6 +34,7 @@ from orgs.models import LOCAL_KINDS, Membership, Organisation, Role
 from orgs.services import membership_grant
 from reporting import services as reporting
 from reporting.models import Period, Report, Status, Summary
+from reporting.rules import reporting_units
 
 LABEL = "【示例】"
 PREFIX = "示例·"
@@ -204,7 +205,7 @@ def _targets_and_funds(demo: Demo) -> None:
     office, rng = demo.office, demo.rng
     for project in demo.program.projects.order_by("order"):
         indicators = rs.indicators_apply_defaults(actor=office, project=project)
-        for unit in reporting.reporting_units(project):
+        for unit in reporting_units(project):
             base = Decimal(rng.choice((4, 5, 8, 10, 12, 20, 30, 50)))
             for ind in indicators:
                 if Target.objects.filter(indicator=ind, unit=unit).exists():
@@ -325,7 +326,7 @@ def _report_month(demo: Demo, period: Period, last: bool) -> None:
     rng, month = demo.rng, period.month
     for project in demo.program.projects.order_by("order").prefetch_related("indicators"):
         reviewer = demo.user_for(project.lead_department) if project.lead_department_id else demo.office
-        for unit in reporting.reporting_units(project):
+        for unit in reporting_units(project):
             if Report.objects.filter(project=project, unit=unit, period=period).exists():
                 continue  # real data: left alone
             roll = rng.random()
@@ -436,7 +437,7 @@ def _supervision(demo: Demo) -> None:
     works = list(demo.program.projects.filter(implementing_units__in=towns).distinct().order_by("order")[:6])
     for i, town in enumerate(towns[:4]):
         day = dt.date(year, 3 + i, 10 + i)
-        projects = [p for p in works if p.implementing_units.filter(pk=town.pk).exists()][:2]
+        projects = [p for p in works if town in reporting_units(p)][:2]
         if not projects:
             continue
         with _at(day):
@@ -490,7 +491,7 @@ def _upkeep(demo: Demo) -> None:
     works = demo.program.projects.filter(kind="works").order_by("order")[:4]
     conditions = [Check.Condition.GOOD, Check.Condition.FAIR, Check.Condition.POOR, Check.Condition.GOOD]
     for i, project in enumerate(works):
-        units = reporting.reporting_units(project)
+        units = reporting_units(project)
         custodian = units[i % len(units)]
         with _at(dt.date(year, 1, 20 + i)):
             asset = asset_save(
@@ -528,7 +529,7 @@ def _disclosure(demo: Demo) -> None:
     year, rng = demo.program.year, demo.rng
     projects = list(demo.program.projects.order_by("order")[:5])
     for i, project in enumerate(projects):
-        unit = reporting.reporting_units(project)[0]
+        unit = reporting_units(project)[0]
         due = dt.date(year, 3 + i, 15)
         start = None if i == 4 else due + dt.timedelta(days=(6 if i == 3 else -2))  # one late, one not yet
         with _at(start or due):
@@ -598,7 +599,13 @@ def demo_load(
         users = accounts_create(program=program, password=password)
         demo = Demo(program=program, users=users, months=months, rng=random.Random(seed))
         with _at(dt.date(program.year, 1, 8)):
+            existing = set(program.periods.values_list("month", flat=True))
             periods = reporting.periods_open(actor=demo.office, program=program)
+            for period in periods:  # months not yet reached are not open (real periods are left alone)
+                if period.month > months and period.month not in existing:
+                    reporting.period_set_open(
+                        actor=demo.office, period=period, is_open=False, reason=f"{LABEL}尚未到该月"
+                    )
             _targets_and_funds(demo)
             _fiscal_year(demo)
         _letters(demo)

@@ -43,6 +43,7 @@ class Period(models.Model):
     label = models.CharField(_("名称"), max_length=20)
     deadline = models.DateField(_("报送截止日"))
     is_open = models.BooleanField(_("开放报送"), default=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
         ordering = ["program", "month"]

@@ -21,6 +21,7 @@ from core.numbers import safe_quantize
 from funding.models import Source
 from orgs.models import LOCAL_KINDS, Organisation, OrgKind
 from reporting.models import Period, Report, Status, Summary
+from reporting.rules import REPORTING_PAIRS_SQL, reporting_units
 
 PENDING = (Status.SUBMITTED, Status.DEPT_APPROVED)
 EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
@@ -116,14 +117,8 @@ class ProgressRow:
 # pending count), 'i' indicator (for project totals: with target and completed value), 't'/'d' per-unit target
 # and completed value, 'b' budget by source (original + adjustments). Columns: tag, project, unit, ref, order,
 # text ×4, number ×2.
-# (project, unit) pairs that owe a report, over a CTE prj(id, lead): the implementing units, or the lead department
-# of a project without them — the SQL form of reporting.services.reporting_units.
-_REPORTING_PAIRS = """
-  SELECT iu.project_id, iu.organisation_id AS unit_id FROM catalogue_project_implementing_units iu
-  JOIN prj ON prj.id = iu.project_id
-  UNION ALL
-  SELECT prj.id, prj.lead FROM prj WHERE prj.lead IS NOT NULL
-  AND NOT EXISTS (SELECT 1 FROM catalogue_project_implementing_units iu WHERE iu.project_id = prj.id)"""
+# (project, unit) pairs that owe a report: reporting.rules.REPORTING_PAIRS_SQL.
+_REPORTING_PAIRS = REPORTING_PAIRS_SQL
 _PROGRESS_HEAD = """
 WITH prj AS (
   SELECT p.id, p."order" AS ord, p.name, p.lead_department_id AS lead FROM catalogue_project p
@@ -329,8 +324,6 @@ def _progress_rows(fetched: list[tuple[Any, ...]], *, month: int, per_unit: bool
 @transaction.atomic
 def summary_refresh(*, project_id: int, period_id: int) -> None:
     """Rewrite the confirmed-only summary rows of one project in one period (per unit and the project total)."""
-    from reporting.services import reporting_units
-
     period = Period.objects.select_related("program").filter(pk=period_id).first()
     project = Project.objects.filter(pk=project_id).first()
     if (
@@ -441,8 +434,6 @@ WEIGHTS = (Decimal(40), Decimal(20), Decimal(20), Decimal(20))
 def expected_reports(program: Program, with_lead: bool = False) -> list[Any]:
     """(project_id, unit_id) pairs that owe a report every period (with the lead department's id as a third
     item if ``with_lead``)."""
-    from reporting.services import reporting_units
-
     pairs: list[Any] = []
     for p in program.projects.prefetch_related("implementing_units").select_related("lead_department"):
         pairs += [

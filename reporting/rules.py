@@ -52,6 +52,35 @@ def period_rule(actor: Actor, action: str) -> Scope:
     return actor.is_manager
 
 
+# --- who reports: the one definition, in the three forms the code needs ---------------------------------------
+# A project is reported on by its implementing units; a project without them by its lead department. The forms
+# below say exactly that (tested to agree in reporting/tests/test_who_reports.py): per project (Python), per unit
+# (a Project filter) and as SQL pairs for the one-query read models (reporting.rollup).
+
+
+def reporting_units(project: Any) -> list[Any]:
+    """The units that report on ``project`` (prefetch ``implementing_units`` when walking many projects)."""
+    units = list(project.implementing_units.all())
+    if not units and project.lead_department_id:
+        units = [project.lead_department]
+    return units
+
+
+def reported_by(unit: Any) -> Q:
+    """A filter on Project: the projects ``unit`` (an Organisation or its id) reports on; combine with
+    ``.distinct()``."""
+    return Q(implementing_units=unit) | Q(lead_department=unit, implementing_units__isnull=True)
+
+
+#: (project_id, unit_id) pairs that owe a report, over a CTE ``prj(id, lead)`` of the projects in question.
+REPORTING_PAIRS_SQL = """
+  SELECT iu.project_id, iu.organisation_id AS unit_id FROM catalogue_project_implementing_units iu
+  JOIN prj ON prj.id = iu.project_id
+  UNION ALL
+  SELECT prj.id, prj.lead FROM prj WHERE prj.lead IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM catalogue_project_implementing_units iu WHERE iu.project_id = prj.id)"""
+
+
 # --- the workflow: one place decides the next step and who may take it --------------------------------------
 
 SUBMIT, REVIEW, CONFIRM, UNLOCK = "submit", "review", "confirm", "unlock"

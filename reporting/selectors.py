@@ -14,6 +14,7 @@ from core.todo import DANGER, INFO, WARNING, TodoItem, TodoPart
 from funding.models import FundingLine, Source
 from orgs.models import Organisation
 from reporting.models import Period, Report, Status
+from reporting.rules import reported_by
 
 
 def current_program(*, user: Any) -> Program | None:
@@ -31,12 +32,6 @@ def period_get(*, user: Any, program_pk: int, month: int) -> Period:
     return get_object_or_404(
         restrict(Period.objects.select_related("program"), user, "view"), program_id=program_pk, month=month
     )
-
-
-def reported_by(unit: Organisation) -> Q:
-    """Projects the unit reports on: those it implements, and those it leads that have no implementing units
-    (the queryset form of services.reporting_units; combine with .distinct())."""
-    return Q(implementing_units=unit) | Q(lead_department=unit, implementing_units__isnull=True)
 
 
 def unit_projects(*, unit: Organisation, program: Program) -> list[Project]:
@@ -82,6 +77,13 @@ def review_queue(*, user: Any, period: Period) -> QuerySet[Report]:
     return qs if waiting is True else qs.filter(waiting)
 
 
+def reports_for_decision(*, user: Any, ids: list[int]) -> list[Report]:
+    """The reports among ``ids`` this user may view, locked for the decision (select_for_update)."""
+    qs = restrict(Report.objects.filter(pk__in=ids), user, "view")
+    locked = Report.objects.select_for_update(of=("self",)).filter(pk__in=qs.values("pk")).order_by("pk")
+    return list(locked.select_related("project__lead_department", "unit", "period__program"))
+
+
 def report_get(*, user: Any, pk: int) -> Report:
     qs = restrict(Report.objects.all(), user, "view").select_related(
         "project__lead_department", "unit", "period__program"
@@ -94,10 +96,13 @@ def _due_periods(periods: list[Period], year: int, today: dt.date) -> list[Perio
     return [p for p in periods if dt.date(year, p.month, 1) <= today]
 
 
-def _current_period(periods: list[Period], today: dt.date) -> Period:
-    """The period being reported now: the first one not yet past its deadline, else the latest (``periods`` is
-    not empty)."""
-    return next((p for p in periods if p.deadline >= today), periods[-1])
+def current_period(periods: list[Period], today: dt.date) -> Period | None:
+    """The period being reported now: the first open one not yet past its deadline, else the latest open one,
+    else the latest (None without periods)."""
+    if not periods:
+        return None
+    open_ = [p for p in periods if p.is_open] or periods
+    return next((p for p in open_ if p.deadline >= today), open_[-1])
 
 
 def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
@@ -121,7 +126,9 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
     if not every:
         return []
     periods = [p for p in every if p.is_open]  # reports are filled in open periods only
-    current = _current_period(periods or every, today)
+    current = current_period(every, today)
+    if current is None:
+        return []
     items: list[TodoItem] = []
 
     def fill_url(month: int) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -25,7 +25,7 @@ from orgs.models import Organisation
 from orgs.rules import may_act_for_unit
 from reporting import rules
 from reporting.models import Period, Report, ReportFunds, ReportValue, Schedule, Status, Transition
-from reporting.rules import may_confirm_report, may_review_report, may_unlock_report
+from reporting.rules import may_confirm_report, may_review_report, may_unlock_report, reporting_units
 
 EDITABLE = rules.EDITABLE
 OVER_TARGET = Decimal("1.2")  # completion above 120 % of the target needs an explanation
@@ -79,28 +79,65 @@ def periods_open(
     return periods
 
 
+PERIOD_ACTIONS = ("open", "close", "deadline")
+
+
 @transaction.atomic
-def period_set_open(*, actor: Any, period: Period, is_open: bool, reason: str = "") -> Period:
+def period_change(
+    *,
+    actor: Any,
+    period: Period,
+    action: str,
+    reason: str,
+    expected_version: int,
+    deadline: dt.date | None = None,
+) -> Period:
+    """民生办 opens or closes one period, or moves its deadline (``action``: ``open``, ``close``, ``deadline``),
+    with a reason; audited, and refused (ConflictError) when someone changed the period since the page was shown."""
     if not can(actor, "change", period):
-        raise PermissionDenied("只有民生办可以开关报送期")
+        raise PermissionDenied("只有民生办可以开关报送期或调整截止日")
+    if action not in PERIOD_ACTIONS:
+        raise ValidationError(f"未知的操作：{action}")
+    if not reason.strip():
+        raise ValidationError("原因：请填写原因")
     before = model_snapshot(period)
-    period.is_open = is_open
-    period.save(update_fields=["is_open"])
+    if action == "deadline":
+        if deadline is None:
+            raise ValidationError("新的截止日：请填写")
+        start = dt.date(period.program.year, period.month, 1)
+        if deadline < start:
+            raise ValidationError(f"新的截止日：不能早于{start:%Y-%m-%d}（报送期开始）")
+        if deadline > start.replace(year=start.year + 1):
+            raise ValidationError("新的截止日：不能晚于报送期开始后一年")
+        period.deadline = deadline
+        fields = ["deadline"]
+    else:
+        period.is_open = action == "open"
+        fields = ["is_open"]
+    versioned_save(period, expected_version=expected_version, fields=fields)
     audit_record(
-        actor=actor, action="state", obj=period, before=before, after=model_snapshot(period), reason=reason
+        actor=actor,
+        action="state" if action != "deadline" else "update",
+        obj=period,
+        before=before,
+        after=model_snapshot(period),
+        reason=reason.strip(),
     )
     return period
 
 
+def period_set_open(*, actor: Any, period: Period, is_open: bool, reason: str = "") -> Period:
+    """Open or close a period at its current version (scripts and the demo)."""
+    return period_change(
+        actor=actor,
+        period=period,
+        action="open" if is_open else "close",
+        reason=reason or ("开放报送" if is_open else "关闭报送"),
+        expected_version=period.version,
+    )
+
+
 # --- who reports ------------------------------------------------------------------------------------------
-
-
-def reporting_units(project: Project) -> list[Organisation]:
-    """The implementing units; a project without them is reported by its lead department."""
-    units = list(project.implementing_units.all())
-    if not units and project.lead_department_id:
-        units = [project.lead_department]
-    return units
 
 
 @transaction.atomic
@@ -369,6 +406,69 @@ def report_unlock(*, actor: Any, report: Report, reason: str) -> Report:
     return _move(actor, report, Status.RETURNED, opinion=reason, reason=f"解锁：{reason}")
 
 
+@dataclass
+class FillResult:
+    """What :func:`report_fill` did for one project: the report (None when nothing was written), whether the
+    figures were saved and the report submitted, and why it was not submitted when asked (``problems``)."""
+
+    report: Report | None
+    saved: bool = False
+    submitted: bool = False
+    problems: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def report_fill(
+    *,
+    actor: Any,
+    project: Project,
+    unit: Organisation,
+    period: Period,
+    values: dict[int, Decimal | None],
+    funds: dict[str, tuple[Decimal | None, Decimal | None]],
+    narrative: dict[str, Any],
+    expected_version: int,
+    save: bool = True,
+    submit: bool = False,
+) -> FillResult:
+    """Save one project's figures from the fill page (creating the draft on first save) and, with ``submit``,
+    submit it — in one transaction. ``expected_version`` is the version the page saw, 0 when it saw no report:
+    a report saved by someone else since is refused (ConflictError). A refused submission keeps the saved
+    figures and comes back in ``problems`` (the reasons, as the page shows them); a refused save raises."""
+    if not may_act_for_unit(actor, unit.id):
+        raise PermissionDenied("只能填报本单位的报表")
+    report = Report.objects.filter(project=project, unit=unit, period=period).first()
+    if report is not None and report.version != expected_version:
+        raise ConflictError(report)
+    result = FillResult(report=report)
+    if save:
+        if report is None:
+            report = report_open(actor=actor, project=project, unit=unit, period=period)
+            expected_version = report.version
+        result.report = report_save(
+            actor=actor,
+            report=report,
+            values=values,
+            funds=funds,
+            narrative=narrative,
+            expected_version=expected_version,
+        )
+        result.saved = True
+    if submit:
+        if result.report is None:
+            result.problems = ["尚未填写"]
+            return result
+        result.report.refresh_from_db()
+        try:
+            with transaction.atomic():
+                report_submit(actor=actor, report=result.report)
+            result.submitted = True
+        except ValidationError as exc:
+            result.problems = list(exc.messages)
+            result.report.refresh_from_db()
+    return result
+
+
 def report_next_step(user: Any, report: Report) -> tuple[str | None, tuple[str, ...]]:
     """The next workflow step of ``report`` and the actions this user may take for it (reporting.rules)."""
     return rules.report_next_step(report), rules.report_actions(user, report)
@@ -389,6 +489,43 @@ def report_decide(*, actor: Any, report: Report, action: str, opinion: str = "")
         return report_unlock(actor=actor, report=report, reason=opinion)
     service = report_review if step == rules.REVIEW else report_confirm
     return service(actor=actor, report=report, approve=action == "approve", opinion=opinion)
+
+
+@transaction.atomic
+def reports_confirm(*, actor: Any, reports: dict[int, int], opinion: str = "") -> list[Report]:
+    """民生办 confirms several reports in one action — all or nothing. ``reports``: report id → the version the
+    page saw. Each goes through :func:`report_decide` (the same checks as one by one); if any is refused (not
+    waiting for 民生办确认, changed since, not permitted), none is confirmed and the ValidationError names every
+    refused report and why."""
+    from reporting.selectors import reports_for_decision
+
+    if not reports:
+        raise ValidationError("请至少选择一份报表")
+    found = {r.pk: r for r in reports_for_decision(user=actor, ids=list(reports))}
+    done: list[Report] = []
+    refused: list[str] = []
+    for pk, version in reports.items():
+        report = found.get(pk)
+        if report is None:
+            refused.append(f"报表{pk}：不存在或无权查看")
+            continue
+        label = f"{report.project.name} · {report.unit.display_name}"
+        try:
+            if report.version != version:
+                raise ConflictError(report)
+            if rules.report_next_step(report) != rules.CONFIRM:
+                raise ValidationError(f"状态为“{report.get_status_display()}”，不在待民生办确认")
+            with transaction.atomic():
+                done.append(report_decide(actor=actor, report=report, action="approve", opinion=opinion))
+        except ConflictError:
+            refused.append(f"{label}：已被其他人修改，请刷新后重试")
+        except ValidationError as exc:
+            refused.append(f"{label}：{'；'.join(exc.messages)}")
+        except PermissionDenied as exc:
+            refused.append(f"{label}：{exc}")
+    if refused:
+        raise ValidationError(refused)
+    return done
 
 
 ACTION_LABELS = (("submit", "提交"), ("approve", "通过"), ("return", "退回"), ("unlock", "解锁"))
@@ -446,7 +583,7 @@ def reports_import(
     number of reports created or changed."""
     from core.policy import restrict
     from core.services import audit_record_many
-    from reporting.selectors import reported_by
+    from reporting.rules import reported_by
     from responsibility.models import Indicator
 
     if not may_act_for_unit(actor, unit.id):

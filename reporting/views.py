@@ -15,15 +15,16 @@ from django.utils.translation import gettext as _
 from catalogue.selectors import program_get
 from core import numbers
 from core.downloads import download_response, file_response
-from core.forms import errors_to_messages
-from core.policy import actor_for, can, can_any, restrict
+from core.forms import errors_to_messages, form_errors
+from core.policy import can, can_any, restrict
 from core.services import ConflictError
 from funding.models import Source
 from orgs.models import Organisation
-from orgs.rules import may_act_for_unit, may_choose_unit
+from orgs.rules import may_act_for_unit, unit_to_act_for
 from reporting import rollup, selectors, services
-from reporting.models import Period, Report
-from reporting.rules import may_see_pending
+from reporting.forms import PeriodChangeForm, ReportFillForm
+from reporting.models import Period, Report, Status
+from reporting.rules import may_confirm_report, may_see_pending
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -38,10 +39,7 @@ def index(request: HttpRequest) -> HttpResponse:
     if program is None:
         return render(request, "reporting/index.html", {"program": None})
     periods = list(program.periods.order_by("month"))
-    today = timezone.localdate()
-    current = next(
-        (p for p in periods if p.is_open and p.deadline >= today), periods[-1] if periods else None
-    )
+    current = selectors.current_period(periods, timezone.localdate())
     return render(
         request,
         "reporting/index.html",
@@ -49,154 +47,165 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _number(parse: Any, raw: str, label: str, problems: list[str], **kwargs: Any) -> Any:
-    try:
-        return parse(raw, field_label=label, **kwargs)
-    except numbers.NumberError as exc:
-        problems.append(exc.message)
-        return None
+def _fill_forms(
+    data: Any, *, projects: list[Any], reports: dict[int, Report], sources: dict[int, list[str]]
+) -> dict[int, ReportFillForm]:
+    return {
+        p.pk: ReportFillForm(data, project=p, sources=sources[p.pk], report=reports.get(p.pk))
+        for p in projects
+    }
 
 
-def _version(raw: str) -> int:
-    """The version the form was rendered with; 0 means the page saw no report yet, and anything that is not a
-    version (empty, text, huge) counts as 0 too, so it is refused as stale when a report exists."""
-    try:
-        return numbers.parse_count(raw, field_label="version") or 0
-    except numbers.NumberError:
-        return 0
+def _fill_reports(user: Any, *, period: Period, unit: Organisation, projects: list[Any]) -> dict[int, Report]:
+    return {
+        r.project_id: r
+        for r in restrict(
+            Report.objects.filter(period=period, unit=unit, project__in=projects), user, "view"
+        ).prefetch_related("values", "funds", "transitions")
+    }
+
+
+def _submit_target(action: str) -> tuple[bool, int | None]:
+    """``submit`` → every project; ``submit-<project id>`` → that one; anything else → none."""
+    if action == "submit":
+        return True, None
+    if action.startswith("submit-"):
+        try:
+            return True, numbers.parse_id(action.removeprefix("submit-"), field_label="project")
+        except numbers.NumberError:
+            return False, None
+    return False, None
+
+
+def _tally(items: list[dict[str, Any]]) -> dict[str, int]:
+    """How many of the page's projects are not started, in draft, ready to submit, returned, submitted."""
+    tally = {"total": len(items), "todo": 0, "ready": 0, "returned": 0, "sent": 0}
+    for it in items:
+        report = it["report"]
+        if report is None or (report.status == Status.DRAFT and not it["ready"]):
+            tally["todo"] += 1
+        elif report.status == Status.RETURNED:
+            tally["returned"] += 1
+        elif it["ready"]:
+            tally["ready"] += 1
+        else:
+            tally["sent"] += 1
+    return tally
 
 
 @login_required
 def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
-    """One screen for all the projects a unit reports in one period."""
+    """One screen for all the projects a unit reports in one period: save all, submit all, or submit one."""
     period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
     unit = _unit_for(request, default_any_org=True)
     projects = selectors.unit_projects(unit=unit, program=period.program)
     if not projects:
         return render(request, "reporting/fill.html", {"period": period, "unit": unit, "items": []})
     may_fill = may_act_for_unit(request.user, unit.id)
-    reports = {
-        r.project_id: r
-        for r in restrict(
-            Report.objects.filter(period=period, unit=unit, project__in=projects), request.user, "view"
-        ).prefetch_related("values", "funds", "transitions")
-    }
-    issues: dict[int, dict[str, list[str]]] = {}
+    reports = _fill_reports(request.user, period=period, unit=unit, projects=projects)
+    sources = selectors.unit_sources(unit=unit, projects=projects)
+    issues: dict[int, list[str]] = {}
+    bound: dict[int, ReportFillForm] = {}
     if request.method == "POST":
         if not may_fill:
             raise PermissionDenied
-        submit = request.POST.get("action") == "submit"
-        saved = submitted = 0
-        for project in projects:
-            prefix = f"r{project.pk}"
-            if f"{prefix}-version" not in request.POST:
+        action = request.POST.get("action", "")
+        submitting, only = _submit_target(action)
+        submitted: list[str] = []
+        saved = 0
+        untouched: list[str] = []
+        for form in _fill_forms(request.POST, projects=projects, reports=reports, sources=sources).values():
+            project = form.project
+            if not form.posted():
                 continue
-            problems: list[str] = []
-            values = {
-                ind.pk: _number(
-                    numbers.parse_quantity, request.POST.get(f"{prefix}-v{ind.pk}", ""), ind.name, problems
-                )
-                for ind in project.indicators.all()
-            }
-            funds = {}
-            for source in Source.values:
-                label = Source(source).label
-                a = _number(
-                    numbers.parse_money,
-                    request.POST.get(f"{prefix}-a-{source}", ""),
-                    f"{label}到位",
-                    problems,
-                )
-                s = _number(
-                    numbers.parse_money,
-                    request.POST.get(f"{prefix}-s-{source}", ""),
-                    f"{label}支出",
-                    problems,
-                )
-                if f"{prefix}-a-{source}" in request.POST:
-                    funds[source] = (a, s)
-            narrative: dict[str, Any] = {}
-            for k in ("progress", "problems", "next_steps", "explanation"):
-                narrative[k] = request.POST.get(f"{prefix}-{k}", "")
-                if len(narrative[k]) > numbers.TEXT_MAX:
-                    label = Report._meta.get_field(k).verbose_name
-                    problems.append(_("%(field)s：不超过%(n)s字") % {"field": label, "n": numbers.TEXT_MAX})
-            narrative["beneficiaries"] = _number(
-                numbers.parse_count,
-                request.POST.get(f"{prefix}-beneficiaries", ""),
-                str(Report._meta.get_field("beneficiaries").verbose_name),
-                problems,
-            )
-            if problems:
-                issues[project.pk] = {"form": problems}
+            wants_submit = submitting and (only is None or only == project.pk)
+            if not form.is_valid():
+                issues[project.pk] = form_errors(form)
+                bound[project.pk] = form
+                continue
+            report = reports.get(project.pk)
+            touched = form.touched()
+            if report is None and not touched:
+                if wants_submit:
+                    untouched.append(project.name)  # nothing typed: no empty draft is made
+                continue
+            stale = report is not None and form.expected_version() != report.version
+            if not (touched or wants_submit or stale):
                 continue
             try:
-                existing = reports.get(project.pk)
-                report = existing or services.report_open(
-                    actor=request.user, project=project, unit=unit, period=period
+                result = services.report_fill(
+                    actor=request.user,
+                    project=project,
+                    unit=unit,
+                    period=period,
+                    **form.payload(),
+                    expected_version=form.expected_version(),
+                    save=touched,
+                    submit=wants_submit,
                 )
-                # the version the page saw; 0: no report yet — refused if another save created it since
-                expected = _version(request.POST[f"{prefix}-version"])
-                if existing is None:
-                    expected = report.version  # created by this very save
-                if report.status in services.EDITABLE:
-                    services.report_save(
-                        actor=request.user,
-                        report=report,
-                        values=values,
-                        funds=funds,
-                        narrative=narrative,
-                        expected_version=expected,
-                    )
-                    saved += 1
-                    if submit:
-                        report.refresh_from_db()
-                        services.report_submit(actor=request.user, report=report)
-                        submitted += 1
-            except (ValidationError, ConflictError, PermissionDenied) as exc:
-                text = (
-                    [_("该报表已被其他人修改，请刷新后重新填写。")]
-                    if isinstance(exc, ConflictError)
-                    else (exc.messages if isinstance(exc, ValidationError) else [str(exc)])
-                )
-                issues[project.pk] = {"form": text}
+            except ConflictError:
+                issues[project.pk] = [_("该报表已被其他人修改，请刷新后重新填写。")]
+                continue
+            except (ValidationError, PermissionDenied) as exc:
+                issues[project.pk] = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+                bound[project.pk] = form
+                continue
+            saved += result.saved
+            if result.submitted:
+                submitted.append(project.name)
+            elif result.problems:
+                issues[project.pk] = result.problems
+        what = _("提交") if submitting else _("保存")
+        if submitted:
+            messages.success(request, _("已提交：%(names)s。") % {"names": "、".join(submitted)})
+        if untouched and submitting and only is None:
+            messages.info(
+                request,
+                _("%(n)s个项目尚未填写，未提交：%(names)s。")
+                % {"n": len(untouched), "names": "、".join(untouched)},
+            )
         if issues:
+            names = "、".join(p.name for p in projects if p.pk in issues)
             messages.error(
                 request,
-                _("有%(n)s个项目未能%(what)s，请查看标红的项目。")
-                % {"n": len(issues), "what": _("提交") if submit else _("保存")},
+                _("有%(n)s个项目未能%(what)s，请查看标红的项目：%(names)s。")
+                % {"n": len(issues), "what": what, "names": names},
             )
         else:
             messages.success(
                 request,
-                _("已保存%(saved)s个项目，提交%(submitted)s个。") % {"saved": saved, "submitted": submitted},
+                _("已保存%(saved)s个项目，提交%(submitted)s个。")
+                % {"saved": saved, "submitted": len(submitted)},
             )
             return redirect(request.get_full_path())
-        reports = {
-            r.project_id: r
-            for r in restrict(
-                Report.objects.filter(period=period, unit=unit, project__in=projects), request.user, "view"
-            ).prefetch_related("values", "funds", "transitions")
-        }
-    sources = selectors.unit_sources(unit=unit, projects=projects)
+        reports = _fill_reports(request.user, period=period, unit=unit, projects=projects)
+    forms_ = _fill_forms(None, projects=projects, reports=reports, sources=sources)
+    forms_.update(bound)  # the ones refused keep what was typed
     items = []
     for project in projects:
         report = reports.get(project.pk)
-        values = {v.indicator_id: v.value for v in report.values.all()} if report else {}
-        funds = {f.source: f for f in report.funds.all()} if report else {}
-        warnings = []
-        if report and report.status in services.EDITABLE and request.method != "POST":
+        form = forms_[project.pk]
+        editable = may_fill and (report is None or report.status in services.EDITABLE)
+        if not editable:
+            form.disable()
+        errors: list[Any] = []
+        warnings: list[str] = []
+        if report and report.status in services.EDITABLE:
             errs, warns = services.report_validate(report)
-            warnings = [w.message for w in warns]
+            errors, warnings = errs, [w.message for w in warns]
+        ready = report is not None and report.status in services.EDITABLE and not errors
         items.append(
             {
                 "project": project,
                 "report": report,
-                "values": values,
-                "issues": issues.get(project.pk, {}),
-                "warnings": warnings,
-                "editable": may_fill and (report is None or report.status in services.EDITABLE),
-                "sources": [(s, Source(s).label, funds.get(s)) for s in sources[project.pk]],
+                "form": form,
+                "issues": issues.get(project.pk, []),
+                "warnings": warnings if request.method != "POST" or project.pk not in issues else [],
+                "editable": editable,
+                "ready": ready,
+                "open": bool(issues.get(project.pk))
+                or (report is not None and report.status == Status.RETURNED)
+                or len(projects) == 1,
                 "last_opinion": next(
                     (t.opinion for t in reversed(list(report.transitions.all())) if t.opinion), ""
                 )
@@ -205,7 +214,15 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             }
         )
     return render(
-        request, "reporting/fill.html", {"period": period, "unit": unit, "items": items, "may_fill": may_fill}
+        request,
+        "reporting/fill.html",
+        {
+            "period": period,
+            "unit": unit,
+            "items": items,
+            "may_fill": may_fill,
+            "tally": _tally(items),
+        },
     )
 
 
@@ -257,13 +274,44 @@ def attachment_file(request: HttpRequest, pk: int, attachment_pk: int) -> HttpRe
     )
 
 
+def _batch_choices(request: HttpRequest) -> dict[int, int]:
+    """The ticked reports of the review page: values ``<report id>-<version the page saw>``."""
+    chosen: dict[int, int] = {}
+    for raw in request.POST.getlist("reports"):
+        pk, _sep, version = str(raw).partition("-")
+        try:
+            chosen[numbers.parse_id(pk, field_label=_("报表"))] = (
+                numbers.parse_count(version, field_label=_("版本")) or 0
+            )
+        except numbers.NumberError:
+            continue
+    return chosen
+
+
 @login_required
 def review(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
+    """The reports waiting for this user's decision; 民生办 may confirm several at once (all or nothing)."""
     period = selectors.period_get(user=request.user, program_pk=program_pk, month=month)
+    if request.method == "POST":
+        chosen = _batch_choices(request)
+        try:
+            done = services.reports_confirm(
+                actor=request.user, reports=chosen, opinion=request.POST.get("opinion", "")[:500]
+            )
+            messages.success(request, _("已确认%(n)s份报表。") % {"n": len(done)})
+        except ValidationError as exc:
+            messages.error(request, _("未确认任何报表（批量确认要么全部成功，要么全部不做）："))
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("reporting:review", program_pk=program_pk, month=month)
+    queue = list(
+        selectors.review_queue(user=request.user, period=period).select_related("project__lead_department")
+    )
+    rows = [(r, may_confirm_report(request.user, r)) for r in queue]
     return render(
         request,
         "reporting/review.html",
-        {"period": period, "queue": selectors.review_queue(user=request.user, period=period)},
+        {"period": period, "rows": rows, "batch": any(ok for _r, ok in rows)},
     )
 
 
@@ -321,10 +369,45 @@ def overdue(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     return render(request, "reporting/overdue.html", {"period": period, "items": items, "rates": table})
 
 
+def _period_change(request: HttpRequest, program: Any) -> None:
+    """One period opened, closed or given a new deadline from the periods page (民生办)."""
+    try:
+        month_ = numbers.parse_id(request.POST.get("month", ""), field_label=_("报送期"))
+    except numbers.NumberError as exc:
+        messages.error(request, exc.message)
+        return
+    period = get_object_or_404(restrict(program.periods.all(), request.user, "view"), month=month_)
+    form = PeriodChangeForm(request.POST)
+    if not form.is_valid():
+        for message in form_errors(form):
+            messages.error(request, f"{period.label}：{message}")
+        return
+    data = form.cleaned_data
+    try:
+        services.period_change(
+            actor=request.user,
+            period=period,
+            action=data["action"],
+            reason=data["reason"],
+            deadline=data.get("deadline"),
+            expected_version=data["version"],
+        )
+        messages.success(
+            request, _("%(period)s：已%(what)s。") % {"period": period.label, "what": form.action_label()}
+        )
+    except ConflictError:
+        messages.error(request, _("%(period)s：已被其他人修改，请刷新后重试。") % {"period": period.label})
+    except (ValidationError, PermissionDenied) as exc:
+        _errors(request, exc)
+
+
 @login_required
 def periods(request: HttpRequest, program_pk: int) -> HttpResponse:
     program = program_get(user=request.user, pk=program_pk)
     if request.method == "POST":
+        if "month" in request.POST:
+            _period_change(request, program)
+            return redirect("reporting:periods", program_pk=program_pk)
         try:
             services.periods_open(
                 actor=request.user,
@@ -356,15 +439,9 @@ MAX_UPLOAD = 5 * 1024 * 1024
 
 
 def _unit_for(request: HttpRequest, default_any_org: bool = False) -> Organisation:
-    """The unit a page acts for: the one chosen with ``?unit=`` by who may choose (orgs.rules.may_choose_unit),
-    else the caller's own (any organisation for reading with ``default_any_org``, a unit for writing)."""
+    """The unit the page acts for (orgs.rules.unit_to_act_for): ``?unit=`` (or the form's ``unit`` when writing)."""
     code = request.GET.get("unit") or (request.POST.get("unit") if not default_any_org else None)
-    if code and may_choose_unit(request.user):
-        return get_object_or_404(Organisation, code=code)
-    actor = actor_for(request.user)
-    if actor.org_id and (default_any_org or may_act_for_unit(request.user, actor.org_id)):
-        return get_object_or_404(Organisation, pk=actor.org_id)
-    raise PermissionDenied
+    return unit_to_act_for(request.user, code, writing=not default_any_org)
 
 
 @login_required

@@ -51,6 +51,7 @@ def test_a_month_end_to_end(browser_page: Any) -> None:
     login(page, "town_shitai")
     page.goto(page.base_url + f"/reporting/{program.pk}/6/fill/")
     section = page.locator(f"#p{project.pk}")
+    section.locator("summary").click()  # projects are collapsed on the fill page
     section.locator(f"input[name='r{project.pk}-v{indicator.pk}']").fill("4")
     section.locator(f"input[name='r{project.pk}-a-province']").fill("30")
     section.locator(f"input[name='r{project.pk}-s-province']").fill("20")

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from core.models import AuditEvent
 from core.services import ConflictError
 from reporting import rollup, services
-from reporting.models import Status, Summary, Transition
+from reporting.models import Report, Status, Summary, Transition
 from reporting.tests.helpers import fill
 
 pytestmark = pytest.mark.django_db
@@ -188,3 +188,69 @@ def test_validation_messages_speak_wan(month: dict[str, Any], town_shitai: Any) 
     texts = [w.message for w in warnings]
     assert "资金到位450.00万元超过预算60.00万元" in texts, texts
     assert not any("4500000" in t for t in texts)
+
+
+# --- batch confirmation by 民生办 -----------------------------------------------------------------------------
+
+
+def _lead(month: dict[str, Any], persona: Any) -> Any:
+    lead = month["project"].lead_department
+    return persona("dept_health") if lead.code == "wjw" else _dept_user(lead)
+
+
+def _approved(month: dict[str, Any], town: Any, dept: Any, period: Any) -> Any:
+    report = services.report_open(actor=town, project=month["project"], unit=month["shitai"], period=period)
+    fill(town, report, month, (5, 4, 50), arrived="300000", spent="150000", explanation="按计划")
+    report = services.report_submit(actor=town, report=Report.objects.get(pk=report.pk))
+    return services.report_review(actor=dept, report=report, approve=True)
+
+
+def _review_url(period: Any) -> str:
+    from django.urls import reverse
+
+    return reverse("reporting:review", args=[period.program_id, period.month])
+
+
+def test_office_confirms_several_reports_in_one_action(
+    client_for: Any, month: dict[str, Any], town_shitai: Any, persona: Any
+) -> None:
+    dept = _lead(month, persona)
+    first, second = (_approved(month, town_shitai, dept, month["periods"][m]) for m in (5, 6))
+    client = client_for("office")
+    for report in (first, second):
+        page = client.get(_review_url(report.period)).content.decode()
+        assert f'value="{report.pk}-{report.version}"' in page
+    response = client.post(
+        _review_url(second.period),
+        {"reports": [f"{r.pk}-{r.version}" for r in (first, second)]},
+        follow=True,
+    )
+    assert "已确认2份报表" in response.content.decode()
+    assert {r.status for r in Report.objects.filter(pk__in=[first.pk, second.pk])} == {Status.CONFIRMED}
+
+
+def test_batch_confirm_is_all_or_nothing_and_names_the_refused(
+    month: dict[str, Any], town_shitai: Any, office: Any, persona: Any
+) -> None:
+    dept = _lead(month, persona)
+    good = _approved(month, town_shitai, dept, month["periods"][5])
+    other = services.report_open(
+        actor=town_shitai, project=month["project"], unit=month["shitai"], period=month["periods"][6]
+    )  # a draft: not waiting for 民生办确认
+    with pytest.raises(ValidationError) as caught:
+        services.reports_confirm(actor=office, reports={good.pk: good.version, other.pk: other.version})
+    assert any("不在待民生办确认" in m for m in caught.value.messages)
+    assert Report.objects.get(pk=good.pk).status == Status.DEPT_APPROVED
+    with pytest.raises(ValidationError, match="已被其他人修改"):
+        services.reports_confirm(actor=office, reports={good.pk: good.version - 1})
+    assert (
+        services.reports_confirm(actor=office, reports={good.pk: good.version})[0].status == Status.CONFIRMED
+    )
+
+
+def test_a_department_cannot_batch_confirm(month: dict[str, Any], town_shitai: Any, persona: Any) -> None:
+    dept = _lead(month, persona)
+    report = _approved(month, town_shitai, dept, month["periods"][5])
+    with pytest.raises(ValidationError):
+        services.reports_confirm(actor=dept, reports={report.pk: report.version})
+    assert Report.objects.get(pk=report.pk).status == Status.DEPT_APPROVED

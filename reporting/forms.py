@@ -1,0 +1,162 @@
+"""Forms of the reporting pages: one fill form per project on the unit's fill page, the period controls and the
+batch confirmation. Money is typed in 万元 and cleaned to Decimal 元 (core.forms.MoneyField)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from catalogue.models import Project
+from core import numbers
+from core.forms import CountField, MoneyField, QuantityField
+from funding.models import Source
+from reporting.models import Report
+
+TEXTS = ("progress", "problems", "next_steps", "explanation")
+
+
+def _text_field(name: str) -> forms.CharField:
+    label = str(Report._meta.get_field(name).verbose_name)
+    return forms.CharField(
+        label=label,
+        required=False,
+        strip=False,
+        max_length=numbers.TEXT_MAX,
+        error_messages={"max_length": _("不超过%(limit_value)s字")},
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+
+
+class ReportFillForm(forms.Form):
+    """The figures and text of one project's report (prefix ``r<project id>``): cumulative indicator values,
+    money arrived/spent by source (万元), 受益人数 and the narrative; ``version`` is the report version the page
+    was rendered with (0: no report yet)."""
+
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        project: Project,
+        sources: list[str],
+        report: Report | None = None,
+        **kwargs: Any,
+    ) -> None:
+        self.project, self.sources, self.report = project, sources, report
+        kwargs.setdefault("prefix", f"r{project.pk}")
+        kwargs.setdefault("initial", self._initial(report))
+        super().__init__(*args, **kwargs)
+        small = {"class": "form-control form-control-sm"}
+        self.indicator_names: list[tuple[str, Any]] = []
+        for ind in project.indicators.all():
+            name = f"v{ind.pk}"
+            self.fields[name] = QuantityField(label=ind.name, required=False)
+            self.fields[name].widget.attrs.update(small)
+            self.indicator_names.append((name, ind))
+        for source in sources:
+            label = Source(source).label
+            for key, what in (("a", _("到位")), ("s", _("支出"))):
+                field = MoneyField(label=f"{label}{what}", required=False)
+                field.widget.attrs.update({**small, "aria-label": f"{label}{what}"})
+                self.fields[f"{key}-{source}"] = field
+        self.fields["beneficiaries"] = CountField(
+            label=str(Report._meta.get_field("beneficiaries").verbose_name), required=False
+        )
+        self.fields["beneficiaries"].widget.attrs.update(small)
+        for name in TEXTS:
+            self.fields[name] = _text_field(name)
+
+    @staticmethod
+    def _initial(report: Report | None) -> dict[str, Any]:
+        if report is None:
+            return {"version": "0"}
+        data: dict[str, Any] = {"version": str(report.version), "beneficiaries": report.beneficiaries}
+        data.update({name: getattr(report, name) for name in TEXTS})
+        data.update({f"v{v.indicator_id}": v.value for v in report.values.all()})
+        for f in report.funds.all():
+            data[f"a-{f.source}"], data[f"s-{f.source}"] = f.arrived, f.spent
+        return data
+
+    def disable(self) -> None:
+        """Shown read-only (a report already submitted, or a user who may not fill)."""
+        for field in self.fields.values():
+            field.disabled = True
+
+    def posted(self) -> bool:
+        """Whether this project's form was on the page that was sent (a read-only one sends no version)."""
+        return self.is_bound and self.add_prefix("version") in self.data
+
+    def touched(self) -> bool:
+        """Whether the user typed anything (the version alone does not count)."""
+        return any(name != "version" for name in self.changed_data)
+
+    def expected_version(self) -> int:
+        """The version the page was rendered with; anything that is not a version (empty, text, huge) counts as
+        0 — "the page saw no report" — so it is refused as stale when a report exists."""
+        try:
+            return (
+                numbers.parse_count(self.data.get(self.add_prefix("version"), ""), field_label="version") or 0
+            )
+        except numbers.NumberError:
+            return 0
+
+    def payload(self) -> dict[str, Any]:
+        """The cleaned figures in the shape reporting.services.report_fill takes (money in 元)."""
+        data = self.cleaned_data
+        values: dict[int, Decimal | None] = {ind.pk: data.get(name) for name, ind in self.indicator_names}
+        funds = {
+            source: (data.get(f"a-{source}"), data.get(f"s-{source}"))
+            for source in self.sources
+            if self.add_prefix(f"a-{source}") in self.data
+        }
+        narrative = {name: data.get(name, "") for name in TEXTS}
+        narrative["beneficiaries"] = data.get("beneficiaries")
+        return {"values": values, "funds": funds, "narrative": narrative}
+
+    def money_rows(self) -> list[tuple[str, Any, Any]]:
+        """(source label, arrived field, spent field) for the money table."""
+        return [(Source(s).label, self[f"a-{s}"], self[f"s-{s}"]) for s in self.sources]
+
+    def indicator_fields(self) -> list[tuple[Any, Any]]:
+        return [(self[name], ind) for name, ind in self.indicator_names]
+
+
+class PeriodChangeForm(forms.Form):
+    """Open, close or move the deadline of one period (民生办), with a reason; ``version`` refuses a stale page."""
+
+    ACTIONS = (("open", _("开放报送")), ("close", _("关闭报送")), ("deadline", _("调整截止日")))
+
+    action = forms.ChoiceField(label=_("操作"), choices=ACTIONS)
+    deadline = forms.DateField(
+        label=_("新的截止日"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = forms.CharField(
+        label=_("原因"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    version = forms.IntegerField(label=_("版本"), widget=forms.HiddenInput, min_value=0)
+
+    def action_label(self) -> str:
+        return str(dict(self.ACTIONS)[self.cleaned_data["action"]])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action") == "deadline" and not data.get("deadline"):
+            self.add_error("deadline", _("请填写新的截止日"))
+        return data
+
+
+class BatchConfirmForm(forms.Form):
+    """Several reports waiting for 民生办确认, confirmed in one action."""
+
+    reports = forms.TypedMultipleChoiceField(label=_("报表"), coerce=int, choices=())
+    opinion = forms.CharField(label=_("意见"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reports"].choices = choices
+        self.fields["reports"].error_messages["required"] = _("请至少选择一份报表")
