@@ -25,8 +25,10 @@ class _PendingIndex:
 
     def __init__(self) -> None:
         self.items: dict[str, set[int]] = defaultdict(set)
+        self.done = False
 
     def __call__(self) -> None:
+        self.done = True
         for kind, pks in self.items.items():
             search_index_refresh(kind=kind, pks=pks)
 
@@ -34,7 +36,9 @@ class _PendingIndex:
 def search_index_on_commit(*, kind: str, pk: int) -> None:
     """Re-index one object once the current transaction commits (at once outside a transaction)."""
     conn = transaction.get_connection()
-    pending = next((e[1] for e in conn.run_on_commit if isinstance(e[1], _PendingIndex)), None)
+    pending = next(
+        (e[1] for e in conn.run_on_commit if isinstance(e[1], _PendingIndex) and not e[1].done), None
+    )
     if pending is None:
         pending = _PendingIndex()
         pending.items[kind].add(pk)
