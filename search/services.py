@@ -55,7 +55,7 @@ def _rows(source: Source, pks: Iterable[int] | None = None) -> models.QuerySet:
     qs = source.model._default_manager.all()
     if pks is not None:
         qs = qs.filter(pk__in=list(pks))
-    return qs.select_related(*source.related).prefetch_related(*source.prefetch).order_by("pk")
+    return qs.prefetch_related(*source.prefetch).order_by("pk")  # the indexed texts are the row's own
 
 
 @transaction.atomic

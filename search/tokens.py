@@ -3,6 +3,7 @@ word also yields its dictionary sub-words, so 农作物秸秆综合利用 is fou
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -31,16 +32,23 @@ def _jieba():  # type: ignore[no-untyped-def]
     return jieba
 
 
+@functools.lru_cache(maxsize=8192)
+def _cut(text: str) -> tuple[str, ...]:
+    """One text's words (cached: reports repeat their texts month after month)."""
+    out = []
+    for word in _jieba().cut_for_search(text):
+        word = word.strip().lower()
+        if word and _WORD.match(word):
+            out.append(word)
+    return tuple(out)
+
+
 def words(texts: Iterable[str]) -> list[str]:
     """The distinct lower-cased words of ``texts`` (punctuation and spaces dropped), in order of appearance."""
-    jieba = _jieba()
     seen: dict[str, None] = {}
     for text in texts:
-        if not text:
-            continue
-        for word in jieba.cut_for_search(str(text)):
-            word = word.strip().lower()
-            if word and _WORD.match(word):
+        if text:
+            for word in _cut(str(text)):
                 seen.setdefault(word, None)
     return list(seen)
 
