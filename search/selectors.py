@@ -4,6 +4,7 @@ their own pages would show them."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +28,13 @@ class Hit:
     context: str
     url: str
     snippet: str = ""
+
+    @property
+    def snippet_parts(self) -> list[tuple[str, bool]]:
+        """The snippet cut into (text, is a searched word) pieces, for <mark>."""
+        return _parts(self.snippet, self.words)
+
+    words: tuple[str, ...] = ()
 
 
 @dataclass
@@ -55,6 +63,21 @@ def matching(source: Source, words: list[str], user: Any) -> QuerySet:
     sql, param = match_expression(words)
     ids = SearchEntry.objects.filter(kind=source.kind, id__in=RawSQL(sql, [param])).values("object_id")
     return restrict(source.model._default_manager.filter(pk__in=ids), user, "view")
+
+
+def _parts(text: str, words: tuple[str, ...]) -> list[tuple[str, bool]]:
+    if not text or not words:
+        return [(text, False)] if text else []
+    pattern = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)), re.IGNORECASE)
+    out, at = [], 0
+    for m in pattern.finditer(text):
+        if m.start() > at:
+            out.append((text[at : m.start()], False))
+        out.append((m.group(), True))
+        at = m.end()
+    if at < len(text):
+        out.append((text[at:], False))
+    return out
 
 
 def _snippet(texts: list[str], words: list[str]) -> str:
@@ -98,7 +121,7 @@ def search(*, user: Any, query: str) -> tuple[list[str], list[Group]]:
         rows = list(
             qs.select_related(*source.related)
             .prefetch_related(*source.prefetch)
-            .order_by(*source.model._meta.ordering, "pk")[: SHOWN + 1]
+            .order_by(*(source.order or source.model._meta.ordering), "pk")[: SHOWN + 1]
         )
         if not rows:
             continue
@@ -107,6 +130,14 @@ def search(*, user: Any, query: str) -> tuple[list[str], list[Group]]:
         for obj in rows[:SHOWN]:
             title = source.title(obj)
             snippet = "" if any(w in title.lower() for w in words) else _snippet(source.texts(obj), words)
-            hits.append(Hit(title=title, context=source.context(obj), url=source.url(obj), snippet=snippet))
+            hits.append(
+                Hit(
+                    title=title,
+                    context=source.context(obj),
+                    url=source.url(obj),
+                    snippet=snippet,
+                    words=tuple(words),
+                )
+            )
         groups.append(Group(kind=source.kind, label=str(source.label), count=count, hits=hits))
     return words, groups

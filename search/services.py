@@ -111,12 +111,16 @@ _handlers: list[Any] = []  # signals hold their receivers weakly
 
 
 def connect_signals() -> None:
+    """Saves of a source re-index it; saves and deletes of a row its text comes from re-index the source. Deleting
+    a source leaves its index row behind, found by no one (hits are the source rows that still exist) and dropped
+    at its next refresh or rebuild: a delete receiver would cost every bulk delete of reports Django's fast path."""
     for source in SOURCES:
-        watched = [(source.model_label, "pk"), *source.dependants]
-        for label, attribute in watched:
+        watched = [(source.model_label, "pk", False)] + [(m, a, True) for m, a in source.dependants]
+        for label, attribute, on_delete in watched:
             model = apps.get_model(label)
             handler = _queue(source.kind, attribute)
             _handlers.append(handler)
             uid = f"search:{source.kind}:{label}"
             post_save.connect(handler, sender=model, dispatch_uid=uid + ":save")
-            post_delete.connect(handler, sender=model, dispatch_uid=uid + ":delete")
+            if on_delete:
+                post_delete.connect(handler, sender=model, dispatch_uid=uid + ":delete")

@@ -26,6 +26,8 @@ class Source:
     url: Callable[[Any], str]
     related: tuple[str, ...] = ()
     prefetch: tuple[str, ...] = ()
+    #: the order of the hits (default: the model's own); newest years first where the kind has years
+    order: tuple[str, ...] = ()
     #: other models whose change changes this source's text: (model label, attribute naming the source's pk)
     dependants: tuple[tuple[str, str], ...] = field(default=())
 
@@ -54,6 +56,7 @@ SOURCES: tuple[Source, ...] = (
         url=lambda p: reverse("catalogue:project_detail", args=[p.pk]),
         related=("program", "lead_department"),
         prefetch=("content_items",),
+        order=("-program__year", "order"),
         dependants=(("catalogue.ContentItem", "project_id"),),
     ),
     Source(
@@ -63,6 +66,7 @@ SOURCES: tuple[Source, ...] = (
         texts=lambda o: [o.name, o.short_name],
         title=lambda o: o.name,
         context=lambda o: str(o.get_kind_display()),
+        order=("order", "name"),
         url=lambda o: reverse("orgs:detail", args=[o.pk]),
     ),
     Source(
@@ -74,6 +78,7 @@ SOURCES: tuple[Source, ...] = (
         context=_report_context,
         url=lambda r: reverse("reporting:report_detail", args=[r.pk]),
         related=("project", "unit", "period__program"),
+        order=("-period__program__year", "-period__month", "project__order", "unit__order"),
     ),
     Source(
         kind="finding",
@@ -94,6 +99,7 @@ SOURCES: tuple[Source, ...] = (
         context=lambda a: f"{a.project.program.year}年 · {a.project.name}",
         url=lambda a: reverse("upkeep:asset_detail", args=[a.pk]),
         related=("project__program",),
+        order=("-project__program__year", "project__order", "name"),
     ),
     Source(
         kind="disclosure",

@@ -137,9 +137,12 @@ def test_deleting_and_renaming_keep_the_index_true(
         org.save()
     assert search(user=office, query="湿地")[1] == []
     assert search(user=office, query="森林")[1]
+    pk = org.pk
     with django_capture_on_commit_callbacks(execute=True):
         org.delete()
-    assert not SearchEntry.objects.filter(kind="organisation", object_id=org.pk).exists()
+    assert search(user=office, query="森林")[1] == []  # its index row is left behind, found by no one
+    call_command("search_rebuild", stdout=open("/dev/null", "w"))
+    assert not SearchEntry.objects.filter(kind="organisation", object_id=pk).exists()
 
 
 def test_content_items_are_found_through_their_project(
