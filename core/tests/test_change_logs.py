@@ -189,6 +189,14 @@ def test_audit_log_keeps_the_policy(client_for: Any) -> None:
 
 
 def test_audit_filter_offers_only_people_found_in_the_log(client_for: Any, office: Any) -> None:
+    from orgs.models import Organisation
+    from orgs.services import organisation_update_contact
+
+    unit = Organisation.objects.get(code="shitai")
+    organisation_update_contact(
+        actor=office, organisation=unit, data={"phone": "0561-1111111"}, expected_version=unit.version
+    )
     stranger = get_user_model().objects.create_user(username="t_never_acted", password="x-pass-123")
     html = client_for("office").get("/audit/").content.decode()
-    assert f'value="{stranger.pk}"' not in html
+    assert stranger.username not in html
+    assert f'<option value="{office.pk}">{office.get_full_name() or office.username}</option>' in html
