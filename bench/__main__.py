@@ -95,7 +95,7 @@ def main() -> None:
         for word in ("养老", "进展"):
             w = m[word]
             lines.append(
-                f"| {r['scale']} | {r['vendor']} | {r['reports']:,} | search “{word}” ({w['hits']:,} hits, "
+                f"| {r['scale']} | {r['vendor']} | {r['reports']:,} | search “{word}” ({w['hits']:,} hits counted, "
                 f"{m['entries']:,} index rows) vs the raw queries ({w['limit_query']}) | {w['ours'] * 1000:.1f} | "
                 f"{w['raw'] * 1000:.1f} | {w['ratio']:.2f}× | {TARGETS['search']} |"
             )
@@ -136,8 +136,8 @@ def main() -> None:
         "- **search**: `search.selectors.search` as 民生办 (jieba on the query, the full-text match — SQLite FTS5 / "
         "PostgreSQL GIN over a tsvector of jieba's words —, each kind narrowed by the policy, 20 rows per kind with "
         "title, context and link, the counts) vs the same SQL statements run on the bare connection, or per kind a "
-        "direct `LIMIT 21` query plus a `COUNT(*)` (the faster of the two); 养老 matches a few projects per year and "
-        "district, 进展 every synthetic report. The index is built once by `search_rebuild` after the data is "
+        "direct `LIMIT 21` query plus a `COUNT(*)` capped at 1,001 rows (the faster of the two; a kind's count "
+        "stops at 1000+); 养老 matches a few projects per year and district, 进展 every synthetic report. The index is built once by `search_rebuild` after the data is "
         "generated.\n"
         "- **concurrent submitters**: 100 distinct reports submitted at once through the API to gunicorn (3 workers × "
         "4 threads) on 127.0.0.1, after 20 sequential submissions by one submitter; 'lost' counts answered "

@@ -19,6 +19,8 @@ from search.tokens import query_words
 
 #: hits shown per kind (the count says how many there are)
 SHOWN = 20
+#: counted up to this many per kind ("1000+"): a word found in every report must not count a million rows
+COUNT_CAP = 1000
 SNIPPET = 36
 
 
@@ -43,6 +45,15 @@ class Group:
     label: str
     count: int
     hits: list[Hit] = field(default_factory=list)
+
+    @property
+    def more(self) -> bool:
+        """There are more than ``COUNT_CAP`` (the count shows "1000+")."""
+        return self.count > COUNT_CAP
+
+    @property
+    def shown_count(self) -> str:
+        return f"{COUNT_CAP}+" if self.more else str(self.count)
 
 
 def match_expression(words: list[str]) -> tuple[str, str]:
@@ -125,7 +136,7 @@ def search(*, user: Any, query: str) -> tuple[list[str], list[Group]]:
         )
         if not rows:
             continue
-        count = len(rows) if len(rows) <= SHOWN else qs.count()
+        count = len(rows) if len(rows) <= SHOWN else qs.order_by()[: COUNT_CAP + 1].count()
         hits = []
         for obj in rows[:SHOWN]:
             title = source.title(obj)

@@ -187,3 +187,12 @@ def test_search_matrix_per_persona(client_for: Any, scene: dict[str, Any], role:
     searchable = {m for m in ALL_MARKERS if m.rsplit("-", 1)[1] in SEARCHABLE}
     found = {m for m in searchable if m in html}
     assert found == searchable - FORBIDDEN[role]
+
+
+def test_a_word_in_many_rows_is_counted_up_to_the_cap(office: Any, monkeypatch: Any) -> None:
+    from search import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    monkeypatch.setattr(selectors, "SHOWN", 1)
+    (group,) = [g for g in search(user=office, query="养老")[1] if g.kind == "project"]
+    assert group.count == 3 and group.more and group.shown_count == "2+" and len(group.hits) == 1
