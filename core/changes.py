@@ -163,9 +163,17 @@ def event_changes(event: Any, *, cache: dict | None = None) -> list[tuple[str, s
     return rows
 
 
-def changes_attach(events: list[Any]) -> list[Any]:
+def changes_attach(events: list[Any], *, known: Any = None) -> list[Any]:
     """Compute the displayed changes of many audit rows at once: the related objects they name are read with one
-    query per model (not one per value), then each row keeps its changes for ``event|changes``."""
+    query per model (not one per value), then each row keeps its changes for ``event|changes``. ``known``: the
+    object whose history this is — the related objects already loaded on it cost no query."""
+    cache: dict[tuple[Any, Any], str] = {}
+    if known is not None:
+        for f in known._meta.concrete_fields:
+            if f.is_relation and f.many_to_one and f.is_cached(known):
+                related = getattr(known, f.name)
+                if related is not None:
+                    cache[(f.related_model, related.pk)] = readable(related)
     wanted: dict[Any, set[Any]] = {}
     for event in events:
         fields = _fields(event)
@@ -173,8 +181,8 @@ def changes_attach(events: list[Any]) -> list[Any]:
             for k, v in data.items():
                 f = fields.get(k)
                 if f is not None and f.is_relation and f.many_to_one and isinstance(v, int) and not f.choices:
-                    wanted.setdefault(f.related_model, set()).add(v)
-    cache: dict[tuple[Any, Any], str] = {}
+                    if (f.related_model, v) not in cache:
+                        wanted.setdefault(f.related_model, set()).add(v)
     for model, pks in wanted.items():
         found = model._default_manager.in_bulk(list(pks))
         for pk in pks:

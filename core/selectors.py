@@ -22,7 +22,8 @@ def history_for(obj: models.Model, *, limit: int = 50) -> list[AuditEvent]:
             AuditEvent.objects.filter(content_type=ct, object_id=str(obj.pk)).select_related(
                 "actor", "content_type"
             )[:limit]
-        )
+        ),
+        known=obj,
     )
 
 
