@@ -142,6 +142,86 @@ def ensure_data(scale: str) -> None:
     call_command("generate_synthetic", scale=scale, stdout=sys.stderr)
 
 
+def ensure_search_index() -> float:
+    """The synthetic data is bulk-inserted (no model signals): index it once; returns the rebuild's seconds (0 when
+    the index was already complete)."""
+    from search.models import SearchEntry
+    from search.services import search_index_rebuild
+
+    if SearchEntry.objects.filter(kind="report").count() >= Report.objects.count():
+        return 0.0
+    start = time.perf_counter()
+    search_index_rebuild()
+    return time.perf_counter() - start
+
+
+def search_bench(user: Any, repeat: int) -> dict[str, Any]:
+    """``search.selectors.search`` (jieba on the query, the full-text match, the policy's restriction per kind, the
+    shown rows with their titles and links, the counts) vs the same queries' SQL run on the bare connection, or
+    per kind one direct SQL query of the matching rows (LIMIT 21) plus their count — whichever is faster. Two
+    queries: a selective word (养老: projects) and a word in every synthetic report (进展)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from search.selectors import COUNT_CAP, SHOWN, match_expression, search
+    from search.sources import SOURCES
+    from search.tokens import query_words
+
+    out: dict[str, Any] = {"entries": 0}
+    from search.models import SearchEntry
+
+    out["entries"] = SearchEntry.objects.count()
+    for word in ("养老", "进展"):
+        search(user=user, query=word)  # warm-up (jieba's dictionary)
+        with CaptureQueriesContext(connection) as ctx:
+            _, groups = search(user=user, query=word)
+        statements = [q["sql"] for q in ctx.captured_queries]
+
+        def own(statements: list[str] = statements) -> None:
+            connection.ensure_connection()
+            cursor = connection.connection.cursor()
+            try:
+                for sql in statements:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+            finally:
+                cursor.close()
+
+        match_sql, param = match_expression(query_words(word))
+        qmark = connection.vendor == "sqlite"
+        direct_sql = []
+        for source in SOURCES:
+            table = source.model._meta.db_table
+            inner = f"SELECT object_id FROM search_entry WHERE kind = %s AND id IN ({match_sql})"
+            for sql in (
+                f"SELECT t.* FROM {table} t WHERE t.id IN ({inner}) ORDER BY t.id LIMIT {SHOWN + 1}",
+                f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} t WHERE t.id IN ({inner}) LIMIT {COUNT_CAP + 1}) c",
+            ):
+                direct_sql.append((sql.replace("%s", "?") if qmark else sql, [source.kind, param]))
+
+        def direct(direct_sql: list[tuple[str, list[Any]]] = direct_sql) -> None:
+            connection.ensure_connection()
+            cursor = connection.connection.cursor()
+            try:
+                for sql, params in direct_sql:
+                    cursor.execute(sql, params)
+                    cursor.fetchall()
+            finally:
+                cursor.close()
+
+        ours, own_t = paired(lambda word=word: search(user=user, query=word), own, repeat)
+        ours_again, direct_t = paired(lambda word=word: search(user=user, query=word), direct, repeat)
+        ours = statistics.median([ours, ours_again])
+        out[word] = {
+            "ours": ours,
+            "raw": min(own_t, direct_t),
+            "ratio": ours / min(own_t, direct_t),
+            "limit_query": "our SQL, raw" if own_t <= direct_t else "direct SQL",
+            "hits": sum(g.count for g in groups),  # counted up to COUNT_CAP per kind
+            "queries": len(statements),
+        }
+    return out
+
+
 def import_bench(program: Program, repeat: int) -> dict[str, Any]:
     """One unit's filled batch-entry sheet for a period: our import (read, check every row, lock, write, audit)
     vs python-calamine reading the same file plus bulk inserts of the same reports, values and funds."""
@@ -349,6 +429,9 @@ def main() -> None:
     ours, limit = paired(lambda: progress_xlsx(period=period, rows=rows), plain, 7)
     result["excel_export"] = {"rows": len(body), "ours": ours, "raw": limit, "speed": limit / ours}
     result["excel_import"] = import_bench(program, 15)
+    rebuild = ensure_search_index()
+    result["search"] = search_bench(office, 31)
+    result["search"]["rebuild"] = rebuild
     print(json.dumps(result))
 
 

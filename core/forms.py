@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import numbers
 
@@ -109,6 +110,46 @@ class MoneyField(NumberField):
             text = numbers.wan_text(value)
             return text.replace(",", "") if text != numbers.ABNORMAL else ""
         return value
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters: who, what (object kind, action), when (local dates, both ends included). The
+    choices offer only the people and kinds found in the rows the user may view."""
+
+    actor = forms.ChoiceField(label=gettext_lazy("操作人"), required=False)
+    content_type = forms.ChoiceField(label=gettext_lazy("对象类型"), required=False)
+    action = forms.ChoiceField(label=gettext_lazy("操作"), required=False)
+    since = forms.DateField(
+        label=gettext_lazy("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(
+        self, *args: Any, actors: list[tuple[int, str]], kinds: list[tuple[int, str]], **kwargs: Any
+    ):
+        from core.models import AuditEvent
+
+        super().__init__(*args, **kwargs)
+        everyone = [("", _("全部"))]
+        self.fields["actor"].choices = everyone + [(str(pk), label) for pk, label in actors]
+        self.fields["content_type"].choices = everyone + [(str(pk), label) for pk, label in kinds]
+        self.fields["action"].choices = everyone + list(AuditEvent.Action.choices)
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field, forms.ChoiceField)
+                else "form-control form-control-sm"
+            )
+            field.widget.attrs["class"] = css
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("结束日期不能早于开始日期"))
+        return data
 
 
 def cap_text(form: forms.Form, limit: int = numbers.TEXT_MAX) -> None:

@@ -37,24 +37,11 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.get_action_display()} {self.object_repr}"
 
-    def changed_fields(self) -> list[tuple[str, object, object]]:
-        """(field label, before, after) for each field that differs, labelled with the model's verbose names."""
-        before, after = self.before or {}, self.after or {}
-        labels: dict[str, str] = {}
-        choices: dict[str, dict[object, str]] = {}
-        model = self.content_type.model_class() if self.content_type_id else None
-        if model is not None:
-            for field in model._meta.get_fields():
-                if hasattr(field, "verbose_name"):
-                    labels[getattr(field, "attname", field.name)] = str(field.verbose_name)
-                    labels[field.name] = str(field.verbose_name)
-                if getattr(field, "choices", None):
-                    choices[field.name] = {k: str(v) for k, v in field.flatchoices}
-        labels.setdefault("content_items", str(_("建设（实施）内容")))
-        keys = [k for k in (list(before) + [k for k in after if k not in before]) if k not in ("id",)]
-        return [
-            (labels.get(k, k), before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)
-        ]
+    def changed_fields(self) -> list[tuple[str, str, str]]:
+        """(field label, before, after) for each field that differs, as a user reads them (core/changes.py)."""
+        from core.changes import event_changes
+
+        return event_changes(self)
 
 
 class SampleRecord(models.Model):

@@ -6,9 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from core.changes import changes_attach
+from core.forms import AuditFilterForm
 from core.models import AuditEvent
 from core.policy import can_any
-from core.selectors import audit_log
+from core.selectors import audit_filter_choices, audit_log
 
 
 @login_required
@@ -20,8 +22,30 @@ def audit_log_view(request: HttpRequest) -> HttpResponse:
             {"message": _("只有系统管理员、民生办和领导可以查看全部操作记录。")},
             status=403,
         )
-    page = Paginator(audit_log(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page})
+    actors, kinds = audit_filter_choices(user=request.user)
+    form = AuditFilterForm(request.GET or None, actors=actors, kinds=kinds)
+    filters: dict = {}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = {
+            "actor_id": int(data["actor"]) if data["actor"] else None,
+            "content_type_id": int(data["content_type"]) if data["content_type"] else None,
+            "action": data["action"],
+            "since": data["since"],
+            "until": data["until"],
+        }
+    rows = audit_log(user=request.user, **filters)
+    if form.is_bound and not form.is_valid():  # a filter that cannot be applied shows nothing, not everything
+        rows, filters = rows.none(), {"invalid": True}
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    changes_attach(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/audit_log.html",
+        {"page": page, "form": form, "query": query.urlencode(), "filtered": bool(filters)},
+    )
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:

@@ -89,7 +89,7 @@ class Inspection(models.Model):
         verbose_name_plural = _("监督情况表")
 
     def __str__(self) -> str:
-        return f"{self.date} {self.unit.display_name} {self.supervisor.name}"
+        return f"{self.date.year}年{self.date.month}月{self.date.day}日 {self.unit.display_name} {self.supervisor.name}"
 
 
 class Finding(models.Model):

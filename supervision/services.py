@@ -142,7 +142,7 @@ def finding_create(
     Step.objects.create(
         finding=finding,
         kind=Step.Kind.ASSIGN,
-        text=f"交{responsible.name}整改，期限{deadline:%Y-%m-%d}",
+        text=f"交{responsible.name}整改，期限{deadline.year}年{deadline.month}月{deadline.day}日",
         actor=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit_record(actor=actor, action="create", obj=finding, after=model_snapshot(finding), reason="交办整改")

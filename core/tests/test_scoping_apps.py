@@ -316,6 +316,7 @@ ROWS: list[Row] = [
     ("api funding lines", lambda s: "/api/funding-lines/?limit=500", API_STAFF),
     ("api organisations", lambda s: "/api/organisations/?limit=500", API_STAFF),
     ("api memberships", lambda s: "/api/memberships/?limit=500", API_STAFF),
+    ("search", lambda s: "/search/?q=标记", STAFF),
     ("api programs", lambda s: "/api/programs/", PUBLIC),
     ("api projects", lambda s: "/api/projects/?limit=50", PUBLIC),
     ("api indicators", lambda s: "/api/indicators/?limit=50", PUBLIC),
