@@ -185,13 +185,26 @@ def _finish(
     Job.objects.filter(pk=job.pk).update(**fields)
 
 
+def _key(job: Job) -> str:
+    return job.idempotency_key or f"job:{job.pk}"
+
+
+def raise_if_done(job: Job) -> None:
+    """Raise ``AlreadyDone`` at once when the job's key was written before (before re-reading its input)."""
+    earlier = TaskKey.objects.filter(key=_key(job)).first()
+    if earlier is not None:
+        raise AlreadyDone(earlier.result)
+
+
 @contextmanager
 def write_once(job: Job) -> Iterator[Once]:
     """The job's write, in one transaction with its idempotency key (the job's own key, else ``job:<pk>``):
     raises ``AlreadyDone`` (with the result kept then) when that key was written before, so nothing is
     written twice. Start it only after the file is parsed and checked."""
-    key = job.idempotency_key or f"job:{job.pk}"
+    key = _key(job)
     once = Once()
+    job.history = _note(job, "检查完毕，开始写入")
+    Job.objects.filter(pk=job.pk).update(history=job.history, heartbeat=timezone.now())
     try:
         with transaction.atomic():
             earlier = TaskKey.objects.filter(key=key).first()

@@ -459,8 +459,9 @@ def run_preview(job: Any, progress: Any) -> dict[str, Any]:
 def run_import(job: Any, progress: Any) -> dict[str, Any]:
     """The import job's work (in a worker): read and check the sheet outside any transaction, then write every
     report in one transaction with the job's idempotency key (jobs.services.write_once)."""
-    from jobs.services import write_once
+    from jobs.services import raise_if_done, write_once
 
+    raise_if_done(job)  # delivered again after it was written: nothing to read, nothing to write
     period, unit, data, versions = _job_args(job)
     result = preview(period=period, unit=unit, data=data, progress=progress)
     if result.errors:
