@@ -26,8 +26,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, tick: float, once: bool, **options: Any) -> None:
         stop = threading.Event()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(sig, lambda *_: stop.set())
+        previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
         heartbeat = Heartbeat("scheduler").start()
         last_sweep = 0.0
         try:
@@ -47,3 +46,5 @@ class Command(BaseCommand):
                 stop.wait(tick)
         finally:
             heartbeat.stop()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
