@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from jobs.models import Job, ScheduledRun
 
@@ -31,6 +32,9 @@ class Scheduled:
 
 
 _REGISTRY: dict[str, Scheduled] = {}
+
+#: Scheduled jobs configured before their work is registered (by the issue that adds them): their labels.
+PLANNED = {"alert_digest": _("每日预警摘要")}
 
 
 def scheduled(name: str, label: Any) -> Callable[[Work], Work]:
@@ -106,7 +110,7 @@ def scheduled_start(*, name: str, due: dt.datetime | None = None, actor: Any = N
 
     entry = _REGISTRY[name]
     key = f"schedule:{name}:{due.isoformat()}" if due is not None else ""
-    return job_start(
+    job = job_start(
         actor=actor,
         kind=f"schedule.{name}"[:50],
         title=f"定时任务：{entry.label}",
@@ -116,6 +120,11 @@ def scheduled_start(*, name: str, due: dt.datetime | None = None, actor: Any = N
         retryable=True,
         idempotent=True,
     )
+    if due is None:  # started by hand: shown as the last run too
+        ScheduledRun.objects.update_or_create(
+            name=name, defaults={"last_run_at": timezone.now(), "last_job": job}
+        )
+    return job
 
 
 def run_scheduled(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:

@@ -104,7 +104,7 @@ def schedule_rows(*, user: Any) -> list[dict[str, Any]]:
         rows.append(
             {
                 "name": name,
-                "label": entries[name].label if name in entries else name,
+                "label": entries[name].label if name in entries else str(schedule.PLANNED.get(name, name)),
                 "registered": name in entries,
                 "schedule": schedule.describe(spec) if name in entries else _("尚未实现"),
                 "enabled": schedule.enabled(name),

@@ -108,6 +108,7 @@ def test_the_schedule_page_is_for_the_administrator(client_for: Any, who: str, s
     if status == 200:
         page = response.content.decode()
         assert "截止前提醒" in page and "夜间重算汇总" in page and "每天 08:00" in page and "尚未实现" in page
+        assert "每日预警摘要" in page and "<td>alert_digest" not in page
         assert "立即运行" in page and "最近一天没有工作进程运行" in page
 
 
@@ -120,7 +121,7 @@ def test_the_administrator_runs_a_scheduled_job_now(
     job = Job.objects.get(kind="schedule.integrity")
     assert response.status_code == 302 and response.url == reverse("jobs:job_detail", args=[job.pk])
     run_tasks()
-    ScheduledRun.objects.create(name="integrity", last_run_at=timezone.now(), last_job=job)
+    assert ScheduledRun.objects.get(name="integrity").last_job == job
     page = client.get(reverse("jobs:schedule")).content.decode()
     assert "数据完整性检查通过" in page and "运行中" in page  # the (test) worker's heartbeat is fresh
     assert client_for("office").post(reverse("jobs:schedule_run", args=["integrity"])).status_code == 403
