@@ -118,12 +118,15 @@ def schedule_rows(*, user: Any) -> list[dict[str, Any]]:
 
 
 def worker_rows(*, user: Any) -> list[Any]:
-    """The workers and the scheduler heard from in the last day (newest first), each marked alive or not."""
+    """The workers and the scheduler running, or stopped in the last hour (newest first), marked alive or not."""
     from jobs.models import WorkerBeat
     from jobs.workers import beat_is_dead
 
-    since = timezone.now() - dt.timedelta(days=1)
-    beats = list(restrict(WorkerBeat.objects.filter(seen_at__gte=since), user)[:50])
+    since = timezone.now() - dt.timedelta(hours=1)
+    recent = Q(stopped_at__isnull=True, seen_at__gte=timezone.now() - dt.timedelta(days=1)) | Q(
+        stopped_at__gte=since
+    )
+    beats = list(restrict(WorkerBeat.objects.filter(recent), user)[:50])
     for beat in beats:
         beat.alive = not beat_is_dead(beat)
     return beats

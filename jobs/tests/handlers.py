@@ -38,3 +38,12 @@ def write_marker(job: Job, progress: Any) -> dict[str, Any]:
         Job.objects.create(kind="test.marker", title=f"marker of {job.idempotency_key or job.pk}")
         once.result = {"message": "已写入"}
     return once.result
+
+
+def nap(job: Job, progress: Any) -> dict[str, Any]:
+    """A short job that counts its runs (for several workers sharing the queue)."""
+    import time
+
+    time.sleep(0.2)
+    Job.objects.create(kind="test.run", title=f"run of {job.pk}")
+    return {"message": "完成"}

@@ -109,7 +109,7 @@ def test_the_schedule_page_is_for_the_administrator(client_for: Any, who: str, s
         page = response.content.decode()
         assert "截止前提醒" in page and "夜间重算汇总" in page and "每天 08:00" in page and "尚未实现" in page
         assert "每日预警摘要" in page and "<td>alert_digest" not in page
-        assert "立即运行" in page and "最近一天没有工作进程运行" in page
+        assert "立即运行" in page and "没有正在运行的工作进程" in page
 
 
 def test_the_administrator_runs_a_scheduled_job_now(
