@@ -323,6 +323,10 @@ JOBS_MAX_ATTEMPTS = int(os.environ.get("MINSHENG_JOB_MAX_ATTEMPTS", "3"))
 JOBS_RETRY_BACKOFF_SECONDS = float(os.environ.get("MINSHENG_JOB_RETRY_BACKOFF_SECONDS", "10"))
 JOBS_RESULTS_KEEP_DAYS = int(os.environ.get("MINSHENG_JOB_RESULTS_KEEP_DAYS", "30"))
 MINSHENG_REMINDER_DAYS = int(os.environ.get("MINSHENG_REMINDER_DAYS", "3"))
+#: Programs with more responsible units than this draft all their letters in the background (a province).
+RESPONSIBILITY_LETTERS_BACKGROUND_UNITS = int(
+    os.environ.get("RESPONSIBILITY_LETTERS_BACKGROUND_UNITS", "100")
+)
 #: The health endpoint answers 503 below this much free disk under VAR_DIR.
 HEALTH_MIN_FREE_MB = int(os.environ.get("MINSHENG_HEALTH_MIN_FREE_MB", "500"))
 
