@@ -105,7 +105,8 @@ def job_start(
         after=model_snapshot(job, exclude=("input",)),
         reason="后台处理",
     )
-    transaction.on_commit(lambda: job_enqueue(job=job))
+    # robust: a queue that cannot be reached now must not fail the committed request; the sweeper enqueues later
+    transaction.on_commit(lambda: job_enqueue(job=job), robust=True)
     return job
 
 
@@ -249,8 +250,13 @@ def jobs_sweep(*, jobs: list[Job] | None = None) -> int:
     count = sum(_job_lost(job) for job in lost)
     _task_results_lost(dead_ids)
     if jobs is None:
-        for job in Job.objects.filter(status=Job.Status.QUEUED, task_id="", created_at__lt=stale):
+        waiting = Job.objects.filter(status=Job.Status.QUEUED, task_id="", created_at__lt=stale)
+        for job in waiting.exclude(handler=""):
             job_enqueue(job=job)
+        # jobs of the thread runner this engine replaced (no handler): their process is gone
+        count += waiting.filter(handler="").update(
+            status=Job.Status.INTERRUPTED, finished_at=now, errors=[INTERRUPTED_MESSAGE]
+        )
     return count
 
 

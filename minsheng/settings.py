@@ -327,6 +327,8 @@ MINSHENG_REMINDER_DAYS = int(os.environ.get("MINSHENG_REMINDER_DAYS", "3"))
 RESPONSIBILITY_LETTERS_BACKGROUND_UNITS = int(
     os.environ.get("RESPONSIBILITY_LETTERS_BACKGROUND_UNITS", "100")
 )
+#: The load balancer's probe of /health/ may come over plain HTTP behind the proxy: not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 #: The health endpoint answers 503 below this much free disk under VAR_DIR.
 HEALTH_MIN_FREE_MB = int(os.environ.get("MINSHENG_HEALTH_MIN_FREE_MB", "500"))
 

@@ -131,9 +131,12 @@ def test_the_sweeper_requeues_idempotent_jobs_of_a_dead_worker_and_interrupts_th
     lost = _job(town_shitai, runner="dead", attempts=1, **common)
     tired = _job(town_shitai, runner="dead", idempotent=True, attempts=3, **common)  # no attempt left
     fine = _job(town_shitai, runner="alive", idempotent=True, attempts=1, **common)
+    old = _job(town_shitai, runner="host:1:1")  # queued by the thread runner this engine replaced
+    Job.objects.filter(pk=old.pk).update(created_at=now - dt.timedelta(minutes=5))
     with django_capture_on_commit_callbacks(execute=True):
-        assert jobs_sweep() == 3
+        assert jobs_sweep() == 4
     status = dict(Job.objects.values_list("pk", "status"))
+    assert status[old.pk] == Job.Status.INTERRUPTED
     assert status[redo.pk] == Job.Status.QUEUED and status[fine.pk] == Job.Status.RUNNING
     assert status[lost.pk] == status[tired.pk] == Job.Status.INTERRUPTED
     lost.refresh_from_db()
