@@ -84,6 +84,8 @@ messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
-# Benchmarks (not tests): BENCH_SCALES=county,province make bench — writes docs/performance.md.
+# Benchmarks (not tests): BENCH_SCALES=county,province make bench — writes docs/performance.md (and the import as a
+# background task: docs/performance-tasks.md).
 bench: $(VENV)/.dev
 	$(PY) -m bench
+	$(PY) -m bench.task_import
