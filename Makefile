@@ -44,10 +44,12 @@ setup: $(VENV)/.runtime static/vendor/.built
 
 run: setup serve
 
+# The web server, one background worker and the scheduler (Procfile) under honcho; Ctrl-C stops all three.
+# WORKERS=3 make serve runs three workers (PostgreSQL; keep one on SQLite).
+WORKERS ?= 1
 serve:
 	@echo "民生工程管理系统: http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(PY) manage.py jobs_interrupt_dead
-	$(VENV)/bin/gunicorn minsheng.wsgi:application --bind $(HOST):$(PORT) --workers 3 --access-logfile - --log-level warning
+	HOST=$(HOST) $(VENV)/bin/honcho start -f Procfile -p $(PORT) -c web=1,worker=$(WORKERS),scheduler=1
 
 # The demo command refuses production (MINSHENG_PRODUCTION=1) before it touches the database.
 demo: $(VENV)/.runtime
@@ -91,6 +93,8 @@ messages: $(VENV)/.dev
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=node_modules --ignore=var
 	$(PY) manage.py compilemessages -l en --ignore=.venv
 
-# Benchmarks (not tests): BENCH_SCALES=county,province make bench — writes docs/performance.md.
+# Benchmarks (not tests): BENCH_SCALES=county,province make bench — writes docs/performance.md (and the import as a
+# background task: docs/performance-tasks.md).
 bench: $(VENV)/.dev
 	$(PY) -m bench
+	$(PY) -m bench.task_import

@@ -1,16 +1,29 @@
-"""Access rule of background jobs. Registered with core.policy from JobsConfig.ready()."""
+"""Access rules of background jobs. Registered with core.policy from JobsConfig.ready()."""
 
 from __future__ import annotations
 
 from django.db.models import Q
 
 from core.policy import Actor, Scope, rule
-from jobs.models import Job
+from jobs.models import Job, ScheduledRun, WorkerBeat
+from orgs.models import Role
 
 
 @rule(Job)
 def job_rule(actor: Actor, action: str) -> Scope:
-    """A background job is seen by whoever started it and by 民生办; nobody edits one (the runner does)."""
+    """A background job is seen by whoever started it and by 民生办; nobody edits one (the worker does)."""
     if action != "view" or actor.user is None:
         return False
     return True if actor.is_manager else Q(created_by=actor.user)
+
+
+@rule(ScheduledRun)
+def scheduled_run_rule(actor: Actor, action: str) -> Scope:
+    """The scheduled jobs (and starting one now, ``change``) belong to the 系统管理员."""
+    return action in ("view", "change") and actor.role == Role.ADMIN
+
+
+@rule(WorkerBeat)
+def worker_beat_rule(actor: Actor, action: str) -> Scope:
+    """The workers' heartbeats are seen by the 系统管理员 on the scheduled jobs page."""
+    return action == "view" and actor.role == Role.ADMIN

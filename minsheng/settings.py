@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "jobs",
     "search",
     "api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -302,3 +304,51 @@ SITE_TITLE = os.environ.get("MINSHENG_SITE_TITLE") or _("民生工程管理系�
 # Excel batch entry: sheets with more data rows than this are checked and imported in the background
 # (jobs app), with a progress page.
 REPORTING_IMPORT_BACKGROUND_ROWS = int(os.environ.get("REPORTING_IMPORT_BACKGROUND_ROWS", "300"))
+
+# --- background tasks and scheduled jobs (jobs app) -----------------------------------------------------------
+# Django's Tasks API (the django-tasks backport until Django 6). The default backend keeps the queue in this
+# database (django-tasks-db: SQLite with one worker, PostgreSQL with several, SELECT … FOR UPDATE SKIP LOCKED);
+# MINSHENG_TASKS_BACKEND names another backend class (see README, "后台任务"). Workers: manage.py run_worker;
+# the scheduler: manage.py run_scheduler.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("MINSHENG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": [],  # any queue name
+    }
+}
+JOBS_HEARTBEAT_SECONDS = float(os.environ.get("MINSHENG_WORKER_HEARTBEAT_SECONDS", "5"))
+#: A worker with no heartbeat for this long is dead: its running jobs are re-queued or marked interrupted.
+JOBS_WORKER_DEAD_AFTER = float(os.environ.get("MINSHENG_WORKER_DEAD_AFTER_SECONDS", "30"))
+JOBS_SWEEP_SECONDS = float(os.environ.get("MINSHENG_SWEEP_SECONDS", "10"))
+JOBS_MAX_ATTEMPTS = int(os.environ.get("MINSHENG_JOB_MAX_ATTEMPTS", "3"))
+JOBS_RETRY_BACKOFF_SECONDS = float(os.environ.get("MINSHENG_JOB_RETRY_BACKOFF_SECONDS", "10"))
+JOBS_RESULTS_KEEP_DAYS = int(os.environ.get("MINSHENG_JOB_RESULTS_KEEP_DAYS", "30"))
+MINSHENG_REMINDER_DAYS = int(os.environ.get("MINSHENG_REMINDER_DAYS", "3"))
+#: Programs with more responsible units than this draft all their letters in the background (a province).
+RESPONSIBILITY_LETTERS_BACKGROUND_UNITS = int(
+    os.environ.get("RESPONSIBILITY_LETTERS_BACKGROUND_UNITS", "100")
+)
+#: The load balancer's probe of /health/ may come over plain HTTP behind the proxy: not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+#: The health endpoint answers 503 below this much free disk under VAR_DIR.
+HEALTH_MIN_FREE_MB = int(os.environ.get("MINSHENG_HEALTH_MIN_FREE_MB", "500"))
+
+
+def _schedule(name: str, default: str) -> dict[str, object]:
+    """MINSHENG_SCHEDULE_<NAME>: "HH:MM" (daily), "every:N" (minutes) or "off"."""
+    value = os.environ.get(f"MINSHENG_SCHEDULE_{name.upper()}", default).strip()
+    if value == "off":
+        return {"enabled": False}
+    if value.startswith("every:"):
+        return {"every_minutes": int(value.removeprefix("every:"))}
+    return {"at": value}
+
+
+MINSHENG_SCHEDULE = {
+    "reminders": _schedule("reminders", "08:00"),
+    "summaries": _schedule("summaries", "01:30"),
+    "integrity": _schedule("integrity", "02:00"),
+    "backup": _schedule("backup", "03:00"),
+    "cleanup": _schedule("cleanup", "04:00"),
+    "alert_digest": _schedule("alert_digest", "07:30"),  # hook: runs once an app registers "alert_digest"
+}

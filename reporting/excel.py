@@ -3,6 +3,7 @@ LibreOffice), uploads it, sees a preview, confirms. All-or-nothing, errors in Ch
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 from dataclasses import dataclass, field
@@ -376,17 +377,40 @@ def is_large(data: bytes) -> bool:
     return row_count(data) > settings.REPORTING_IMPORT_BACKGROUND_ROWS
 
 
-def _job(*, actor: Any, period: Period, unit: Organisation, data: bytes, work: Any, apply: bool) -> Any:
+def _job(
+    *,
+    actor: Any,
+    period: Period,
+    unit: Organisation,
+    data: bytes,
+    apply: bool,
+    versions: dict[int, int] | None = None,
+) -> Any:
+    """A background job (jobs app, run by a worker) checking or importing the sheet: the file's bytes and the
+    period, unit and versions travel on the job; the import is idempotent (one transaction with its key: a
+    re-queued or repeated import never writes twice) and so re-queued if its worker dies."""
     from jobs.services import job_start
 
     step = "导入" if apply else "预览"
+    key = ""
+    if apply and versions is not None:  # the same sheet confirmed twice over the same preview: one import
+        digest = hashlib.sha256(data + json.dumps(versions, sort_keys=True).encode()).hexdigest()[:40]
+        key = f"reporting.excel_import:{period.pk}:{unit.pk}:{digest}"
     return job_start(
         actor=actor,
         kind=f"reporting.excel_{'import' if apply else 'preview'}",
         title=f"Excel批量填报{step}：{unit.name} {period}",
+        handler=f"reporting.excel.{'run_import' if apply else 'run_preview'}",
         total=row_count(data),
-        work=work,
+        params={
+            "period": period.pk,
+            "unit": unit.pk,
+            "versions": None if versions is None else {str(k): v for k, v in versions.items()},
+        },
+        data=data,
         return_url=f"{_page(period)}?unit={unit.code}",
+        idempotency_key=key,
+        idempotent=apply,
     )
 
 
@@ -396,30 +420,64 @@ def _page(period: Period, name: str = "reporting:excel") -> str:
 
 def preview_start(*, actor: Any, period: Period, unit: Organisation, data: bytes) -> Any:
     """Check a large sheet in the background; the finished job offers the preview and the confirm button."""
-
-    def work(progress: Any) -> dict[str, Any]:
-        result = preview(period=period, unit=unit, data=data, progress=progress)
-        if result.errors:
-            raise ValidationError(result.errors)
-        fields = {"action": "confirm", "unit": unit.code, "versions": json.dumps(result.versions)}
-        return {
-            "changes": result.changes,
-            "confirm": {"url": _page(period), "label": "确认导入", "fields": fields},
-        }
-
-    return _job(actor=actor, period=period, unit=unit, data=data, work=work, apply=False)
+    return _job(actor=actor, period=period, unit=unit, data=data, apply=False)
 
 
 def apply_start(
     *, actor: Any, period: Period, unit: Organisation, data: bytes, versions: dict[int, int] | None
 ) -> Any:
     """Import a confirmed large sheet in the background (all or nothing, as apply)."""
+    return _job(actor=actor, period=period, unit=unit, data=data, apply=True, versions=versions)
 
-    def work(progress: Any) -> dict[str, Any]:
-        count = apply(actor=actor, period=period, unit=unit, data=data, versions=versions, progress=progress)
-        return {
+
+def _job_args(job: Any) -> tuple[Period, Organisation, bytes, dict[int, int] | None]:
+    params = job.params
+    period = Period.objects.select_related("program").get(pk=params["period"])
+    unit = Organisation.objects.get(pk=params["unit"])
+    versions = params.get("versions")
+    return (
+        period,
+        unit,
+        bytes(job.input or b""),
+        None if versions is None else {int(k): v for k, v in versions.items()},
+    )
+
+
+def run_preview(job: Any, progress: Any) -> dict[str, Any]:
+    """The preview job's work (in a worker): check the sheet, write nothing."""
+    period, unit, data, _ = _job_args(job)
+    result = preview(period=period, unit=unit, data=data, progress=progress)
+    if result.errors:
+        raise ValidationError(result.errors)
+    fields = {"action": "confirm", "unit": unit.code, "versions": json.dumps(result.versions)}
+    return {
+        "changes": result.changes,
+        "confirm": {"url": _page(period), "label": "确认导入", "fields": fields},
+    }
+
+
+def run_import(job: Any, progress: Any) -> dict[str, Any]:
+    """The import job's work (in a worker): read and check the sheet outside any transaction, then write every
+    report in one transaction with the job's idempotency key (jobs.services.write_once)."""
+    from jobs.services import raise_if_done, write_once
+
+    raise_if_done(job)  # delivered again after it was written: nothing to read, nothing to write
+    period, unit, data, versions = _job_args(job)
+    result = preview(period=period, unit=unit, data=data, progress=progress)
+    if result.errors:
+        raise ValidationError(result.errors)
+    with write_once(job) as once:
+        count = services.reports_import(
+            actor=job.created_by,
+            period=period,
+            unit=unit,
+            payload=result.payload,
+            versions=result.versions if versions is None else versions,
+            progress=progress,
+        )
+        once.result = {
             "message": import_message(count),
+            "count": count,
             "link": {"url": f"{_page(period, 'reporting:fill')}?unit={unit.code}", "label": "核对并提交"},
         }
-
-    return _job(actor=actor, period=period, unit=unit, data=data, work=work, apply=True)
+    return once.result

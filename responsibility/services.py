@@ -324,6 +324,53 @@ def letters_draft_all(*, actor: Any, program: Program) -> int:
     return count
 
 
+def letters_draft_all_start(*, actor: Any, program: Program) -> Any:
+    """With more responsible units than RESPONSIBILITY_LETTERS_BACKGROUND_UNITS (a province-size program), draft
+    every letter in the background (a job run by a worker, all or none, idempotent) and return the job; else None
+    (draft them in the request with ``letters_draft_all``)."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from jobs.services import job_start
+    from responsibility.selectors import responsible_units
+
+    units = len(responsible_units(program=program))
+    if units <= settings.RESPONSIBILITY_LETTERS_BACKGROUND_UNITS:
+        return None
+    if not may_manage_letters(actor):
+        raise PermissionDenied("只有民生办可以起草目标责任状")
+    return job_start(
+        actor=actor,
+        kind="responsibility.letters_draft_all",
+        title=f"起草全部目标责任状：{program}",
+        handler="responsibility.services.letters_draft_all_job",
+        total=units,
+        params={"program": program.pk},
+        return_url=reverse("responsibility:program_letters", args=[program.pk]),
+        idempotent=True,
+    )
+
+
+def letters_draft_all_job(job: Any, progress: Any) -> dict[str, Any]:
+    """The background drafting job's work (see letters_draft_all_start)."""
+    from django.urls import reverse
+
+    from jobs.services import write_once
+
+    program = Program.objects.get(pk=job.params["program"])
+    with write_once(job) as once:
+        count = letters_draft_all(actor=job.created_by, program=program)
+        progress(count, count)
+        once.result = {
+            "message": f"已为{count}个责任单位起草（或刷新）目标责任状。",
+            "link": {
+                "url": reverse("responsibility:program_letters", args=[program.pk]),
+                "label": "查看责任状",
+            },
+        }
+    return once.result
+
+
 @transaction.atomic
 def letters_issue_all(*, actor: Any, program: Program, confirm_missing_targets: bool = False) -> int:
     """Issue every drafted letter of the program; all or none. Projects without targets must be confirmed."""

@@ -175,6 +175,9 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
             if request.POST.get("action") == "draft_all":
+                job = services.letters_draft_all_start(actor=request.user, program=program)
+                if job is not None:  # many units: drafted in the background, progress on the job's page
+                    return redirect("jobs:job_detail", pk=job.pk)
                 services.letters_draft_all(actor=request.user, program=program)
                 messages.success(request, _("已为全部责任单位起草（或刷新）目标责任状。"))
             elif request.POST.get("action") == "issue_all":

@@ -192,6 +192,8 @@ ROWS: list[Row] = [
         lambda s: _r("jobs:job_detail", s["other"]["job"].pk) + "?partial=1",
         [200, 200, 404, 404, 404, 404, 302],
     ),
+    ("scheduled jobs", lambda s: _r("jobs:schedule"), [200, 403, 403, 403, 403, 403, 302]),
+    ("health", lambda s: "/health/", [503] * 7),  # no worker runs in the scene; status words only
     # --- responsibility letters and their files
     ("letters", lambda s: _r("responsibility:program_letters", s["program"].pk), STAFF),
     (

@@ -1,6 +1,6 @@
 """Excel batch entry at size: a fixed number of queries whatever the sheet's size, one audit row per report,
 conflicts between preview and confirm refused, and large sheets checked and imported in the background with a
-progress page (a real thread, a real commit)."""
+progress page (run by the task engine's worker loop, after a real commit)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.urls import reverse
 from core.models import AuditEvent
 from core.services import ConflictError
 from jobs.models import Job
-from jobs.services import job_wait_all
+from jobs.tests.worker import run_tasks
 from reporting import excel, selectors, services
 from reporting.models import Report, ReportFunds, ReportValue
 from reporting.tests.test_excel import _rewrite, _upload
@@ -123,7 +123,7 @@ def test_large_sheet_runs_in_the_background_with_progress(
     response = client.post(url, {"action": "preview", "file": _upload(_filled(month, unit, period))})
     job = Job.objects.get(kind="reporting.excel_preview")
     assert response.status_code == 302 and response.url == reverse("jobs:job_detail", args=[job.pk])
-    job_wait_all()
+    run_tasks()
     job.refresh_from_db()
     assert job.status == Job.Status.SUCCEEDED and job.done == job.total > 10
     page = client.get(response.url).content.decode()
@@ -133,7 +133,7 @@ def test_large_sheet_runs_in_the_background_with_progress(
     response = client.post(confirm["url"], confirm["fields"])
     applied = Job.objects.get(kind="reporting.excel_import")
     assert response.url == reverse("jobs:job_detail", args=[applied.pk])
-    job_wait_all()
+    run_tasks()
     applied.refresh_from_db()
     assert applied.status == Job.Status.SUCCEEDED, applied.errors
     assert Report.objects.filter(unit=unit, period=period).count() == len(
@@ -161,7 +161,7 @@ def test_a_bad_large_sheet_fails_visibly_and_writes_nothing(
     client = client_for("town_shitai")
     url = reverse("reporting:excel", args=[period.program_id, period.month])
     response = client.post(url, {"action": "preview", "file": _upload(data)})
-    job_wait_all()
+    run_tasks()
     job = Job.objects.get()
     assert job.status == Job.Status.FAILED
     assert job.errors == ["工作表“指标”第4行“本期累计”列：“很多”不是数字"]

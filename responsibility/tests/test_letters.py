@@ -179,3 +179,26 @@ def test_issuing_warns_of_projects_without_targets(client_for: Any, office: Any,
     client.post(url, {"action": "issue", "confirm_missing_targets": "1"})
     letter.refresh_from_db()
     assert letter.status == Letter.Status.ISSUED
+
+
+def test_a_province_size_program_drafts_its_letters_in_the_background(
+    client_for: Any, program: Program, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from jobs.models import Job
+    from jobs.tests.worker import run_tasks
+
+    settings.RESPONSIBILITY_LETTERS_BACKGROUND_UNITS = 1
+    client = client_for("office")
+    url = reverse("responsibility:program_letters", args=[program.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "draft_all"})
+    job = Job.objects.get(kind="responsibility.letters_draft_all")
+    assert response.status_code == 302 and response.url == reverse("jobs:job_detail", args=[job.pk])
+    assert not Letter.objects.filter(program=program).exists()  # nothing drafted in the request
+    run_tasks()
+    job.refresh_from_db()
+    units = selectors.responsible_units(program=program)
+    assert job.status == Job.Status.SUCCEEDED and f"已为{len(units)}个责任单位" in job.result["message"]
+    assert Letter.objects.filter(program=program).count() == len(units)
+    assert client_for("town_shitai").post(url, {"action": "draft_all"}).status_code in (302, 403)
+    assert Job.objects.filter(kind="responsibility.letters_draft_all").count() == 1  # the town queued nothing
