@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from core.files import private_dir, write_private
+from core.storage_url import default_storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Files this process creates (database and its WAL, cache, uploads, backups, keys) are the owner's only.
@@ -166,14 +167,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Uploaded files (deploy): the file system under var/media by default; MINSHENG_STORAGE=s3://BUCKET?endpoint=…
+# puts them on an S3-compatible object store (django-storages; see core/storage_url.py). Downloads always go
+# through core.downloads under the policy, never a bucket URL. Backups (var/backups) stay on the file system.
+_default_storage, MEDIA_ROOT = default_storage_from_url(
+    os.environ.get("MINSHENG_STORAGE", ""), VAR_DIR / "media"
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "core.storage.StaticStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# --- end uploaded files
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
