@@ -101,7 +101,9 @@ class JsonFormatter(pythonjsonlogger.json.JsonFormatter):
         kwargs.setdefault("timestamp", True)
         super().__init__(*args, **kwargs)
 
-    def add_fields(self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]) -> None:
+    def add_fields(
+        self, log_data: dict[str, Any], record: logging.LogRecord, message_dict: dict[str, Any]
+    ) -> None:
         super().add_fields(log_data, record, message_dict)
         for noise in ("request", "server_time", "taskName", "color_message"):
             log_data.pop(noise, None)

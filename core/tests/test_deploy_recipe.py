@@ -73,7 +73,9 @@ def test_environment_table_lists_every_variable() -> None:
     template = (DEPLOY / "minsheng.env").read_text()
     in_template = set(re.findall(r"^#?([A-Z][A-Z0-9_]+)=", template, re.M))
     in_settings = set(
-        re.findall(r'(?:environ\.get|_env_bool)\("([A-Z][A-Z0-9_]+)"', (ROOT / "minsheng/settings.py").read_text())
+        re.findall(
+            r'(?:environ\.get|_env_bool)\("([A-Z][A-Z0-9_]+)"', (ROOT / "minsheng/settings.py").read_text()
+        )
     )
     missing = sorted(name for name in in_template | in_settings if f"`{name}`" not in table)
     assert not missing, f"README 环境变量 table lacks {missing}"
@@ -103,7 +105,9 @@ def test_json_log_line_has_user_and_unit(client_for: Any) -> None:
     assert served["user"] == "t_town_shitai" and served["role"] == "town"
     assert served["unit"] == Organisation.objects.get(code="shitai").name  # readable: no \\u escapes
     assert served["unit_id"] and served["status"] == 200 and served["duration_ms"] >= 0
-    assert served["levelname"] == "INFO" and "timestamp" in served and "request" not in served.get("extra", {})
+    assert (
+        served["levelname"] == "INFO" and "timestamp" in served and "request" not in served.get("extra", {})
+    )
     missing = next(e for e in lines if e["name"] == "django.request")
     assert missing["user"] == "t_town_shitai" and missing["path"] == "/no-such-page/"
     assert "\\u" not in stream.getvalue()

@@ -15,7 +15,6 @@ from django.urls import reverse
 from catalogue.models import Program
 from core.db_router import REPLICA, replica_reads
 
-
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
 
 
