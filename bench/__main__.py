@@ -11,12 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench import report
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"progress": "≤ 1.3×", "ranking": "≤ 1.3×", "excel_export": "≥ 0.7×", "excel_import": "≥ 0.5×"}
 
 
-def _module(module: str, args: list[str], database_url: str) -> dict:
-    env = dict(os.environ, DATABASE_URL=database_url, MINSHENG_VAR_DIR=str(ROOT / "var"))
+def _module(module: str, args: list[str], database_url: str, **extra: str) -> dict:
+    env = dict(os.environ, DATABASE_URL=database_url, MINSHENG_VAR_DIR=str(ROOT / "var"), **extra)
     out = subprocess.run(
         [sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -29,6 +31,11 @@ def _module(module: str, args: list[str], database_url: str) -> dict:
 def run(scale: str, database_url: str) -> dict:
     result = _module("bench.measure", [scale], database_url)
     result["concurrency"] = _module("bench.concurrency", [], database_url)
+    # the deadline-day rush (locust): one district on a county database, ten at once at province scale
+    districts = "1" if scale == "county" else os.environ.get("RUSH_DISTRICTS", "10")
+    result["rush"] = _module("bench.rush", [], database_url, RUSH_DISTRICTS=districts)
+    if database_url.startswith("postgres"):
+        result["plans"] = _module("bench.plans", [], database_url)
     return result
 
 
@@ -94,6 +101,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     doc = ROOT / "docs" / "performance.md"
+    previous = doc.read_text(encoding="utf-8") if doc.exists() else ""
     doc.write_text(
         "# Performance\n\nWritten by `make bench` (not part of the tests) on "
         f"{dt.date.today():%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -124,6 +132,22 @@ def main() -> None:
         "submissions not found submitted afterwards.\n",
         encoding="utf-8",
     )
+    text = doc.read_text(encoding="utf-8")
+    rush = [(r["scale"], r["rush"]) for r in results if "rush" in r]
+    text = (
+        report.put_block(text, "rush", report.render_rush(rush))
+        if rush
+        else text + report.block(previous, "rush")
+    )
+    plans = [r["plans"] for r in results if "plans" in r]
+    text = (
+        report.put_block(text, "plans", report.render_plans(plans[-1]))
+        if plans
+        else text + report.block(previous, "plans")
+    )
+    doc.write_text(text, encoding="utf-8")
+    for _, r in rush:
+        print(f"rush {r['vendor']}: errors {r['errors']}, lost {r['lost']}, submit {r['submit_per_s']:.1f}/s")
 
 
 if __name__ == "__main__":
