@@ -245,6 +245,10 @@ def main() -> None:
                 "4",
                 "--timeout",
                 "120",
+                # longer than the client's idle reuse (nginx keeps upstream connections 60 s): with gunicorn's
+                # default of 2 s a client reusing a connection the server just closed sees a reset
+                "--keep-alive",
+                "75",
                 "--log-level",
                 "warning",
             ],

@@ -127,3 +127,26 @@ def test_production_logs_are_json_on_stdout(tmp_path: Path) -> None:
     assert out.returncode == 0, out.stderr
     (line,) = [json.loads(s) for s in out.stdout.splitlines() if s.startswith("{")]
     assert line["message"] == "测试 1" and line["levelname"] == "WARNING" and line["name"] == "minsheng.x"
+
+
+def test_pgbouncer_and_replica_settings(tmp_path: Path) -> None:
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "MINSHENG_"))},
+        "DATABASE_URL": "postgres://u:p@127.0.0.1:6432/minsheng",
+        "MINSHENG_PGBOUNCER": "1",
+        "MINSHENG_REPLICA_URL": "postgres://ro:p@10.0.0.2:6432/minsheng",
+        "MINSHENG_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "minsheng.settings",
+    }
+    code = (
+        "import json; from django.conf import settings as s; d = s.DATABASES;"
+        "print(json.dumps([d['default']['DISABLE_SERVER_SIDE_CURSORS'], d['replica']['HOST'],"
+        " d['replica']['DISABLE_SERVER_SIDE_CURSORS'], d['replica']['TEST'], s.DATABASE_ROUTERS]))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    no_cursors, host, replica_no_cursors, test, routers = json.loads(out.stdout)
+    assert no_cursors is True and replica_no_cursors is True and host == "10.0.0.2"
+    assert test == {"MIRROR": "default"} and routers == ["core.db_router.ReplicaRouter"]
