@@ -17,10 +17,11 @@ import json
 import os
 import random
 import time
-from html.parser import HTMLParser
 from typing import Any
 
 from locust import HttpUser, between, events, task
+
+from bench.forms import form_fields
 
 PLAN = json.loads(open(os.environ["RUSH_PLAN"], encoding="utf-8").read())
 PHASE = os.environ.get("RUSH_PHASE", "rush")
@@ -29,65 +30,6 @@ UNITS = PLAN["units"][:1] if PHASE == "baseline" else PLAN["units"][1:]
 _unit_queue = iter(UNITS)
 _reviewer_queue = itertools.cycle(PLAN["reviewers"][:1] if PHASE == "baseline" else PLAN["reviewers"])
 RESULTS: dict[str, Any] = {"units": [], "approved": [], "submitted_reports": 0, "submit_times": []}
-
-
-class FormFields(HTMLParser):
-    """The fields of each POST form of a page, as a browser would send them (no button)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[list[tuple[str, str]]] = []
-        self._in_form = False
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form" and a.get("method", "").lower() == "post":
-            self._in_form = True
-            self.forms.append([])
-            return
-        if not self._in_form:
-            return
-        fields = self.forms[-1]
-        if (
-            tag == "input"
-            and "name" in a
-            and a.get("type", "text") not in ("submit", "button", "file", "image")
-        ):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            fields.append((a["name"], a.get("value", "")))
-        elif tag == "textarea" and "name" in a:
-            self._textarea, self._text = a["name"], []
-        elif tag == "select" and "name" in a:
-            self._select = a["name"]
-        elif tag == "option" and self._select and "selected" in a:
-            fields.append((self._select, a.get("value", "")))
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea" and self._textarea is not None:
-            self.forms[-1].append((self._textarea, "".join(self._text).strip()))
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-        elif tag == "form":
-            self._in_form = False
-
-
-def form_fields(html: str) -> list[tuple[str, str]]:
-    """The fill form's fields: the POST form that carries report versions."""
-    parser = FormFields()
-    parser.feed(html)
-    for fields in parser.forms:
-        if any(name.endswith("-version") for name, _ in fields):
-            return fields
-    return []
 
 
 class Unit(HttpUser):

@@ -117,6 +117,7 @@ def locust(plan_path: Path, out: Path, phase: str, users: int, seconds: int, bas
     env = dict(
         os.environ, RUSH_PLAN=str(plan_path), RUSH_PHASE=phase, RUSH_RESULTS=str(out / f"{phase}.json")
     )
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))  # bench.forms
     subprocess.run(
         [
             str(ROOT / ".venv" / "bin" / "locust"),
