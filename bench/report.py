@@ -68,7 +68,7 @@ def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
         limit = r["limit"]["reports_per_s"]
         lines.append(
             f"| {scale} | {r['vendor']} | {r['reports']:,} | {r['seconds']} | {r['errors']} | {r['lost']} | "
-            f"{r['submit_per_s']:.1f} | {limit:.0f} | {r['submit_per_s'] / limit if limit else 0:.3f}× | "
+            f"{r['submit_per_s']:.1f} | {limit:.0f} | {r['submit_per_s'] / limit if limit else 0:.4f}× | "
             "0 errors, 0 lost, p95 ≤ 5× unloaded, ≥ 0.2× raw |"
         )
     return "\n".join(lines)
