@@ -145,10 +145,10 @@ def main() -> None:
         if plans
         else text + report.block(previous, "plans")
     )
-    text += report.block(previous, "scale")  # the hand-written part: partitioning, pooling, indexes
+    text += "\n" + report.block(previous, "scale")  # the hand-written part: partitioning, pooling, indexes
     doc.write_text(text, encoding="utf-8")
-    for _, r in rush:
-        print(f"rush {r['vendor']}: errors {r['errors']}, lost {r['lost']}, submit {r['submit_per_s']:.1f}/s")
+    if rush:
+        print(report.render_rush(rush).split("\n\n", 2)[-1])  # the rush's two tables
 
 
 if __name__ == "__main__":
