@@ -31,17 +31,17 @@ _unit_names: dict[int, str] = {}
 request_logger = logging.getLogger("minsheng.request")
 
 
-def _unit_name(org_id: int | None) -> str:
-    """The unit's name, kept per process (names rarely change; a log line must not cost a query each time)."""
+def _unit_name(user: Any, org_id: int | None) -> str:
+    """The unit's name, kept per process (names rarely change; a log line must not cost a query each time).
+    Read through the user's own membership (core imports no domain app)."""
     if not org_id:
         return ""
     if org_id not in _unit_names:
-        from orgs.models import Organisation
-
         if len(_unit_names) > 10_000:
             _unit_names.clear()
+        organisation = getattr(getattr(user, "membership", None), "organisation", None)
         _unit_names[org_id] = (
-            Organisation.objects.filter(pk=org_id).values_list("name", flat=True).first() or ""
+            str(getattr(organisation, "name", "")) if getattr(organisation, "pk", None) == org_id else ""
         )
     return _unit_names[org_id]
 
@@ -72,7 +72,7 @@ def request_fields(request: Any) -> dict[str, Any]:
             user_id=user.pk,
             role=actor.role,
             unit_id=actor.org_id,
-            unit=_unit_name(actor.org_id),
+            unit=_unit_name(user, actor.org_id),
         )
     return fields
 
