@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bench import report
+
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {
     "progress": "≤ 1.3×",
@@ -21,8 +23,8 @@ TARGETS = {
 }
 
 
-def _module(module: str, args: list[str], database_url: str) -> dict:
-    env = dict(os.environ, DATABASE_URL=database_url, MINSHENG_VAR_DIR=str(ROOT / "var"))
+def _module(module: str, args: list[str], database_url: str, **extra: str) -> dict:
+    env = dict(os.environ, DATABASE_URL=database_url, MINSHENG_VAR_DIR=str(ROOT / "var"), **extra)
     out = subprocess.run(
         [sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
@@ -35,6 +37,11 @@ def _module(module: str, args: list[str], database_url: str) -> dict:
 def run(scale: str, database_url: str) -> dict:
     result = _module("bench.measure", [scale], database_url)
     result["concurrency"] = _module("bench.concurrency", [], database_url)
+    # the deadline-day rush (locust): one district on a county database, ten at once at province scale
+    districts = "1" if scale == "county" else os.environ.get("RUSH_DISTRICTS", "10")
+    result["rush"] = _module("bench.rush", [], database_url, RUSH_DISTRICTS=districts)
+    if database_url.startswith("postgres"):
+        result["plans"] = _module("bench.plans", [], database_url)
     return result
 
 
@@ -108,6 +115,7 @@ def main() -> None:
     table = "\n".join(lines)
     print(table)
     doc = ROOT / "docs" / "performance.md"
+    previous = doc.read_text(encoding="utf-8") if doc.exists() else ""
     doc.write_text(
         "# Performance\n\nWritten by `make bench` (not part of the tests) on "
         f"{dt.date.today():%Y-%m-%d}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
@@ -144,6 +152,23 @@ def main() -> None:
         "submissions not found submitted afterwards.\n",
         encoding="utf-8",
     )
+    text = doc.read_text(encoding="utf-8")
+    rush = [(r["scale"], r["rush"]) for r in results if "rush" in r]
+    text = (
+        report.put_block(text, "rush", report.render_rush(rush))
+        if rush
+        else text + report.block(previous, "rush")
+    )
+    plans = [r["plans"] for r in results if "plans" in r]
+    text = (
+        report.put_block(text, "plans", report.render_plans(plans[-1]))
+        if plans
+        else text + report.block(previous, "plans")
+    )
+    text += "\n" + report.block(previous, "scale")  # the hand-written part: partitioning, pooling, indexes
+    doc.write_text(text, encoding="utf-8")
+    if rush:
+        print(report.render_rush(rush).split("\n\n", 2)[-1])  # the rush's two tables
 
 
 if __name__ == "__main__":

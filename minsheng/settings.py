@@ -12,6 +12,7 @@ from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from core.files import private_dir, write_private
+from core.storage_url import default_storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Files this process creates (database and its WAL, cache, uploads, backups, keys) are the owner's only.
@@ -82,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.logging.RequestLogMiddleware",  # deploy: user and unit in every log line of the request
+    "core.db_router.ReplicaReadsMiddleware",  # deploy: read-only pages read from MINSHENG_REPLICA_URL
     "core.security.SessionIdleMiddleware",
     "orgs.middleware.PasswordChangeRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -137,6 +140,36 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # the live server and background-job threads work as in production; one file per test process.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
+# --- PostgreSQL at scale (deploy): PgBouncer and a read replica. See docs/performance.md.
+# MINSHENG_PGBOUNCER=1: connections go through PgBouncer in transaction mode, where a server-side cursor
+# (.iterator() on PostgreSQL) cannot outlive its transaction: Django's are turned off.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _env_bool("MINSHENG_PGBOUNCER"):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# MINSHENG_REPLICA_URL=postgres://…: the read-only pages below read from this replica (core/db_router.py).
+if replica_url := os.environ.get("MINSHENG_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        replica_url, conn_max_age=DATABASES["default"].get("CONN_MAX_AGE", 0)
+    )
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get(
+        "DISABLE_SERVER_SIDE_CURSORS", False
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+#: URL names whose GET requests read from the replica (fnmatch patterns).
+MINSHENG_REPLICA_VIEWS = [
+    "reporting:progress",
+    "reporting:ranking",
+    "reporting:overdue",
+    "catalogue:program_detail",
+    "catalogue:program_diff",
+    "catalogue:program_diff_xlsx",
+    "catalogue:program_notice",
+    "portal:*",
+    "public-program*",
+    *[v for v in os.environ.get("MINSHENG_REPLICA_VIEWS", "").split(",") if v],
+]
+# --- end PostgreSQL at scale
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Django's default hashers, plus a light one used only for machine-generated one-time passwords (orgs/hashers.py).
@@ -169,14 +202,20 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Uploaded files (deploy): the file system under var/media by default; MINSHENG_STORAGE=s3://BUCKET?endpoint=…
+# puts them on an S3-compatible object store (django-storages; see core/storage_url.py). Downloads always go
+# through core.downloads under the policy, never a bucket URL. Backups (var/backups) stay on the file system.
+_default_storage, MEDIA_ROOT = default_storage_from_url(
+    os.environ.get("MINSHENG_STORAGE", ""), VAR_DIR / "media"
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {"BACKEND": "core.storage.StaticStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# --- end uploaded files
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
@@ -297,6 +336,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["quiet_403"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+# --- JSON logs (deploy): MINSHENG_LOG_FORMAT=json (the default in production) writes one JSON line per event on
+# stdout, each with the request's user, role and unit (core.logging.RequestContext), and one "request" event per
+# request (core.logging.RequestLogMiddleware: method, path, status, duration_ms) for journald / a log collector.
+LOG_FORMAT = os.environ.get("MINSHENG_LOG_FORMAT", "json" if PRODUCTION else "text")
+LOGGING["filters"]["request_context"] = {"()": "core.logging.RequestContext"}
+LOGGING["handlers"]["console"]["filters"].append("request_context")
+if LOG_FORMAT == "json":
+    LOGGING["formatters"] = {
+        "json": {"()": "core.logging.JsonFormatter", "fmt": "%(levelname)s %(name)s %(message)s"}
+    }
+    LOGGING["handlers"]["console"].update(formatter="json", stream="ext://sys.stdout")
+    LOGGING["loggers"] = {"minsheng.request": {"level": "INFO"}}
+# --- end JSON logs
 
 # Shown in the page header; the district and the program noun are data, this is only the site name.
 SITE_TITLE = os.environ.get("MINSHENG_SITE_TITLE") or _("民生工程管理系统")

@@ -1,0 +1,119 @@
+"""The rush and query-plan sections of docs/performance.md, each kept between markers so that a run can rewrite
+one without the other (``make bench`` writes both; ``python -m bench.report rush|plans FILE.json`` one)."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
+ORDER = ("fill page", "fill", "submit", "review queue", "approve", "进度表", "ranking", "dashboard")
+
+
+def block(doc: str, name: str) -> str:
+    m = re.search(rf"<!-- {name} -->\n.*?<!-- /{name} -->\n", doc, re.S)
+    return m.group(0) if m else ""
+
+
+def put_block(doc: str, name: str, body: str) -> str:
+    new = f"<!-- {name} -->\n{body.rstrip()}\n<!-- /{name} -->\n"
+    old = block(doc, name)
+    return doc.replace(old, new) if old else doc.rstrip() + "\n\n" + new
+
+
+def rush_rows(r: dict[str, Any], scale: str) -> list[str]:
+    rows = []
+    for name in sorted(r["rush"], key=lambda n: ORDER.index(n) if n in ORDER else 99):
+        s, b = r["rush"][name], r["baseline"].get(name)
+        ratio = f"{s['p95'] / b['p95']:.1f}×" if b and b["p95"] else "n/a"
+        rows.append(
+            f"| {scale} | {r['vendor']} | {r['units'] - 1} | {name} | {s['count']} | {s['rps']:.2f} | {s['p50']:.0f} | "
+            f"{s['p95']:.0f} | {b['p95']:.0f} | {ratio} | {s['failures']} |"
+            if b
+            else f"| {scale} | {r['vendor']} | {r['units'] - 1} | {name} | {s['count']} | {s['rps']:.2f} | "
+            f"{s['p50']:.0f} | {s['p95']:.0f} | n/a | n/a | {s['failures']} |"
+        )
+    return rows
+
+
+def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
+    lines = [
+        "## Deadline-day rush (locust)",
+        "",
+        "`bench/rush.py` with `bench/locustfile.py`: locust headless on 127.0.0.1 against gunicorn (3 workers × 4 "
+        "threads), bounded in time (a short single-user run first for the unloaded p95, then the rush). Simulated "
+        "units open their fill page, type a value into every indicator, save (`fill`) and submit (`submit`: all "
+        "their projects of December at once, as the page does); each district's lead department lists submitted "
+        "reports and approves them through the API; the 民生办 reads the 进度表, the ranking and the program page "
+        "(dashboard). Lost = answered writes (saved values, submissions, approvals) not found in the database "
+        "afterwards. The limit is the same submissions as raw SQL on the bare connection in the same run (per unit "
+        "one transaction: values, status and version, a transition row per report).",
+        "",
+        "| scale | database | units | request | n | req/s | p50 (ms) | p95 (ms) | unloaded p95 (ms) | p95 ÷ unloaded"
+        " | errors |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for scale, r in runs:
+        lines += rush_rows(r, scale)
+    lines += [
+        "",
+        "| scale | database | reports in DB | seconds | errors | lost | submitted reports/s (rush) | raw SQL reports/s "
+        "| ratio | targets |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for scale, r in runs:
+        limit = r["limit"]["reports_per_s"]
+        lines.append(
+            f"| {scale} | {r['vendor']} | {r['reports']:,} | {r['seconds']} | {r['errors']} | {r['lost']} | "
+            f"{r['submit_per_s']:.1f} | {limit:.0f} | {r['submit_per_s'] / limit if limit else 0:.4f}× | "
+            "0 errors, 0 lost, p95 ≤ 5× unloaded, ≥ 0.2× raw |"
+        )
+    return "\n".join(lines)
+
+
+def render_plans(p: dict[str, Any], note: str = "") -> str:
+    lines = [
+        "## Query plans at province scale (PostgreSQL)",
+        "",
+        f"`python -m bench.plans` on the province bench database ({p['reports']:,} reports): `EXPLAIN (ANALYZE, "
+        "BUFFERS)` of the heaviest statement of each read. " + note,
+        "",
+        "| query | statements | execution (ms) |",
+        "|---|---:|---:|",
+    ]
+    lines += [f"| {q['label']} | {q['statements']} | {q['ms']:.1f} |" for q in p["plans"]]
+    for q in p["plans"]:
+        lines += ["", f"### {q['label']}", "", "```", q["plan"], "```"]
+    pt = p["partition"]
+    lines += [
+        "",
+        "### Reports partitioned by year: the experiment",
+        "",
+        f"`reporting_report` copied into a table partitioned by the program's year (LIST, one partition per year: "
+        f"{', '.join(map(str, pt['years']))}; copy and indexes {pt['built']:.1f} s), then the province dashboard's "
+        f"per-year count by state on both: **{pt['plain'][1]:.1f} ms unpartitioned, {pt['partitioned'][1]:.1f} ms "
+        "partitioned** (the partition key in the query prunes to one year).",
+        "",
+        "```",
+        pt["partitioned"][0],
+        "```",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    what, path = sys.argv[1], sys.argv[2]
+    data = json.loads(Path(path).read_text())
+    doc = DOC.read_text(encoding="utf-8")
+    if what == "rush":
+        doc = put_block(doc, "rush", render_rush([(r.get("scale", "?"), r) for r in data]))
+    else:
+        doc = put_block(doc, "plans", render_plans(data, " ".join(sys.argv[3:])))
+    DOC.write_text(doc, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
