@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "portal",
     "documents",
     "jobs",
+    "evaluation",
     "api",
 ]
 

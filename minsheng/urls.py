@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("upkeep.urls")),
     path("", include("disclosure.urls")),
     path("", include("jobs.urls")),
+    path("", include("evaluation.urls")),
     path("public/", include("portal.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),
