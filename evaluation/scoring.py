@@ -142,7 +142,10 @@ def score(lines: list[Line], weights: dict[str, Decimal]) -> Result:
         result.part_earned[part] = Decimal(0)
         if not members:
             continue
-        each = weights[part] / len(members)
+        weight, n = weights[part], len(members)
+        each = weight / n
+        ratios = Decimal(0)
+        counted = 0
         for line in members:
             line.points = each
             if line.not_applicable:
@@ -150,9 +153,12 @@ def score(lines: list[Line], weights: dict[str, Decimal]) -> Result:
                 continue
             line.ratio = line_ratio(line)
             line.earned = line.ratio * each
-            result.applicable += each
-            result.earned += line.earned
-            result.part_earned[part] += line.earned
+            ratios += line.ratio
+            counted += 1
+        # summed per part before dividing, so 3 × 55/3 is exactly 55
+        result.applicable += weight * counted / n
+        result.part_earned[part] = weight * ratios / n
+        result.earned += result.part_earned[part]
     if result.applicable > 0:
         result.total = (result.earned / result.applicable * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
         result.grade = grade_for(result.total)
