@@ -35,12 +35,12 @@ PART_OF = {
 
 
 def evaluation_program(*, user: Any, pk: int | None = None) -> Program | None:
+    """The program asked for, or the latest published one the user sees (targets are drafted before reporting)."""
     from catalogue.selectors import program_list
-    from reporting.selectors import current_program
 
     if pk is not None:
         return get_object_or_404(program_list(user=user), pk=pk)
-    return current_program(user=user)
+    return program_list(user=user).filter(status=Program.Status.PUBLISHED).order_by("-year").first()
 
 
 def evaluation_projects(*, user: Any, program: Program, action: str = "view") -> QuerySet[Project]:
