@@ -20,6 +20,7 @@ from evaluation import scoring
 from evaluation.models import MonitoringSheet, PerformanceTarget, SelfEvaluation, Status
 from evaluation.rules import led_by_actor, may_decide
 from reporting.models import Period
+from reporting.models import Status as ReportStatus
 from reporting.rollup import ProgressRow, progress_table
 from responsibility.models import Category, Indicator
 
@@ -62,9 +63,11 @@ def project_get(*, user: Any, pk: int) -> Project:
 
 
 def data_month(program: Program, month: int) -> int | None:
-    """The latest reporting period up to ``month`` (a quarterly schedule has no period in July)."""
-    found = Period.objects.filter(program=program, month__lte=month).order_by("-month").first()
-    return found.month if found else None
+    """The latest reporting period up to ``month`` that has confirmed figures (a quarterly schedule has no period
+    in July; a month nobody has reported yet would show nothing), else the latest period up to ``month``."""
+    periods = Period.objects.filter(program=program, month__lte=month).order_by("-month")
+    found = periods.filter(reports__status=ReportStatus.CONFIRMED).values_list("month", flat=True).first()
+    return found or periods.values_list("month", flat=True).first()
 
 
 def official_row(project: Project, month: int) -> ProgressRow | None:
