@@ -80,3 +80,24 @@ def test_department_drafts_office_returns_then_approves(browser_page: Any, tmp_p
     word = docx.Document(io.BytesIO(Path(download.value.path()).read_bytes()))
     text = "\n".join(p.text for p in word.paragraphs)
     assert "全年筛查农村适龄妇女500人" in text and "民生办审核通过" in text
+
+
+def test_monitoring_and_self_evaluation_pages_pass_axe(browser_page: Any) -> None:
+    from catalogue.models import Project
+
+    page = browser_page
+    project = Project.objects.get(program__year=2021, name="城乡适龄妇女“两癌”免费筛查")
+    login(page, "dept_health")
+    for url in (
+        f"/programs/{project.program_id}/evaluation/monitoring/",
+        f"/projects/{project.pk}/monitoring/7/",
+        f"/projects/{project.pk}/self-evaluation/",
+    ):
+        page.goto(page.base_url + url)
+        violations = axe_violations(page)
+        assert not violations, axe_report(url, violations)
+    page.goto(page.base_url + f"/projects/{project.pk}/monitoring/7/")
+    page.select_option("#id_likelihood", "possible")
+    page.fill("#id_measures", "加强宣传动员")
+    page.click("[data-testid=monitoring-save]")
+    expect(page.locator("[data-testid=at-risk]")).to_contain_text("预计完成目标：有可能")
