@@ -7,6 +7,7 @@ from api.tokens import TokenObtainView, TokenRevokeView
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
 from core.api import not_found
 from disclosure.api import DisclosureViewSet, PublicityViewSet
+from evaluation.api import MonitoringSheetViewSet, PerformanceTargetViewSet, SelfEvaluationViewSet
 from funding.api import FundingLineViewSet
 from orgs.api import MembershipViewSet, OrganisationViewSet
 from portal import api as public_api
@@ -31,6 +32,9 @@ router.register("findings", FindingViewSet)
 router.register("assets", AssetViewSet)
 router.register("publicity", PublicityViewSet)
 router.register("disclosures", DisclosureViewSet)
+router.register("performance-targets", PerformanceTargetViewSet)
+router.register("monitoring-sheets", MonitoringSheetViewSet)
+router.register("self-evaluations", SelfEvaluationViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "documents",
     "jobs",
     "search",
+    "evaluation",
     "api",
     "django_tasks",
     "django_tasks_db",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("disclosure.urls")),
     path("", include("jobs.urls")),
     path("", include("search.urls")),
+    path("", include("evaluation.urls")),
     path("public/", include("portal.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),

@@ -11,6 +11,7 @@ from catalogue.selectors import program_list
 from core.policy import actor_for
 from core.todo import TodoItem, todo_compose
 from disclosure import selectors as disclosure_selectors
+from evaluation import selectors as evaluation_selectors
 from jobs import selectors as jobs_selectors
 from orgs.selectors import organisation_projects, own_organisation
 from reporting import selectors as reporting_selectors
@@ -26,6 +27,7 @@ TODO_SOURCES = (
     responsibility_selectors.todo_items,
     upkeep_selectors.todo_items,
     disclosure_selectors.todo_items,
+    evaluation_selectors.todo_items,
     jobs_selectors.todo_items,
 )
 

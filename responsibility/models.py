@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,9 +28,39 @@ class Category(models.TextChoices):
     SATISFACTION = "satisfaction", _("满意度")
 
 
+#: 一级 and 二级 of each category in the indicator framework (产出 / 效益 / 满意度).
+LEVELS: dict[str, tuple[Any, Any]] = {
+    Category.QUANTITY: (_("产出指标"), _("数量指标")),
+    Category.QUALITY: (_("产出指标"), _("质量指标")),
+    Category.TIMELINESS: (_("产出指标"), _("时效指标")),
+    Category.COST: (_("产出指标"), _("成本指标")),
+    Category.ECONOMIC: (_("效益指标"), _("经济效益指标")),
+    Category.SOCIAL: (_("效益指标"), _("社会效益指标")),
+    Category.ECOLOGICAL: (_("效益指标"), _("生态效益指标")),
+    Category.SUSTAINABLE: (_("效益指标"), _("可持续影响指标")),
+    Category.SATISFACTION: (_("满意度指标"), _("服务对象满意度指标")),
+}
+
+
 class Direction(models.TextChoices):
     AT_LEAST = "ge", "≥"
     AT_MOST = "le", "≤"
+
+
+class Operator(models.TextChoices):
+    """How the 指标值 is stated in the 绩效目标申报表."""
+
+    AT_LEAST = "ge", "≥"
+    AT_MOST = "le", "≤"
+    EQUAL = "eq", "="
+    QUALITATIVE = "qual", _("定性")
+
+
+class Polarity(models.TextChoices):
+    """Whether more is better (正向: actual/target × points) or less is better (反向: target/actual × points)."""
+
+    POSITIVE = "positive", _("正向")
+    REVERSE = "reverse", _("反向")
 
 
 class Indicator(models.Model):
@@ -49,6 +81,16 @@ class Indicator(models.Model):
         _("可按单位加总"), default=True, help_text=_("各单位目标之和应等于项目目标")
     )
     target = numbers.DecimalField(_("项目年度目标"), null=True, blank=True, **VALUE)
+    # the performance-target grid (绩效目标申报表): 三级 is the name, 一级/二级 the category
+    operator = models.CharField(
+        _("指标值符号"), max_length=4, choices=Operator.choices, default=Operator.AT_LEAST
+    )
+    polarity = models.CharField(
+        _("指标性质"), max_length=8, choices=Polarity.choices, default=Polarity.POSITIVE
+    )
+    qualitative_value = models.CharField(
+        _("定性指标值"), max_length=100, blank=True, help_text=_("定性指标的目标表述，如“明显改善”")
+    )
     is_default = models.BooleanField(_("默认指标"), default=False, help_text=_("按项目类型自动生成，可修改"))
     version = models.PositiveIntegerField(_("版本"), default=1)
 
@@ -62,6 +104,24 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project.name} · {self.name}（{self.unit}）"
+
+    @property
+    def level1(self) -> str:
+        """一级指标 (产出 / 效益 / 满意度), from the category."""
+        return str(LEVELS[self.category][0])
+
+    @property
+    def level2(self) -> str:
+        """二级指标 (数量 / 质量 / … / 服务对象满意度), from the category."""
+        return str(LEVELS[self.category][1])
+
+    def stated_value(self, target: Any = None) -> str:
+        """The 指标值 as the grid prints it: the operator with the project's annual target (``target``: the
+        roll-up's, i.e. the project target or else the sum of the units' targets), or the qualitative text."""
+        if self.operator == Operator.QUALITATIVE:
+            return self.qualitative_value or "—"
+        target = self.target if target is None else target
+        return "—" if target is None else f"{self.get_operator_display()}{numbers.quantity_text(target)}"
 
 
 class Target(models.Model):

@@ -21,7 +21,19 @@ from responsibility.defaults import DEFAULT_INDICATORS
 from responsibility.models import Indicator, Letter, Target
 from responsibility.rules import may_manage_letters
 
-INDICATOR_FIELDS = ("name", "unit", "category", "direction", "cumulative", "additive", "target", "order")
+INDICATOR_FIELDS = (
+    "name",
+    "unit",
+    "category",
+    "direction",
+    "cumulative",
+    "additive",
+    "target",
+    "order",
+    "operator",
+    "polarity",
+    "qualitative_value",
+)
 
 
 def _require(actor: Any, action: str, obj: Any, message: str) -> None:

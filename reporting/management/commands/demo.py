@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from evaluation.demo import evaluation_demo
 from reporting import demo
 
 
@@ -39,6 +40,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"示例账号和密码见 {path}")
             return
         program = result["program"]
+        result["counts"] = evaluation_demo(program=program)  # the performance tables (evaluation/demo.py)
         path = demo.accounts_save(program, result["password"])
         self.stdout.write(
             self.style.WARNING(

@@ -1,0 +1,356 @@
+"""Reads of the performance tables, assembled from the data the system already holds: indicators and targets
+(responsibility), funding lines and confirmed reports through reporting's roll-up (``progress_table`` with
+``user=None``: the official, confirmed-only figures), so every figure here is the one the 进度表 shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Min, QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from catalogue.models import Program, Project
+from core.policy import actor_for, can_any, restrict
+from core.todo import INFO, WARNING, TodoItem
+from evaluation import scoring
+from evaluation.models import MonitoringSheet, PerformanceTarget, SelfEvaluation, Status
+from evaluation.rules import led_by_actor, may_decide
+from reporting.models import Period
+from reporting.models import Status as ReportStatus
+from reporting.rollup import ProgressRow, progress_table
+from responsibility.models import Category, Indicator
+
+#: 双监控 is usually run after July: the default period is 1–7月.
+DEFAULT_MONITORING_MONTH = 7
+PART_OF = {
+    Category.SATISFACTION: "satisfaction",
+    Category.ECONOMIC: "benefit",
+    Category.SOCIAL: "benefit",
+    Category.ECOLOGICAL: "benefit",
+    Category.SUSTAINABLE: "benefit",
+}
+
+
+def evaluation_program(*, user: Any, pk: int | None = None) -> Program | None:
+    """The program asked for, or the latest published one the user sees (targets are drafted before reporting)."""
+    from catalogue.selectors import program_list
+
+    if pk is not None:
+        return get_object_or_404(program_list(user=user), pk=pk)
+    return program_list(user=user).filter(status=Program.Status.PUBLISHED).order_by("-year").first()
+
+
+def evaluation_projects(*, user: Any, program: Program, action: str = "view") -> QuerySet[Project]:
+    """The projects whose performance tables the user may see (or, with ``change``, draft)."""
+    found = led_by_actor(actor_for(user), action, prefix="")
+    projects = Project.objects.filter(program=program).select_related("lead_department", "program")
+    if found is True:
+        return projects.order_by("order")
+    if found is False:
+        return projects.none()
+    return projects.filter(found).order_by("order")
+
+
+def project_get(*, user: Any, pk: int) -> Project:
+    """A project whose performance tables the user may see (404 otherwise)."""
+    project = get_object_or_404(Project.objects.select_related("program", "lead_department"), pk=pk)
+    get_object_or_404(evaluation_projects(user=user, program=project.program), pk=pk)
+    return project
+
+
+def data_month(program: Program, month: int) -> int | None:
+    """The latest reporting period up to ``month`` that has confirmed figures (a quarterly schedule has no period
+    in July; a month nobody has reported yet would show nothing), else the latest period up to ``month``."""
+    periods = Period.objects.filter(program=program, month__lte=month).order_by("-month")
+    found = periods.filter(reports__status=ReportStatus.CONFIRMED).values_list("month", flat=True).first()
+    return found or periods.values_list("month", flat=True).first()
+
+
+def official_row(project: Project, month: int) -> ProgressRow | None:
+    """The project's confirmed figures up to ``month`` as the 进度表 has them (the budget whatever the month)."""
+    rows = progress_table(
+        user=None, program=project.program, month=month, projects=Project.objects.filter(pk=project.pk)
+    )
+    return rows[0] if rows else None
+
+
+def _rate(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return Decimal(a) / Decimal(b) if a is not None and b else None
+
+
+# --- 绩效目标申报表 ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class GridRow:
+    indicator: Indicator
+    target: Decimal | None  # the project's annual target as the 进度表 has it
+
+    @property
+    def stated(self) -> str:
+        return self.indicator.stated_value(self.target)
+
+
+@dataclass
+class TargetSheet:
+    project: Project
+    form: PerformanceTarget
+    indicators: list[Indicator]
+    grid: list[GridRow]
+    budget: dict[str, Decimal]
+    budget_total: Decimal
+    lead: str
+    units: list[str]
+
+
+def target_sheet(*, project: Project) -> TargetSheet:
+    """The 申报表's content: the goals (saved or empty), the indicator grid, the money by source, the units."""
+    form = PerformanceTarget.objects.filter(project=project).first() or PerformanceTarget(project=project)
+    indicators = list(project.indicators.prefetch_related("targets__unit"))
+    row = official_row(project, 1)
+    units = {u.pk: u.display_name for u in project.implementing_units.order_by("order")}
+    for indicator in indicators:
+        for target in indicator.targets.all():
+            units.setdefault(target.unit_id, target.unit.display_name)
+    budget = {label: amount for label, amount in (row.budget.items() if row else []) if amount}
+    targets = {d["name"]: d["target"] for d in row.indicators} if row else {}
+    return TargetSheet(
+        project=project,
+        form=form,
+        indicators=indicators,
+        grid=[GridRow(indicator=i, target=targets.get(i.name, i.target)) for i in indicators],
+        budget=budget,
+        budget_total=row.budget_total if row else Decimal(0),
+        lead=project.lead_department.display_name if project.lead_department else "",
+        units=list(units.values()),
+    )
+
+
+# --- 双监控 -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MonitoringRow:
+    project: Project
+    month: int  # the month chosen
+    data_month: int | None  # the reporting period the figures come from
+    sheet: MonitoringSheet | None
+    budget_total: Decimal = Decimal(0)
+    spent: Decimal = Decimal(0)
+    schedule: Decimal = Decimal(0)
+    indicators: list[dict[str, Any]] = field(default_factory=list)
+    behind: bool = False
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """预算执行率 = 实际支出 / 预算数."""
+        return _rate(self.spent, self.budget_total)
+
+    @property
+    def spending_behind(self) -> bool:
+        rate = self.execution_rate
+        from reporting.rollup import BEHIND_TOLERANCE
+
+        return rate is not None and rate < self.schedule - BEHIND_TOLERANCE
+
+    @property
+    def risks(self) -> list[str]:
+        found = []
+        if self.behind:
+            from reporting.rollup import BEHIND_TOLERANCE
+
+            found.append(_("目标完成滞后于序时进度%(n)s个百分点以上") % {"n": int(BEHIND_TOLERANCE * 100)})
+        if self.spending_behind:
+            found.append(_("预算执行率低于序时进度"))
+        if self.sheet and self.sheet.likelihood in ("possible", "impossible"):
+            found.append(_("预计完成目标：%(l)s") % {"l": self.sheet.get_likelihood_display()})
+        return found
+
+    @property
+    def at_risk(self) -> bool:
+        return bool(self.risks)
+
+
+def monitoring_rows(*, user: Any, program: Program, month: int) -> list[MonitoringRow]:
+    """One row per visible project: the confirmed figures up to ``month`` (the 进度表's query, once for all
+    projects), the 序时 expectation of each indicator and what the lead department added."""
+    projects = evaluation_projects(user=user, program=program)
+    figures_month = data_month(program, month)
+    rows = (
+        progress_table(user=None, program=program, month=figures_month, projects=projects)
+        if figures_month
+        else []
+    )
+    by_project = {row.project.id: row for row in rows}
+    sheets = {
+        s.project_id: s
+        for s in restrict(MonitoringSheet.objects.filter(project__program=program, month=month), user, "view")
+    }
+    result = []
+    for project in projects:
+        row = by_project.get(project.pk)
+        item = MonitoringRow(
+            project=project, month=month, data_month=figures_month, sheet=sheets.get(project.pk)
+        )
+        if row is not None:
+            item.budget_total, item.spent, item.schedule = row.budget_total, row.spent, row.schedule
+            item.behind = row.behind
+            forecasts = item.sheet.forecasts if item.sheet else {}
+            ids = dict(project.indicators.values_list("name", "id"))
+            for ind in row.indicators:
+                target = ind["target"]
+                iid = ids.get(ind["name"])
+                item.indicators.append(
+                    {
+                        **ind,
+                        "id": iid,
+                        "expected": target * row.schedule if target is not None else None,
+                        "forecast": _dec(forecasts.get(str(iid))),
+                    }
+                )
+        result.append(item)
+    return result
+
+
+def _dec(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value)) if value not in (None, "") else None
+    except ArithmeticError:
+        return None
+
+
+def monitoring_row(*, user: Any, project: Project, month: int) -> MonitoringRow:
+    rows = monitoring_rows(user=user, program=project.program, month=month)
+    return next(r for r in rows if r.project.pk == project.pk)
+
+
+# --- 单位自评表 ---------------------------------------------------------------------------------------------
+
+
+def has_satisfaction(project: Project) -> bool:
+    return project.indicators.filter(category=Category.SATISFACTION).exists()
+
+
+@dataclass
+class EvaluationSheet:
+    project: Project
+    evaluation: SelfEvaluation
+    result: scoring.Result
+    indicators: dict[str, Indicator]
+    budget_total: Decimal
+    spent: Decimal
+    data_month: int | None
+    has_satisfaction: bool
+
+
+def new_evaluation(project: Project) -> SelfEvaluation:
+    weights = scoring.default_weights(has_satisfaction=has_satisfaction(project))
+    return SelfEvaluation(
+        project=project,
+        weight_budget=weights["budget"],
+        weight_output=weights["output"],
+        weight_benefit=weights["benefit"],
+        weight_satisfaction=weights["satisfaction"],
+    )
+
+
+def evaluation_sheet(*, project: Project, evaluation: SelfEvaluation | None = None) -> EvaluationSheet:
+    """The 自评表 computed from the data: December's confirmed figures (or the latest period), the funding plan,
+    the entered satisfaction value, the notes (not applicable, reasons, qualitative judgements)."""
+    if evaluation is None:
+        evaluation = SelfEvaluation.objects.filter(project=project).first() or new_evaluation(project)
+    month = data_month(project.program, 12)
+    row = official_row(project, month) if month else None
+    indicators = {str(i.pk): i for i in project.indicators.all()}
+    done = {d["name"]: d for d in row.indicators} if row else {}
+    notes = evaluation.notes or {}
+    budget_total = row.budget_total if row else Decimal(0)
+    spent = row.spent if row else Decimal(0)
+    budget_note = notes.get("budget", {})
+    lines = [
+        scoring.Line(
+            key="budget",
+            part="budget",
+            target=budget_total,
+            actual=spent,
+            not_applicable=bool(budget_note.get("na")) or not budget_total,
+            reason=budget_note.get("reason", ""),
+        )
+    ]
+    for key, indicator in indicators.items():
+        note = notes.get(key, {})
+        part = PART_OF.get(indicator.category, "output")
+        figures = done.get(indicator.name, {})
+        actual = evaluation.satisfaction_value if part == "satisfaction" else figures.get("done")
+        lines.append(
+            scoring.Line(
+                key=key,
+                part=part,
+                operator=indicator.operator,
+                polarity=indicator.polarity,
+                target=figures.get("target", indicator.target),
+                actual=actual,
+                judgement=note.get("judgement", ""),
+                not_applicable=bool(note.get("na")),
+                reason=note.get("reason", ""),
+            )
+        )
+    return EvaluationSheet(
+        project=project,
+        evaluation=evaluation,
+        result=scoring.score(lines, evaluation.weights),
+        indicators=indicators,
+        budget_total=budget_total,
+        spent=spent,
+        data_month=month,
+        has_satisfaction=any(line.part == "satisfaction" for line in lines),
+    )
+
+
+# --- the home page's queues ---------------------------------------------------------------------------------
+
+
+def todo_items(*, user: Any) -> list[TodoItem]:
+    """民生办: 申报表 and 自评表 waiting for review; a lead department: its tables returned for correction.
+    One aggregate query per queue."""
+    items: list[TodoItem] = []
+    if may_decide(user):
+        for model, key, label in (
+            (PerformanceTarget, "evaluation.targets", _("绩效目标申报表待审核")),
+            (SelfEvaluation, "evaluation.self", _("绩效自评表待复核")),
+        ):
+            agg = restrict(model.objects.filter(status=Status.SUBMITTED), user, "view").aggregate(
+                n=Count("id"), program=Min("project__program_id")
+            )
+            url = (
+                reverse("evaluation:index_program", args=[agg["program"]])
+                if agg["n"]
+                else reverse("evaluation:index")
+            )
+            items.append(
+                TodoItem(key=key, place=_("绩效管理"), label=label, count=agg["n"], url=url, severity=INFO)
+            )
+    elif can_any(user, "change", PerformanceTarget):
+        for model, key, label in (
+            (PerformanceTarget, "evaluation.targets_returned", _("绩效目标申报表被退回")),
+            (SelfEvaluation, "evaluation.self_returned", _("绩效自评表被退回")),
+        ):
+            agg = restrict(model.objects.filter(status=Status.RETURNED), user, "change").aggregate(
+                n=Count("id"), program=Min("project__program_id")
+            )
+            if agg["n"]:
+                items.append(
+                    TodoItem(
+                        key=key,
+                        place=_("绩效管理"),
+                        label=label,
+                        count=agg["n"],
+                        url=reverse("evaluation:index_program", args=[agg["program"]]),
+                        severity=WARNING,
+                    )
+                )
+    return items
