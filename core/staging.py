@@ -64,8 +64,11 @@ def _remove(token: str) -> None:
 def stage(
     request: HttpRequest, *, purpose: str, data: bytes, name: str = "", meta: dict[str, Any] | None = None
 ) -> str:
-    """Keep ``data`` for the user's confirmation of ``purpose`` (replacing an earlier one); returns the token."""
+    """Keep ``data`` for the user's confirmation of ``purpose`` (replacing an earlier one); returns the token.
+    Expired files of anybody's abandoned previews are deleted on the way (a scheduled ``staging_purge`` does the
+    same when nobody uploads)."""
     discard(request, purpose=purpose)
+    staging_purge()
     token = secrets.token_urlsafe(24)
     data_path, meta_path = _paths(token)
     write_private(data_path, data)

@@ -21,7 +21,7 @@ from evaluation.models import MonitoringSheet, PerformanceTarget, SelfEvaluation
 from evaluation.rules import led_by_actor, may_decide
 from reporting.models import Period
 from reporting.models import Status as ReportStatus
-from reporting.rollup import ProgressRow, progress_table
+from reporting.rollup import BEHIND_TOLERANCE, ProgressRow, progress_table
 from responsibility.models import Category, Indicator
 
 #: 双监控 is usually run after July: the default period is 1–7月.
@@ -153,16 +153,12 @@ class MonitoringRow:
     @property
     def spending_behind(self) -> bool:
         rate = self.execution_rate
-        from reporting.rollup import BEHIND_TOLERANCE
-
         return rate is not None and rate < self.schedule - BEHIND_TOLERANCE
 
     @property
     def risks(self) -> list[str]:
         found = []
         if self.behind:
-            from reporting.rollup import BEHIND_TOLERANCE
-
             found.append(_("目标完成滞后于序时进度%(n)s个百分点以上") % {"n": int(BEHIND_TOLERANCE * 100)})
         if self.spending_behind:
             found.append(_("预算执行率低于序时进度"))

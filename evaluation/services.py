@@ -7,11 +7,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from catalogue.models import Project
-from core.services import audit_record, model_snapshot, versioned_save
+from core.services import ConflictError, audit_record, model_snapshot, versioned_save
 from evaluation import scoring
 from evaluation.models import MonitoringSheet, PerformanceTarget, Reviewed, SelfEvaluation, Status
 from evaluation.rules import may_decide, may_draft
@@ -60,8 +60,12 @@ def _update(
     if obj.pk is None:
         for name, value in data.items():
             setattr(obj, name, value)
-        obj.full_clean()
-        obj.save()
+        obj.full_clean(validate_unique=False)
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError as exc:  # somebody created the same table at the same moment
+            raise ConflictError(obj) from exc
         audit_record(actor=actor, action="create", obj=obj, after=model_snapshot(obj), reason=reason)
         return obj
     before = model_snapshot(obj)
@@ -223,11 +227,12 @@ def monitoring_save(
     _require_draft(actor, project)
     if not 1 <= month <= 12:
         raise ValidationError({"month": "监控截至月份须在1到12之间"})
-    forecasts = data.get("forecasts") or {}
-    known = {str(pk) for pk in project.indicators.values_list("pk", flat=True)}
-    if set(forecasts) - known:
-        raise ValidationError("预计完成值的指标不属于该项目")
-    data = {**data, "forecasts": {k: str(v) for k, v in forecasts.items() if v is not None}}
+    if "forecasts" in data:
+        forecasts = data["forecasts"] or {}
+        known = {str(pk) for pk in project.indicators.values_list("pk", flat=True)}
+        if set(forecasts) - known:
+            raise ValidationError("预计完成值的指标不属于该项目")
+        data = {**data, "forecasts": {k: str(v) for k, v in forecasts.items() if v is not None}}
     sheet = MonitoringSheet.objects.select_for_update().filter(project=project, month=month).first()
     if sheet is None:
         sheet = MonitoringSheet(project=project, month=month)

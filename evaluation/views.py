@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from core.policy import can, restrict
+from core.policy import restrict
 from core.services import ConflictError
 from evaluation import exports, selectors, services
 from evaluation.forms import DecisionForm, EvaluationForm, MonitoringForm, TargetForm
@@ -54,10 +54,10 @@ def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 @login_required
 def index(request: HttpRequest, program_pk: int | None = None) -> HttpResponse:
+    if not may_see_evaluation(request.user):
+        raise PermissionDenied
     program = selectors.evaluation_program(user=request.user, pk=program_pk)
-    if program is None or not may_see_evaluation(request.user):
-        if not may_see_evaluation(request.user):
-            raise PermissionDenied
+    if program is None:
         return render(request, "evaluation/index.html", {"program": None, "rows": []})
     projects = list(selectors.evaluation_projects(user=request.user, program=program))
     forms = {
@@ -310,6 +310,5 @@ def self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             and may_decide(request.user, evaluation)
             else None,
             "history": _history(evaluation),
-            "can_view": can(request.user, "view", evaluation) if evaluation.pk else True,
         },
     )

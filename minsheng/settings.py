@@ -304,6 +304,7 @@ SPECTACULAR_SETTINGS = {
         "ProgramStatusEnum": "catalogue.models.Program.Status",
         "ProposalStatusEnum": "catalogue.models.ProjectProposal.Status",
         "LetterStatusEnum": "responsibility.models.Letter.Status",
+        "EvaluationStatusEnum": "evaluation.models.Status",
     },
 }
 

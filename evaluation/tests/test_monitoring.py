@@ -132,3 +132,15 @@ def test_pages_and_excel(perf: dict[str, Any], office: Any, client_for: Any) -> 
     from evaluation.models import MonitoringSheet
 
     assert MonitoringSheet.objects.get().measures == "增派人员"
+
+
+def test_a_partial_save_keeps_the_forecasts(perf: dict[str, Any], dept_health: Any) -> None:
+    started = perf["indicators"][0]
+    project = perf["project"]
+    services.monitoring_save(
+        actor=dept_health, project=project, month=7, data={"forecasts": {str(started.pk): D(28)}}
+    )
+    sheet = services.monitoring_save(
+        actor=dept_health, project=project, month=7, data={"measures": "督促进度"}
+    )
+    assert sheet.forecasts == {str(started.pk): "28"} and sheet.measures == "督促进度"
