@@ -56,7 +56,7 @@ def test_units_and_nginx_fit_the_application() -> None:
     units = {p.name: p.read_text() for p in (DEPLOY / "systemd").glob("*.service")}
     assert set(units) == {"minsheng-web.service", "minsheng-worker@.service", "minsheng-scheduler.service"}
     assert "gunicorn minsheng.wsgi:application" in units["minsheng-web.service"]
-    assert "manage.py db_worker" in units["minsheng-worker@.service"]
+    assert "manage.py run_worker" in units["minsheng-worker@.service"]
     assert "manage.py run_scheduler" in units["minsheng-scheduler.service"]
     for text in units.values():
         assert "EnvironmentFile=/etc/minsheng/minsheng.env" in text and "UMask=0077" in text
