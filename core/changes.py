@@ -37,6 +37,9 @@ EXTRA_KEYS: dict[str, tuple[Any, bool]] = {
     "locked_out": (gettext_lazy("登录已锁定"), False),
     "username": (gettext_lazy("账号"), False),
     "ip_address": (gettext_lazy("IP 地址"), False),
+    # a report's snapshot (reporting.services._snapshot): its figures by indicator and by funding source
+    "values": (gettext_lazy("指标完成值"), False),
+    "funds": (gettext_lazy("资金到位与支出"), False),
     # fields declared without a verbose name (Django would show "created by")
     "created_by": (gettext_lazy("创建人"), False),
     "created_by_id": (gettext_lazy("创建人"), False),
