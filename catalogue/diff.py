@@ -10,18 +10,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import AdjustKind, ChangeKind, Program, Project, ProjectChange
 
 FATE_LABELS = {
-    "continued": "继续实施",
-    "renamed": "继续实施（更名）",
-    "adjusted": "调整实施",
-    "merged": "合并（纳入）",
-    "split": "拆分",
-    "retired": "退出",
-    "new": "新增",
-    "missing": "未定",
+    "continued": _("继续实施"),
+    "renamed": _("继续实施（更名）"),
+    "adjusted": _("调整实施"),
+    "merged": _("合并（纳入）"),
+    "split": _("拆分"),
+    "retired": _("退出"),
+    "new": _("新增"),
+    "missing": _("未定"),
 }
 
 
@@ -38,7 +39,7 @@ class Fate:
 
     @property
     def label(self) -> str:
-        return FATE_LABELS[self.kind]
+        return str(FATE_LABELS[self.kind])
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import pgettext_lazy
 
 from catalogue.models import ChangeKind, Program, Project, ProjectChange, ProjectProposal
 from core.policy import restrict
@@ -29,6 +30,19 @@ def program_get(*, user: Any, pk: int) -> Program:
 
 
 CHINESE_NUMERALS = "一二三四五六七八九十"
+#: Section numbers on the page, in the page's language (the notice itself always uses CHINESE_NUMERALS).
+SECTION_NUMERALS = (
+    pgettext_lazy("section numeral", "一"),
+    pgettext_lazy("section numeral", "二"),
+    pgettext_lazy("section numeral", "三"),
+    pgettext_lazy("section numeral", "四"),
+    pgettext_lazy("section numeral", "五"),
+    pgettext_lazy("section numeral", "六"),
+    pgettext_lazy("section numeral", "七"),
+    pgettext_lazy("section numeral", "八"),
+    pgettext_lazy("section numeral", "九"),
+    pgettext_lazy("section numeral", "十"),
+)
 
 
 @dataclass
@@ -86,7 +100,7 @@ def program_layout(*, user: Any, program: Program) -> ProgramLayout:
         project.next_fates = next_fates.get(project.id, [])
     sections = [s for s in sections if s.changes]
     for i, section in enumerate(sections):  # numbering closes up over empty sections, as in the notice
-        section.numeral = CHINESE_NUMERALS[i]
+        section.numeral = SECTION_NUMERALS[i]
     return ProgramLayout(
         sections=sections,
         unplaced=unplaced,

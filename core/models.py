@@ -6,14 +6,15 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditEvent(models.Model):
     class Action(models.TextChoices):
-        CREATE = "create", _("新建")
-        UPDATE = "update", _("修改")
-        DELETE = "delete", _("删除")
-        STATE = "state", _("状态变更")
+        CREATE = "create", pgettext_lazy("audit action", "新建")
+        UPDATE = "update", pgettext_lazy("audit action", "修改")
+        DELETE = "delete", pgettext_lazy("audit action", "删除")
+        STATE = "state", pgettext_lazy("audit action", "状态变更")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(

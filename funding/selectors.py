@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from catalogue.models import Program, Project
 from core.policy import can_any, restrict
@@ -119,21 +120,29 @@ def fiscal_check(*, user: Any, program: Program) -> FiscalCheck | None:
     district = _by_source(lines)[Source.DISTRICT][1]
     if fiscal is None:
         return FiscalCheck(
-            "unknown", None, district, None, f"尚未录入{program.year}年财力数据，无法进行财力匹配检查。"
+            "unknown",
+            None,
+            district,
+            None,
+            _("尚未录入%(year)s年财力数据，无法进行财力匹配检查。") % {"year": program.year},
         )
     own = fiscal.own_commitment if fiscal.own_commitment is not None else district
     share = (own / fiscal.budget_expenditure) if fiscal.budget_expenditure else None
     if share is None:
-        return FiscalCheck("unknown", None, own, fiscal, "一般公共预算支出为零，无法计算比例。")
+        return FiscalCheck("unknown", None, own, fiscal, _("一般公共预算支出为零，无法计算比例。"))
     pct = f"{share * 100:.2f}%"
-    sample = "（示例财力数据）" if fiscal.is_sample else ""
+    sample = _("（示例财力数据）") if fiscal.is_sample else ""
     if share > fiscal.alarm_share:
         return FiscalCheck(
             "alarm",
             share,
             own,
             fiscal,
-            f"区级民生资金占一般公共预算支出{pct}，超过警示阈值{fiscal.alarm_share * 100:.0f}%：请核实财力，避免脱离实际、寅吃卯粮。{sample}",
+            _(
+                "区级民生资金占一般公共预算支出%(share)s，超过警示阈值%(threshold)s：请核实财力，避免脱离实际、寅吃卯粮。"
+            )
+            % {"share": pct, "threshold": f"{fiscal.alarm_share * 100:.0f}%"}
+            + sample,
         )
     if share > fiscal.warn_share:
         return FiscalCheck(
@@ -141,6 +150,9 @@ def fiscal_check(*, user: Any, program: Program) -> FiscalCheck | None:
             share,
             own,
             fiscal,
-            f"区级民生资金占一般公共预算支出{pct}，超过提示阈值{fiscal.warn_share * 100:.0f}%，请关注与财力是否匹配。{sample}",
+            _("区级民生资金占一般公共预算支出%(share)s，超过提示阈值%(threshold)s，请关注与财力是否匹配。")
+            % {"share": pct, "threshold": f"{fiscal.warn_share * 100:.0f}%"}
+            + sample,
         )
-    return FiscalCheck("ok", share, own, fiscal, f"区级民生资金占一般公共预算支出{pct}，在阈值以内。{sample}")
+    message = _("区级民生资金占一般公共预算支出%(share)s，在阈值以内。") % {"share": pct}
+    return FiscalCheck("ok", share, own, fiscal, message + sample)

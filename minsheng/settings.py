@@ -285,8 +285,14 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "民生工程管理系统 API",
-    "DESCRIPTION": "Read and write the livelihood-project programs; every endpoint is scoped by the caller's role.",
+    # Translated by the request's language (the language cookie, or ?lang=en|zh-hans on /api/schema/).
+    "TITLE": _("民生工程管理系统 API"),
+    "DESCRIPTION": _(
+        "读写民生工程的年度计划、项目、责任分工与目标、资金、月度调度报表、监督整改、长效管护和宣传公示；"
+        "每个接口都只返回和接受调用者的角色与单位有权访问的数据。用 POST /api/token/ 取得令牌"
+        "（请求头 Authorization: Token …），或使用已登录的会话。金额以元为单位（十进制字符串），"
+        "页面上以万元显示。"
+    ),
     "VERSION": "0.1.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -58,9 +58,10 @@ class ReportFillForm(forms.Form):
             self.indicator_names.append((name, ind))
         for source in sources:
             label = Source(source).label
-            for key, what in (("a", _("到位")), ("s", _("支出"))):
-                field = MoneyField(label=f"{label}{what}", required=False)
-                field.widget.attrs.update({**small, "aria-label": f"{label}{what}"})
+            for key, text in (("a", _("%(label)s到位")), ("s", _("%(label)s支出"))):
+                what = text % {"label": label}
+                field = MoneyField(label=what, required=False)
+                field.widget.attrs.update({**small, "aria-label": what})
                 self.fields[f"{key}-{source}"] = field
         self.fields["beneficiaries"] = CountField(
             label=str(Report._meta.get_field("beneficiaries").verbose_name), required=False

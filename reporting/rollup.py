@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from catalogue.models import Program, Project
 from core.numbers import safe_quantize
@@ -429,7 +430,9 @@ class UnitScore:
         return _ratio(Decimal(self.on_time), Decimal(self.expected)) if self.expected else None
 
 
-FORMULA = "综合得分 = 40 × 任务完成率 + 20 × 资金到位率 + 20 × 资金支出率 + 20 × 按时报送率（各率以100%封顶，只计民生办已确认的数据）"
+FORMULA = gettext_lazy(
+    "综合得分 = 40 × 任务完成率 + 20 × 资金到位率 + 20 × 资金支出率 + 20 × 按时报送率（各率以100%封顶，只计民生办已确认的数据）"
+)
 WEIGHTS = (Decimal(40), Decimal(20), Decimal(20), Decimal(20))
 
 

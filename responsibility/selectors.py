@@ -169,7 +169,16 @@ def target_problems(*, user: Any, program: Program) -> list[str]:
         total = sums.get(ind.id)
         if total is not None and total != ind.target:
             problems.append(
-                f"{ind.project.name}·{ind.name}：各单位目标合计{fmt(total)}{ind.unit}，与项目目标{fmt(ind.target)}{ind.unit}不一致"
+                _(
+                    "%(project)s·%(indicator)s：各单位目标合计%(total)s%(unit)s，与项目目标%(target)s%(unit)s不一致"
+                )
+                % {
+                    "project": ind.project.name,
+                    "indicator": ind.name,
+                    "total": fmt(total),
+                    "target": fmt(ind.target),
+                    "unit": ind.unit,
+                }
             )
     return problems
 
