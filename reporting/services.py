@@ -279,6 +279,8 @@ def report_save(
         raise PermissionDenied("不能修改该报表")
     if report.status not in EDITABLE:
         raise ValidationError(f"报表状态为“{report.get_status_display()}”，不能修改")
+    if not report.period.is_open:
+        raise ValidationError(f"{report.period}已关闭报送，不能修改")
     negative = [k for k, v in values.items() if v is not None and v < 0]
     negative += [s for s, (a, p) in funds.items() if (a or 0) < 0 or (p or 0) < 0]
     if negative:

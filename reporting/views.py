@@ -185,7 +185,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     for project in projects:
         report = reports.get(project.pk)
         form = forms_[project.pk]
-        editable = may_fill and (report is None or report.status in services.EDITABLE)
+        editable = may_fill and period.is_open and (report is None or report.status in services.EDITABLE)
         if not editable:
             form.disable()
         errors: list[Any] = []

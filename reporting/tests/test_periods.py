@@ -107,3 +107,22 @@ def test_periods_page_offers_each_month_its_controls(client_for: Any, month: dic
     period = month["periods"][6]
     page = client_for("office").get(reverse("reporting:periods", args=[period.program_id])).content.decode()
     assert page.count('name="reason"') == len(month["periods"]) and 'name="deadline"' in page
+
+
+def test_a_draft_in_a_closed_month_cannot_be_saved(
+    office: Any, town_shitai: Any, month: dict[str, Any]
+) -> None:
+    from reporting.tests.helpers import fill
+
+    period = month["periods"][6]
+    report = services.report_open(
+        actor=town_shitai, project=month["project"], unit=month["shitai"], period=period
+    )
+    services.period_change(
+        actor=office, period=period, action="close", reason="6月已结束", expected_version=period.version
+    )
+    report.refresh_from_db()
+    with pytest.raises(ValidationError, match="已关闭报送"):
+        fill(town_shitai, report, month, (1, 1, 1), "0", "0")
+    report.refresh_from_db()
+    assert not report.values.exists()
