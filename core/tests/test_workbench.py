@@ -48,8 +48,8 @@ def _submit(actor: Any, project_name: str, unit: Organisation, month: int) -> Re
 def _items(page: str) -> dict[str, tuple[int, str]]:
     """key → (count, link) of the to-do items on a home page."""
     found = re.findall(
-        r'data-key="([\w.]+)">\s*<a class="todo-link" href="([^"]+)"[^>]*>[^<]*</a>\s*'
-        r'<span class="badge[^"]*" data-testid="todo-count">(\d+)</span>',
+        r'data-key="([\w.]+)">\s*<a class="todo-link"\s+href="([^"]+)"[^>]*>[^<]*</a>\s*'
+        r'<span class="badge[^"]*"\s+data-testid="todo-count">(\d+)</span>',
         page,
     )
     return {key: (int(count), url) for key, url, count in found}
