@@ -116,4 +116,11 @@ class Heartbeat:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(5)
+        try:
+            self._mark_stopped()
+        except Exception:  # the connection was left broken (an interrupted query): a new one writes the mark
+            connection.close()
+            self._mark_stopped()
+
+    def _mark_stopped(self) -> None:
         WorkerBeat.objects.filter(worker_id=self.worker_id).update(stopped_at=timezone.now())

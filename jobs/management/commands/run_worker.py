@@ -4,6 +4,10 @@ queue with SELECT … FOR UPDATE SKIP LOCKED; on SQLite run one)."""
 
 from __future__ import annotations
 
+import logging
+import signal
+import sys
+from types import FrameType
 from typing import Any
 
 from django.core.management.base import BaseCommand
@@ -11,6 +15,21 @@ from django_tasks_db.management.commands.db_worker import Worker
 
 from jobs.services import jobs_sweep
 from jobs.workers import Heartbeat
+
+log = logging.getLogger(__name__)
+
+
+class StoppingWorker(Worker):
+    """The library's worker, stopped at a safe point: its own handler raises ``SystemExit`` wherever the signal
+    lands (inside a query, leaving the connection unusable for the stop mark); this one only clears ``running``,
+    so the loop ends after the current task or the current idle wait (``--interval``). A second signal forces."""
+
+    def shutdown(self, signum: int, frame: FrameType | None) -> None:
+        if not self.running:
+            self.reset_signals()
+            sys.exit(1)
+        log.warning("%s: the worker stops after the current task", signal.strsignal(signum))
+        self.running = False
 
 
 class Command(BaseCommand):
@@ -27,7 +46,7 @@ class Command(BaseCommand):
     ) -> None:
         heartbeat = Heartbeat("worker", worker_id or None).start()
         jobs_sweep()
-        worker = Worker(
+        worker = StoppingWorker(
             queue_names=queue_name.split(","),
             interval=interval,
             batch=batch,
