@@ -16,6 +16,7 @@ from catalogue.diff import program_diff
 from catalogue.exports import diff_xlsx
 from catalogue.forms import ProjectForm
 from catalogue.models import Program, ProjectProposal
+from core import staging
 from core.forms import id_or_404
 from core.policy import can, can_any, can_see_history
 from core.selectors import history_for
@@ -472,11 +473,12 @@ def program_notice(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+NOTICE_IMPORT = "catalogue.notice_import"
+
+
 @login_required
 def program_import(request: HttpRequest) -> HttpResponse:
     """Paste or upload a notice → a preview of the program it describes → confirm to create a draft."""
-    import base64
-
     from catalogue.notice import notice_upload_text, parse_text
     from orgs.models import Organisation
 
@@ -491,11 +493,13 @@ def program_import(request: HttpRequest) -> HttpResponse:
             text = notice_upload_text(request.FILES["file"])
         except ValidationError as exc:
             _errors(request, exc)
-    elif request.POST.get("stored"):
-        try:
-            text = base64.b64decode(request.POST["stored"], validate=True).decode()
-        except (ValueError, UnicodeDecodeError):  # binascii.Error is a ValueError
-            text = ""
+    elif request.POST.get("token"):
+        # the previewed text waits on the server (core.staging), not in the page; it is parsed again here
+        pending = staging.staged(request, purpose=NOTICE_IMPORT, token=request.POST["token"])
+        if pending is None:
+            messages.error(request, _("待导入的通知已失效（可能已经导入或已重新上传），请重新粘贴或上传。"))
+            return redirect("catalogue:program_import")
+        text = pending.data.decode()
     parsed = parse_text(text) if text.strip() else None
     if request.method == "POST" and request.POST.get("action") == "confirm" and parsed and parsed.ok:
         issuer = get_object_or_404(issuers, pk=id_or_404(request.POST.get("issuer", "")))
@@ -504,15 +508,12 @@ def program_import(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
+            staging.discard(request, purpose=NOTICE_IMPORT)
             messages.success(request, _("已按通知生成草稿，请核对项目的类型和分工后再发布。"))
             return redirect("catalogue:program_detail", pk=program.pk)
+    token = staging.stage(request, purpose=NOTICE_IMPORT, data=text.encode()) if parsed and parsed.ok else ""
     return render(
         request,
         "catalogue/program_import.html",
-        {
-            "parsed": parsed,
-            "text": text,
-            "issuers": issuers,
-            "stored": base64.b64encode(text.encode()).decode() if parsed and parsed.ok else "",
-        },
+        {"parsed": parsed, "text": text, "issuers": issuers, "token": token},
     )
