@@ -141,8 +141,15 @@ class PeriodChangeForm(forms.Form):
     )
     version = forms.IntegerField(label=_("版本"), widget=forms.HiddenInput, min_value=0)
 
-    def action_label(self) -> str:
-        return str(dict(self.ACTIONS)[self.cleaned_data["action"]])
+    #: What the page says after each action: a whole sentence per action (a translator sees no glued parts).
+    DONE = {
+        "open": _("%(period)s：已开放报送。"),
+        "close": _("%(period)s：已关闭报送。"),
+        "deadline": _("%(period)s：已调整截止日。"),
+    }
+
+    def done_message(self, period_label: str) -> str:
+        return str(self.DONE[self.cleaned_data["action"]]) % {"period": period_label}
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -392,9 +392,7 @@ def _period_change(request: HttpRequest, program: Any) -> None:
             deadline=data.get("deadline"),
             expected_version=data["version"],
         )
-        messages.success(
-            request, _("%(period)s：已%(what)s。") % {"period": period.label, "what": form.action_label()}
-        )
+        messages.success(request, form.done_message(period.label))
     except ConflictError:
         messages.error(request, _("%(period)s：已被其他人修改，请刷新后重试。") % {"period": period.label})
     except (ValidationError, PermissionDenied) as exc:
