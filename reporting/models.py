@@ -56,6 +56,14 @@ class Period(models.Model):
     def __str__(self) -> str:
         return f"{self.program.year}年{self.label}"
 
+    @property
+    def display_label(self) -> str:
+        """The label in the page's language: the generated month label ("6月") is translated; a label someone
+        wrote (e.g. 第二季度) is shown as stored."""
+        from core.templatetags.labels import month_label
+
+        return month_label(self.month) if self.label == f"{self.month}月" else self.label
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("草稿")

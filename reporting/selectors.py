@@ -158,10 +158,10 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
                     late = today > p.deadline
                     parts.append(
                         TodoPart(
-                            label=p.label
+                            label=p.display_label
                             if late
                             else _("%(period)s（%(date)s截止）")
-                            % {"period": p.label, "date": f"{p.deadline:%m-%d}"},
+                            % {"period": p.display_label, "date": f"{p.deadline:%m-%d}"},
                             count=left,
                             url=fill_url(p.month),
                             severity=DANGER if late else INFO,
@@ -181,7 +181,7 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
                 )
             )
             back = [
-                TodoPart(label=p.label, count=returned[p.pk], url=fill_url(p.month), severity=WARNING)
+                TodoPart(label=p.display_label, count=returned[p.pk], url=fill_url(p.month), severity=WARNING)
                 for p in due
                 if returned.get(p.pk)
             ]
@@ -213,7 +213,7 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
                 continue
             parts = [
                 TodoPart(
-                    label=p.label,
+                    label=p.display_label,
                     count=counts[p.month][step],
                     url=reverse("reporting:review", args=[program.pk, p.month]),
                 )

@@ -126,3 +126,15 @@ def test_a_draft_in_a_closed_month_cannot_be_saved(
         fill(town_shitai, report, month, (1, 1, 1), "0", "0")
     report.refresh_from_db()
     assert not report.values.exists()
+
+
+def test_a_generated_month_label_is_shown_in_the_pages_language() -> None:
+    from django.utils import translation
+
+    from reporting.models import Period
+
+    generated, written = Period(month=6, label="6月"), Period(month=6, label="第二季度")
+    with translation.override("en"):
+        assert (generated.display_label, written.display_label) == ("month 6", "第二季度")
+    with translation.override("zh-hans"):
+        assert generated.display_label == "6月"
