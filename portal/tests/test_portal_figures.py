@@ -122,7 +122,7 @@ def test_cards_show_progress_against_schedule_money_and_counts(client: Any, year
     card = card[: card.index("</article>")]
     assert "at-50" in card  # June: 序时 50 %
     assert "30.00 万元" in card and "15.00 万元" in card
-    assert "完成" in card and "公示" in card and "监督发现问题" in card
+    assert "完成" in card and "公示" in card and "监督问题" in card
     assert "vendor/echarts/echarts.min.js" in page and "js/portal.js" in page
 
 

@@ -23,7 +23,7 @@
       textStyle: { fontFamily: "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif" },
       tooltip: { trigger: "axis", renderMode: "richText", confine: true },
       legend: { bottom: 0, type: narrow(el) ? "scroll" : "plain" },
-      grid: { left: 8, right: 16, top: 24, bottom: 40, containLabel: true },
+      grid: { left: 8, right: 24, top: 40, bottom: 40, containLabel: true },
     };
   }
 
@@ -65,7 +65,8 @@
           symbol: "none",
           silent: true,
           lineStyle: { color: "#212529", type: "dashed", width: 1.5 },
-          label: { formatter: table.head[4].replace(/（%）|\(%\)/, "") + " {c}%", position: "end" },
+          // the y axis runs downwards (inverse): "start" is the top, clear of the value axis' labels
+          label: { formatter: table.head[4].replace(/（%）|\(%\)/, "") + " {c}%", position: "start" },
           data: [{ xAxis: plan }],
         },
       },
