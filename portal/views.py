@@ -177,6 +177,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "project": item,
             "period": period,
             "row": row,
+            "card": selectors.ProjectCard(project=item, row=row),
             "form": form,
             "supervision": selectors.supervision_summary(item.program, item),
             "disclosures": selectors.disclosures(item.program, item),

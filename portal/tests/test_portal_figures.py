@@ -171,3 +171,10 @@ def test_unconfirmed_year_has_no_figures_in_json(client: Any, month: dict[str, A
     data = json.loads(client.get(reverse("portal:program_charts", args=[month["program"].pk])).content)
     assert data["month"] is None
     assert all(not t["rows"] for t in data["tables"].values())
+
+
+def test_project_page_shows_its_bar_against_schedule(client: Any, year: dict[str, Any]) -> None:
+    page = client.get(reverse("portal:project", args=[year["project"].pk])).content.decode()
+    progress = page[page.index('data-testid="project-progress"') :]
+    assert "15.6%" in progress[:400] and "50.0%" in progress[:400] and "滞后" in progress[:400]
+    assert "pct-15" in page and "at-50" in page
