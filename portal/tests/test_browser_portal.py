@@ -50,4 +50,6 @@ def test_program_page_on_a_phone_shows_cards_and_charts(
     expect(page.locator("[data-testid=public-projects]")).to_be_visible()
     expect(cards.first).to_be_hidden()
     page.screenshot(path=str(ARTIFACTS / "portal-program-1366.png"), full_page=True)
+    violations = axe_violations(page)
+    assert not violations, axe_report("portal program (1366 px)", violations)
     assert not errors, errors
