@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 
 from core.security import client_ip
+from core.templatetags.labels import month_label, year_label
 from disclosure.services import feedback_submit
 from portal import selectors
+from portal.exports import table_csv, table_xlsx
 from portal.forms import FeedbackForm
 
 FEEDBACK_PER_HOUR = 5
@@ -32,20 +36,90 @@ def index(request: HttpRequest) -> HttpResponse:
 @cache_control(public=True, max_age=60)
 def program(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.program_get(pk)
-    period, rows = selectors.official_rows(item)
-    projects = selectors.program_projects(item)
+    figures = selectors.program_figures(item)
     return render(
         request,
         "portal/program.html",
         {
             "program": item,
-            "period": period,
-            "projects": [(p, rows.get(p.id)) for p in projects],
+            "years": list(selectors.programs()),
+            "period": figures.period,
+            "figures": figures,
+            "cards": figures.cards,
+            "tables": figures.tables,
             "supervision": selectors.supervision_summary(item),
             "disclosures": selectors.disclosures(item)[:50],
             "publicity": selectors.publicity(item)[:20],
         },
     )
+
+
+def _caption(item: Any, figures: selectors.ProgramFigures, table: selectors.Table) -> str:
+    month = month_label(figures.month) if figures.month else _("尚无经确认的数据")
+    return _("%(year)s%(title)s（截至%(month)s，经确认的数据）") % {
+        "year": year_label(item.year),
+        "title": table.title,
+        "month": month,
+    }
+
+
+def _number(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _label(name: str, row: list[Any]) -> str:
+    """A row's category label on its chart: the project (with its number), the source, the month."""
+    if name == "projects":
+        return f"{row[0]}. {row[1]}"
+    if name == "trend":
+        return month_label(row[0])
+    return str(row[0])
+
+
+@cache_control(public=True, max_age=60)
+def program_charts(request: HttpRequest, pk: int) -> JsonResponse:
+    """The charts' numbers (the same tables as the page's table views and the downloads)."""
+    item = selectors.program_get(pk)
+    figures = selectors.program_figures(item)
+    return JsonResponse(
+        {
+            "month": figures.month,
+            "month_label": month_label(figures.month) if figures.month else None,
+            "tables": {
+                name: {
+                    "title": t.title,
+                    "caption": _caption(item, figures, t),
+                    "head": t.head,
+                    "labels": [_label(name, row) for row in t.rows],
+                    "rows": [[_number(v) for v in row] for row in t.rows],
+                }
+                for name, t in figures.tables.items()
+            },
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@cache_control(public=True, max_age=60)
+def program_table(request: HttpRequest, pk: int, name: str, fmt: str) -> HttpResponse:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    item = selectors.program_get(pk)
+    figures = selectors.program_figures(item)
+    table = figures.tables.get(name)
+    if table is None:
+        raise Http404
+    caption = _caption(item, figures, table)
+    filename = f"{item.year}-{name}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(table_csv(table, caption=caption), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            table_xlsx(table, caption=caption),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _count(key: str, limit: int) -> bool:
@@ -103,6 +177,7 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "project": item,
             "period": period,
             "row": row,
+            "card": selectors.ProjectCard(project=item, row=row),
             "form": form,
             "supervision": selectors.supervision_summary(item.program, item),
             "disclosures": selectors.disclosures(item.program, item),
