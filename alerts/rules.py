@@ -37,6 +37,15 @@ def may_see_alerts(user: Any) -> bool:
     return not actor_for(user).is_public
 
 
+def alerts_in_todo(user: Any) -> bool:
+    """Alerts are work for who puts them right: the units (departments, towns) and 民生办 — the leader reads them
+    on the dashboard, the supervisor on the alerts page; neither gets them as to-do."""
+    from orgs.rules import is_unit_staff
+
+    actor = actor_for(user)
+    return is_unit_staff(actor) or actor.is_manager
+
+
 def may_manage_rules(user: Any) -> bool:
     return actor_for(user).is_manager
 

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.models import DEFAULTS, AlertRule, Digest, Kind
-from alerts.rules import alert_visible, may_see_alerts
+from alerts.rules import alert_visible, alerts_in_todo, may_see_alerts
 from catalogue.models import Program
-from core.policy import restrict
+from core.policy import actor_for, restrict
 from core.todo import DANGER, WARNING, TodoItem, TodoPart
 from orgs.models import Organisation
 
@@ -95,6 +95,7 @@ def alert_program() -> Program | None:
     """The program alerts are raised on: the latest published (real) program that has reporting periods."""
     return (
         Program.objects.filter(status=Program.Status.PUBLISHED, periods__isnull=False, is_sample=False)
+        .select_related("issuer__parent")
         .order_by("-year", "level", "id")
         .distinct()
         .first()
@@ -176,7 +177,7 @@ def _deadline(program: Program, periods: list[Any], today: dt.date, rule: Thresh
     """One alert per unit and month with reports not submitted: yellow from ``rule.yellow`` days before the
     deadline (the deadline day included), red more than ``rule.red`` days after it."""
     from reporting.models import Report, Status
-    from reporting.rollup import expected_reports
+    from reporting.rules import reporting_units
 
     due = []
     for p in periods:
@@ -189,13 +190,14 @@ def _deadline(program: Program, periods: list[Any], today: dt.date, rule: Thresh
             due.append((p, YELLOW, Decimal(days_left)))
     if not due:
         return []
-    pairs = expected_reports(program, with_lead=True)
+    projects = list(program.projects.prefetch_related("implementing_units").select_related("lead_department"))
+    pairs = [(p.id, u.id, p.lead_department_id) for p in projects for u in reporting_units(p)]
     submitted = set(
         Report.objects.filter(period__in=[p for p, _l, _v in due])
         .exclude(status__in=(Status.DRAFT, Status.RETURNED))
         .values_list("period_id", "project_id", "unit_id")
     )
-    names = dict(program.projects.values_list("id", "name"))
+    names = {p.id: p.name for p in projects}
     out = []
     for period, level, value in due:
         missing: dict[int, list[int]] = defaultdict(list)
@@ -418,7 +420,11 @@ def _report_month(periods: list[Any], program: Program, today: dt.date) -> int |
 
 
 def alerts_all(
-    *, program: Program | None = None, month: int | None = None, today: dt.date | None = None
+    *,
+    program: Program | None = None,
+    month: int | None = None,
+    today: dt.date | None = None,
+    district_wide: bool = True,
 ) -> list[Alert]:
     """Every alert of ``program`` (by default ``alert_program()``), reds first, with their units attached. A fixed
     number of queries (about a dozen) whatever the size of the program."""
@@ -445,7 +451,7 @@ def alerts_all(
         found += _assets(program, today, rules[Kind.ASSET_CUSTODIAN], rules[Kind.ASSET_CHECK])
     if Kind.DISCLOSURE in on:
         found += _disclosures(program, today, on[Kind.DISCLOSURE])
-    if Kind.FISCAL in on:
+    if Kind.FISCAL in on and district_wide:  # the district's own figure: only district-wide roles see it
         found += _fiscal(program, on[Kind.FISCAL])
     _attach_units(found)
     order = {k.value: n for n, k in enumerate(Kind)}
@@ -472,7 +478,8 @@ def alerts_for(
     if not may_see_alerts(user):
         return []
     if every is None:
-        every = alerts_all(program=program, month=month, today=today)
+        wide = actor_for(user).is_staff_wide
+        every = alerts_all(program=program, month=month, today=today, district_wide=wide)
     visible = alert_visible(user)
     return [a for a in every if visible(a)]
 
@@ -526,7 +533,7 @@ def digests(*, user: Any) -> Any:
 def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
     """The home page's alert queue (see core.todo): the alerts this user's units must put right, by kind, red
     first — for every staff member; plus today's digest when one was written. A fixed number of queries."""
-    if not may_see_alerts(user):
+    if not alerts_in_todo(user):
         return []
     mine = alerts_for(user=user, today=today)
     page = reverse("alerts:index")
