@@ -434,3 +434,11 @@ def test_no_mail_without_an_smtp_host(month: dict[str, Any], town_shitai: Any, s
     alerts = selectors.alerts_for(user=town_shitai, today=month["periods"][6].deadline + dt.timedelta(days=1))
     digest = services.digest_write(user=town_shitai, day=timezone.localdate(), alerts=alerts)
     assert digest is not None and not digest.emailed and not mail.outbox
+
+
+def test_the_api_lists_rules_to_the_district_wide_roles_only(office: Any, client_for: Any) -> None:
+    rule = _rule(office, Kind.LETTER, "7", "21")
+    rows = client_for("office").get("/api/alert-rules/?limit=50").json()["results"]
+    assert [(r["id"], r["kind"], r["yellow"]) for r in rows] == [(rule.pk, "letter", "7.00")]
+    assert client_for("town_shitai").get("/api/alert-rules/?limit=50").status_code == 403
+    assert client_for("town_shitai").get(f"/api/alert-rules/{rule.pk}/").status_code in (403, 404)

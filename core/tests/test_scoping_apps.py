@@ -342,6 +342,7 @@ ROWS: list[Row] = [
     ),
     ("alerts json", lambda s: _r("alerts:data"), STAFF),
     ("alert rules", lambda s: _r("alerts:rules"), DISTRICT_WIDE),
+    ("api alert rules", lambda s: "/api/alert-rules/", [200, 200, 200, 403, 403, 403, 403]),
     (
         "alert rule of a program",
         lambda s: _r("alerts:rule_edit", "behind") + f"?program={s['program'].pk}",
