@@ -413,10 +413,15 @@ def _fiscal(program: Program, rule: Threshold) -> list[Alert]:
     ]
 
 
-def _report_month(periods: list[Any], program: Program, today: dt.date) -> int | None:
-    """The month whose figures are judged against 序时: the latest one whose deadline has passed."""
-    past = [p.month for p in periods if p.deadline < today]
-    return max(past) if past else None
+def _report_month(program: Program, today: dt.date) -> int | None:
+    """The month judged against 序时: the latest one past its deadline that has confirmed figures. One query."""
+    from django.db.models import Max as _Max
+
+    from reporting.models import Report, Status
+
+    return Report.objects.filter(
+        period__program=program, status=Status.CONFIRMED, period__deadline__lt=today
+    ).aggregate(m=_Max("period__month"))["m"]
 
 
 def alerts_all(
@@ -436,7 +441,8 @@ def alerts_all(
     today = today or timezone.localdate()
     rules = thresholds(program=program)
     periods = list(Period.objects.filter(program=program).order_by("month"))
-    month = month if month is not None else _report_month(periods, program, today)
+    if month is None and Kind.BEHIND in rules and rules[Kind.BEHIND].enabled:
+        month = _report_month(program, today)
     on = {k: r for k, r in rules.items() if r.enabled}
     found: list[Alert] = []
     if Kind.BEHIND in on:
