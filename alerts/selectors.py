@@ -227,14 +227,19 @@ def _deadline(program: Program, periods: list[Any], today: dt.date, rule: Thresh
                     level=level,
                     unit_id=unit_id,
                     leads=frozenset(leads.get(unit_id, ())),
-                    subject="、".join(names.get(p, "") for p in projects[:3])
-                    + ("等" if len(projects) > 3 else ""),
+                    subject=_names(names, projects),
                     text=text,
                     url=reverse("reporting:fill", args=[program.pk, period.month]),
                     value=value,
                 )
             )
     return out
+
+
+def _names(names: dict[int, str], projects: list[int]) -> str:
+    """The first three projects' names (then 等), as a short subject."""
+    shown = _("、").join(names.get(p, "") for p in projects[:3])
+    return _("%(names)s等") % {"names": shown} if len(projects) > 3 else shown
 
 
 def _findings(program: Program, today: dt.date, rule: Threshold) -> list[Alert]:
