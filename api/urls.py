@@ -3,6 +3,7 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from alerts.api import AlertRuleViewSet
 from api.tokens import TokenObtainView, TokenRevokeView
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
 from core.api import not_found
@@ -35,6 +36,7 @@ router.register("disclosures", DisclosureViewSet)
 router.register("performance-targets", PerformanceTargetViewSet)
 router.register("monitoring-sheets", MonitoringSheetViewSet)
 router.register("self-evaluations", SelfEvaluationViewSet)
+router.register("alert-rules", AlertRuleViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

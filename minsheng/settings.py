@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jobs",
     "search",
     "evaluation",
+    "alerts",
     "api",
     "django_tasks",
     "django_tasks_db",

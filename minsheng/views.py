@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from alerts import selectors as alerts_selectors
 from catalogue.selectors import program_list
 from core.policy import actor_for
 from core.todo import TodoItem, todo_compose
@@ -20,7 +21,7 @@ from supervision import selectors as supervision_selectors
 from upkeep import selectors as upkeep_selectors
 
 #: Every app's to-do queues, in the order the home page lists them (the first one is the way forward when all
-#: are empty): reporting, findings, letters, assets, disclosures and feedback, failed background work.
+#: are empty): reporting, findings, letters, assets, disclosures and feedback, failed background work, alerts.
 TODO_SOURCES = (
     reporting_selectors.todo_items,
     supervision_selectors.todo_items,
@@ -29,6 +30,7 @@ TODO_SOURCES = (
     disclosure_selectors.todo_items,
     evaluation_selectors.todo_items,
     jobs_selectors.todo_items,
+    alerts_selectors.todo_items,
 )
 
 

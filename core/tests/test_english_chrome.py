@@ -228,6 +228,8 @@ PAGES: dict[str, list[str]] = {
         "/upkeep/",
         "/upkeep/assets/{asset}/",
         "/disclosure/",
+        "/alerts/",
+        "/alerts/rules/",
         "/proposals/",
         "/users/",
         "/audit/",

@@ -38,6 +38,21 @@ def _feedback(s: dict[str, Any]) -> Any:
     return s["feedback"]
 
 
+def _digest(s: dict[str, Any]) -> Any:
+    """The 民生办 persona's digest of the day (made on first use): only its reader may open it."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from alerts.models import Digest
+
+    if "digest" not in s:
+        s["digest"] = Digest.objects.create(
+            user=get_user_model().objects.get(username="t_office"), day=dt.date(2021, 7, 1), red=1, items=[]
+        )
+    return s["digest"]
+
+
 def _p(s: dict[str, Any]) -> tuple[int, int]:
     return s["period"].program_id, s["period"].month
 
@@ -321,6 +336,26 @@ ROWS: list[Row] = [
     ("api funding lines", lambda s: "/api/funding-lines/?limit=500", API_STAFF),
     ("api organisations", lambda s: "/api/organisations/?limit=500", API_STAFF),
     ("api memberships", lambda s: "/api/memberships/?limit=500", API_STAFF),
+    # --- alerts: the page and its JSON scoped to the user's units, the rules for the district-wide roles
+    ("alerts", lambda s: _r("alerts:index"), STAFF),
+    (
+        "alerts of a program and month",
+        lambda s: _r("alerts:index") + f"?program={s['program'].pk}&month=6",
+        STAFF,
+    ),
+    ("alerts json", lambda s: _r("alerts:data"), STAFF),
+    ("alert rules", lambda s: _r("alerts:rules"), DISTRICT_WIDE),
+    ("api alert rules", lambda s: "/api/alert-rules/", [200, 200, 200, 403, 403, 403, 403]),
+    (
+        "alert rule of a program",
+        lambda s: _r("alerts:rule_edit", "behind") + f"?program={s['program'].pk}",
+        DISTRICT_WIDE,
+    ),
+    (
+        "alert digest (民生办's own)",
+        lambda s: _r("alerts:digest", _digest(s).pk),
+        [404, 200, 404, 404, 404, 404, 302],
+    ),
     ("search", lambda s: "/search/?q=标记", STAFF),
     ("api programs", lambda s: "/api/programs/", PUBLIC),
     ("api projects", lambda s: "/api/projects/?limit=50", PUBLIC),

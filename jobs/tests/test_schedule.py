@@ -65,7 +65,7 @@ def test_a_run_missed_while_the_scheduler_was_down_starts_once(settings: Any) ->
 
 
 def test_a_disabled_or_unregistered_scheduled_job_never_starts(settings: Any) -> None:
-    _only(settings, reminders={"at": "08:00", "enabled": False}, alert_digest={"at": "07:30"})
+    _only(settings, reminders={"at": "08:00", "enabled": False}, unplanned={"at": "07:30"})
     for moment in (_at(0, 0), _at(23, 59)):
         with time_machine.travel(moment, tick=False):
             assert schedule.schedule_tick() == []
@@ -107,7 +107,9 @@ def test_the_schedule_page_is_for_the_administrator(client_for: Any, who: str, s
     assert response.status_code == status
     if status == 200:
         page = response.content.decode()
-        assert "截止前提醒" in page and "夜间重算汇总" in page and "每天 08:00" in page and "尚未实现" in page
+        assert (
+            "截止前提醒" in page and "夜间重算汇总" in page and "每天 08:00" in page and "每天 07:30" in page
+        )  # alert_digest: registered by alerts
         assert "每日预警摘要" in page and "<td>alert_digest" not in page
         assert "立即运行" in page and "没有正在运行的工作进程" in page
 
