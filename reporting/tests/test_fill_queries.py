@@ -61,19 +61,25 @@ def _post(client: Any, month: dict[str, Any], projects: list[Project], action: s
     return len(ctx.captured_queries)
 
 
-def _counts(client_for: Any, month: dict[str, Any], office: Any, n: int) -> tuple[int, int, int]:
+def _counts(client_for: Any, month: dict[str, Any], office: Any, n: int) -> tuple[int, ...]:
     projects = _projects(month, office, n)
     client = client_for("town_shitai")
     first = _post(client, month, projects, "save", "5")  # drafts created
     again = _post(client, month, projects, "save", "6")  # drafts changed
+    period = month["periods"][6]
+    with CaptureQueriesContext(connection) as ctx:  # the page with every draft checked
+        assert (
+            client.get(reverse("reporting:fill", args=[period.program_id, period.month])).status_code == 200
+        )
+    page = len(ctx.captured_queries)
     submit = _post(client, month, projects, "submit", "7")  # changed and submitted
     reports = Report.objects.filter(unit=month["shitai"], period=month["periods"][6])
     assert reports.count() == n and not reports.exclude(status=Status.SUBMITTED).exists()
     assert not ReportValue.objects.filter(report__in=reports).exclude(value=7).exists()
-    return first, again, submit
+    return first, again, page, submit
 
 
-def test_fill_save_and_submit_take_the_same_queries_for_3_and_30_projects(
+def test_fill_save_page_and_submit_take_the_same_queries_for_3_and_30_projects(
     client_for: Any, month: dict[str, Any], office: Any
 ) -> None:
     small = _counts(client_for, month, office, 3)
