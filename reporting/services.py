@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
@@ -625,7 +625,12 @@ def reports_fill(
         for n in opening
         if results[n].error is None
     }
-    Report.objects.bulk_create(list(probes.values()))
+    if probes:
+        try:
+            with transaction.atomic():  # another page of the unit created one of these drafts meanwhile
+                Report.objects.bulk_create(list(probes.values()))
+        except IntegrityError:
+            raise ConflictError(next(iter(probes.values()))) from None
     audit = AuditBatch(actor=actor)
     created = {pid: model_snapshot(r) for pid, r in probes.items()}
     reports = {**existing, **probes}

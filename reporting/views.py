@@ -141,9 +141,14 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
                 submit=wants_submit,
             )
             batch.append((form, item))
-        results = services.reports_fill(
-            actor=request.user, unit=unit, period=period, items=[item for _, item in batch]
-        )
+        try:
+            results = services.reports_fill(
+                actor=request.user, unit=unit, period=period, items=[item for _, item in batch]
+            )
+        except (
+            ConflictError
+        ) as exc:  # a draft created by another page meanwhile: nothing of this page written
+            results = [services.FillResult(report=None, error=exc) for _ in batch]
         for (form, item), result in zip(batch, results, strict=True):
             project = item.project
             exc = result.error
