@@ -49,8 +49,12 @@ def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
         "their projects of December at once, as the page does); each district's lead department lists submitted "
         "reports and approves them through the API; the 民生办 reads the 进度表, the ranking and the program page "
         "(dashboard). Lost = answered writes (saved values, submissions, approvals) not found in the database "
-        "afterwards. The limit is the same submissions as raw SQL on the bare connection in the same run (per unit "
-        "one transaction: values, status and version, a transition row per report).",
+        "afterwards. The limit is the same writes as raw SQL on the bare connection in the same run, per unit two "
+        "transactions as the page's save and submit: the report rows, their values and funds, the 开始填报 and 填报 "
+        "audit rows (with before/after snapshots), then status, submitted_at and version, a transition and a 提交 "
+        "audit row per report (a submission refreshes no summary — only a confirmation or an unlock does — so "
+        "neither does the limit). Submitted reports/s (rush) = reports submitted ÷ the span from the first submission's start to the last one's "
+        "end, while the other units fill, reviewers approve and the 民生办 reads.",
         "",
         "| scale | database | units | request | n | req/s | p50 (ms) | p95 (ms) | unloaded p95 (ms) | p95 ÷ unloaded"
         " | errors |",

@@ -36,6 +36,7 @@ from django.contrib.auth import (  # noqa: E402
     SESSION_KEY,
     get_user_model,
 )
+from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -44,6 +45,7 @@ from knox.models import AuthToken  # noqa: E402
 
 from bench.measure import bench_office  # noqa: E402
 from catalogue.models import Program  # noqa: E402
+from core.services import model_snapshot  # noqa: E402
 from orgs.models import Membership, Organisation, OrgKind  # noqa: E402
 from orgs.services import membership_grant  # noqa: E402
 from reporting.models import Period, Report, ReportValue, Status  # noqa: E402
@@ -185,39 +187,146 @@ def lost_writes(results: dict[str, Any], plan: dict[str, Any]) -> int:
 
 
 def raw_limit(plan: dict[str, Any]) -> dict[str, float]:
-    """The rush's submissions as raw SQL on the bare connection: per unit one transaction that writes its
-    values, marks its reports submitted (version + 1) and records a transition each, as the fill page does."""
+    """The rush's fills and submissions as raw SQL on the bare DB-API connection, with the same writes per
+    submitted report as the fill page: per unit one transaction for the save (the report rows, their values and
+    funds, the two audit rows per report — 开始填报 create and 填报 update, with before/after snapshots of the
+    same size) and one for the submission (status, submitted_at and version + 1 per report, a transition row and
+    a 提交 audit row each). A submission refreshes no summary (only a confirmation or an unlock does, after
+    commit), so neither does this. The snapshots' JSON is built before the clock starts: this is the database's
+    limit. The rush's reports are read first, then deleted (after the lost-write check) and written again."""
     units = [u["id"] for u in plan["units"]]
     reports = list(
-        Report.objects.filter(period_id__in=plan["periods"], unit_id__in=units).values_list("unit_id", "id")
+        Report.objects.filter(period_id__in=plan["periods"], unit_id__in=units)
+        .select_related("project", "unit", "period__program")
+        .prefetch_related("values", "funds")
+        .order_by("unit_id", "id")
     )
-    by_unit: dict[int, list[int]] = {}
-    for unit_id, report_id in reports:
-        by_unit.setdefault(unit_id, []).append(report_id)
-    ph = "%s" if connection.vendor == "postgresql" else "?"
+    actor = get_user_model().objects.filter(username="bench-office").first()
+    content_type = ContentType.objects.get_for_model(Report).pk
+    label = actor.get_full_name() or actor.get_username() if actor else "系统"
+    by_unit: dict[int, list[dict[str, Any]]] = {}
+    for r in reports:
+        snapshot = model_snapshot(r)
+        values = {str(v.indicator_id): str(v.value) for v in r.values.all()}
+        funds = {f.source: [str(f.arrived), str(f.spent)] for f in r.funds.all()}
+        draft = {**snapshot, "status": Status.DRAFT, "submitted_at": None}
+        by_unit.setdefault(r.unit_id, []).append(
+            {
+                "row": [r.project_id, r.unit_id, r.period_id, r.beneficiaries, r.progress, r.explanation],
+                "values": [(v.indicator_id, v.value) for v in r.values.all()],
+                "funds": [(f.source, f.arrived, f.spent) for f in r.funds.all()],
+                "repr": str(r)[:300],
+                "create": json.dumps({**draft, "progress": "", "explanation": ""}, ensure_ascii=False),
+                "before": json.dumps(
+                    {**draft, "progress": "", "explanation": "", "values": {}, "funds": {}},
+                    ensure_ascii=False,
+                ),
+                "after": json.dumps({**draft, "values": values, "funds": funds}, ensure_ascii=False),
+                "state_before": json.dumps(draft, ensure_ascii=False),
+                "state_after": json.dumps(snapshot, ensure_ascii=False),
+            }
+        )
+    Report.objects.filter(pk__in=[r.pk for r in reports]).delete()
+    pg = connection.vendor == "postgresql"
+    ph = "%s" if pg else "?"
+    js = "CAST(%s AS jsonb)" if pg else "?"
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    actor = get_user_model().objects.filter(username="bench-office").values_list("pk", flat=True).first()
+    uid = actor.pk if actor else None
+    audit_sql = (
+        "INSERT INTO core_auditevent (at, actor_id, actor_label, action, content_type_id, object_id, object_repr,"
+        f" before, after, reason) VALUES ({ph}, {ph}, {ph}, {ph}, {ph}, {ph}, {ph}, {js}, {js}, {ph})"
+    )
     connection.ensure_connection()
     raw = connection.connection
     started = time.perf_counter()
-    for ids in by_unit.values():
+    for items in by_unit.values():
         cursor = raw.cursor()
-        if connection.vendor == "sqlite":
+        if not pg:
             cursor.execute("BEGIN IMMEDIATE")
-        for rid in ids:
+        ids = []
+        for item in items:  # the save: report rows, values, funds, audit create + update
             cursor.execute(
-                f"UPDATE reporting_reportvalue SET value = value + 1 WHERE report_id = {ph}", [rid]
+                "INSERT INTO reporting_report (project_id, unit_id, period_id, status, beneficiaries, progress,"
+                " problems, next_steps, explanation, version)"
+                f" VALUES ({ph}, {ph}, {ph}, 'draft', {ph}, {ph}, '', '', {ph}, 2) RETURNING id",
+                item["row"],
             )
-            cursor.execute(
-                f"UPDATE reporting_report SET status = 'submitted', submitted_at = {ph}, version = version + 1 "
-                f"WHERE id = {ph}",
-                [now, rid],
+            ids.append(cursor.fetchone()[0])
+        cursor.executemany(
+            f"INSERT INTO reporting_reportvalue (report_id, indicator_id, value) VALUES ({ph}, {ph}, {ph})",
+            [(rid, i, str(v)) for rid, item in zip(ids, items, strict=True) for i, v in item["values"]],
+        )
+        funds = [(rid, *f) for rid, item in zip(ids, items, strict=True) for f in item["funds"]]
+        if funds:
+            cursor.executemany(
+                "INSERT INTO reporting_reportfunds (report_id, source, arrived, spent)"
+                f" VALUES ({ph}, {ph}, {ph}, {ph})",
+                [(rid, s, str(a), str(b)) for rid, s, a, b in funds],
             )
-            cursor.execute(
-                "INSERT INTO reporting_transition (report_id, actor_id, at, from_status, to_status, opinion) "
-                f"VALUES ({ph}, {ph}, {ph}, 'draft', 'submitted', '')",
-                [rid, actor, now],
-            )
+        cursor.executemany(
+            audit_sql,
+            [
+                row
+                for rid, item in zip(ids, items, strict=True)
+                for row in (
+                    (
+                        now,
+                        uid,
+                        label,
+                        "create",
+                        content_type,
+                        str(rid),
+                        item["repr"],
+                        None,
+                        item["create"],
+                        "开始填报",
+                    ),
+                    (
+                        now,
+                        uid,
+                        label,
+                        "update",
+                        content_type,
+                        str(rid),
+                        item["repr"],
+                        item["before"],
+                        item["after"],
+                        "填报",
+                    ),
+                )
+            ],
+        )
+        raw.commit()
+        if not pg:
+            cursor.execute("BEGIN IMMEDIATE")
+        cursor.executemany(  # the submission: status and version, a transition and an audit row each
+            f"UPDATE reporting_report SET status = 'submitted', submitted_at = {ph}, version = version + 1"
+            f" WHERE id = {ph} AND version = 2",
+            [(now, rid) for rid in ids],
+        )
+        cursor.executemany(
+            "INSERT INTO reporting_transition (report_id, actor_id, at, from_status, to_status, opinion)"
+            f" VALUES ({ph}, {ph}, {ph}, 'draft', 'submitted', '')",
+            [(rid, uid, now) for rid in ids],
+        )
+        cursor.executemany(
+            audit_sql,
+            [
+                (
+                    now,
+                    uid,
+                    label,
+                    "state",
+                    content_type,
+                    str(rid),
+                    item["repr"],
+                    item["state_before"],
+                    item["state_after"],
+                    "提交",
+                )
+                for rid, item in zip(ids, items, strict=True)
+            ],
+        )
         raw.commit()
         cursor.close()
     wall = time.perf_counter() - started

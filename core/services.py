@@ -108,6 +108,53 @@ def audit_record_many(
     return AuditEvent.objects.bulk_create(rows)
 
 
+class AuditBatch:
+    """Audit rows collected during one service call and written in a single INSERT by :meth:`save` — for
+    services that change many objects at once with different actions or reasons (e.g. the fill page: per report
+    a create, an update and a state change). Each row keeps its own action, object, before/after and reason; the
+    actor (who) is the batch's, the time (when) is the INSERT's, inside the caller's transaction."""
+
+    def __init__(self, *, actor: Any | None) -> None:
+        self.user = actor if getattr(actor, "is_authenticated", False) else None
+        self.label = ((self.user.get_full_name() or self.user.get_username()) if self.user else SYSTEM_LABEL)[
+            :150
+        ]
+        self.rows: list[AuditEvent] = []
+        self._types: dict[type, ContentType] = {}
+
+    def add(
+        self,
+        *,
+        action: str,
+        obj: models.Model,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+        reason: str = "",
+    ) -> None:
+        """Queue one audit row (same arguments as :func:`audit_record`, the object must be saved)."""
+        model = obj._meta.concrete_model
+        if model not in self._types:
+            self._types[model] = ContentType.objects.get_for_model(model)
+        self.rows.append(
+            AuditEvent(
+                actor=self.user,
+                actor_label=self.label,
+                action=action,
+                content_type=self._types[model],
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:300],
+                before=_jsonable(before) if before is not None else None,
+                after=_jsonable(after) if after is not None else None,
+                reason=reason,
+            )
+        )
+
+    def save(self) -> list[AuditEvent]:
+        """Write the queued rows (one INSERT; none when nothing was queued) and empty the batch."""
+        rows, self.rows = self.rows, []
+        return AuditEvent.objects.bulk_create(rows) if rows else []
+
+
 class ConflictError(Exception):
     """Somebody else saved the object since it was read: nothing was written."""
 

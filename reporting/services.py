@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
@@ -183,23 +183,117 @@ def previous_report(report: Report) -> Report | None:
     )
 
 
+@dataclass
+class _Facts:
+    """What the checks of one report read: its values and funds, the project's indicators, the unit's targets,
+    the previous report's values and the unit's current budget of the project."""
+
+    values: dict[int, Decimal]
+    funds: list[ReportFunds]
+    indicators: list[Any]
+    targets: dict[int, Any]
+    before: dict[int, Decimal]
+    budget: Decimal
+
+
+def _budget(lines: Any) -> Decimal:
+    return sum((line.current for line in lines if is_sane(line.current)), Decimal(0))
+
+
 def report_validate(report: Report) -> tuple[list[Issue], list[Issue]]:
     """(errors, warnings). Errors block submission; warnings need a written explanation."""
     from funding.models import FundingLine
     from funding.selectors import with_current
     from responsibility.models import Target
+
+    previous = previous_report(report)
+    facts = _Facts(
+        values={v.indicator_id: v.value for v in report.values.all()},
+        funds=list(report.funds.all()),
+        indicators=list(report.project.indicators.all()),
+        targets={
+            t.indicator_id: t
+            for t in Target.objects.filter(indicator__project=report.project, unit=report.unit)
+        },
+        before={v.indicator_id: v.value for v in previous.values.all()} if previous else {},
+        budget=_budget(with_current(FundingLine.objects.filter(project=report.project, unit=report.unit))),
+    )
+    return _checks(report, facts)
+
+
+def reports_validate(
+    reports: list[Report],
+    *,
+    unit: Organisation,
+    period: Period,
+    state: dict[int, tuple[dict[int, Decimal], list[ReportFunds]]] | None = None,
+) -> dict[int, tuple[list[Issue], list[Issue]]]:
+    """:func:`report_validate` of many reports of one unit and period in a fixed number of queries (the fill
+    page), keyed by project id. ``state``: project id → (values, funds) to check instead of the reports' stored
+    ones (a save not yet written); else the reports' ``values`` and ``funds`` (prefetch them)."""
+    from funding.models import FundingLine
+    from funding.selectors import with_current
+    from responsibility.models import Indicator, Target
+
+    if not reports:
+        return {}
+    pids = [r.project_id for r in reports]
+    indicators: dict[int, list[Any]] = {pid: [] for pid in pids}
+    project_of: dict[int, int] = {}
+    for ind in Indicator.objects.filter(project_id__in=pids):
+        indicators[ind.project_id].append(ind)
+        project_of[ind.pk] = ind.project_id
+    targets: dict[int, dict[int, Any]] = {pid: {} for pid in pids}
+    for t in Target.objects.filter(indicator__project_id__in=pids, unit=unit):
+        targets[project_of[t.indicator_id]][t.indicator_id] = t
+    latest: dict[int, int] = {}
+    for pid, rid in (
+        Report.objects.filter(
+            project_id__in=pids,
+            unit=unit,
+            period__program_id=period.program_id,
+            period__month__lt=period.month,
+        )
+        .exclude(status=Status.DRAFT)
+        .order_by("project_id", "-period__month")
+        .values_list("project_id", "id")
+    ):
+        latest.setdefault(pid, rid)
+    project_of_report = {rid: pid for pid, rid in latest.items()}
+    before: dict[int, dict[int, Decimal]] = {pid: {} for pid in pids}
+    for rid, indicator_id, value in ReportValue.objects.filter(
+        report_id__in=list(latest.values())
+    ).values_list("report_id", "indicator_id", "value"):
+        before[project_of_report[rid]][indicator_id] = value
+    lines: dict[int, list[Any]] = {pid: [] for pid in pids}
+    for line in with_current(FundingLine.objects.filter(project_id__in=pids, unit=unit)):
+        lines[line.project_id].append(line)
+    out = {}
+    for report in reports:
+        pid = report.project_id
+        if state is not None and pid in state:
+            values, funds = state[pid]
+        else:
+            values, funds = {v.indicator_id: v.value for v in report.values.all()}, list(report.funds.all())
+        facts = _Facts(
+            values=values,
+            funds=funds,
+            indicators=indicators[pid],
+            targets=targets[pid],
+            before=before[pid],
+            budget=_budget(lines[pid]),
+        )
+        out[pid] = _checks(report, facts, month=period.month)
+    return out
+
+
+def _checks(report: Report, facts: _Facts, *, month: int | None = None) -> tuple[list[Issue], list[Issue]]:
     from responsibility.services import planned_share
 
     errors: list[Issue] = []
     warnings: list[Issue] = []
-    values = {v.indicator_id: v.value for v in report.values.all()}
-    indicators = list(report.project.indicators.all())
-    targets = {
-        t.indicator_id: t for t in Target.objects.filter(indicator__project=report.project, unit=report.unit)
-    }
-    previous = previous_report(report)
-    before = {v.indicator_id: v.value for v in previous.values.all()} if previous else {}
-    for ind in indicators:
+    values, targets, before = facts.values, facts.targets, facts.before
+    for ind in facts.indicators:
         key = f"value-{ind.pk}"
         value = values.get(ind.pk)
         if value is None:
@@ -224,7 +318,7 @@ def report_validate(report: Report) -> tuple[list[Issue], list[Issue]]:
                     f"“{ind.name}”完成{quantity_text(value)}，超过目标{quantity_text(target.value)}的120%",
                 )
             )
-    funds = list(report.funds.all())
+    funds = facts.funds
     labels = dict(Source.choices)
     if not all(is_sane(f.arrived) and is_sane(f.spent) for f in funds):
         errors.append(Issue("funds", "资金数值异常，请重新填写"))
@@ -239,14 +333,13 @@ def report_validate(report: Report) -> tuple[list[Issue], list[Issue]]:
                     key, f"{labels[f.source]}资金支出{wan_text(f.spent)}万元超过到位{wan_text(f.arrived)}万元"
                 )
             )
-    lines = with_current(FundingLine.objects.filter(project=report.project, unit=report.unit))
-    budget = sum((line.current for line in lines if is_sane(line.current)), Decimal(0))
+    budget = facts.budget
     arrived = sum((f.arrived for f in funds), Decimal(0))
     spent = sum((f.spent for f in funds), Decimal(0))
     if budget and arrived > budget:
         warnings.append(Issue("funds", f"资金到位{wan_text(arrived)}万元超过预算{wan_text(budget)}万元"))
     if budget and targets:
-        schedule = min(planned_share(t, report.period.month) for t in targets.values())
+        schedule = min(planned_share(t, month or report.period.month) for t in targets.values())
         if spent / budget < schedule - BEHIND_SCHEDULE:
             warnings.append(Issue("funds", f"支出进度{spent / budget:.0%}明显落后序时进度{schedule:.0%}"))
     if not report.progress.strip():
@@ -411,15 +504,30 @@ def report_unlock(*, actor: Any, report: Report, reason: str) -> Report:
 @dataclass
 class FillResult:
     """What :func:`report_fill` did for one project: the report (None when nothing was written), whether the
-    figures were saved and the report submitted, and why it was not submitted when asked (``problems``)."""
+    figures were saved and the report submitted, and why it was not submitted when asked (``problems``).
+    From :func:`reports_fill`, ``error`` is why nothing was written for this project (ConflictError,
+    ValidationError or PermissionDenied — :func:`report_fill` raises it)."""
 
     report: Report | None
     saved: bool = False
     submitted: bool = False
     problems: list[str] = field(default_factory=list)
+    error: Exception | None = None
 
 
-@transaction.atomic
+@dataclass
+class FillItem:
+    """One project's part of a fill page: the figures and text as :func:`report_fill` takes them."""
+
+    project: Project
+    values: dict[int, Decimal | None]
+    funds: dict[str, tuple[Decimal | None, Decimal | None]]
+    narrative: dict[str, Any]
+    expected_version: int
+    save: bool = True
+    submit: bool = False
+
+
 def report_fill(
     *,
     actor: Any,
@@ -437,38 +545,271 @@ def report_fill(
     submit it — in one transaction. ``expected_version`` is the version the page saw, 0 when it saw no report:
     a report saved by someone else since is refused (ConflictError). A refused submission keeps the saved
     figures and comes back in ``problems`` (the reasons, as the page shows them); a refused save raises."""
+    item = FillItem(project, values, funds, narrative, expected_version, save=save, submit=submit)
+    (result,) = reports_fill(actor=actor, unit=unit, period=period, items=[item])
+    if result.error is not None:
+        raise result.error
+    return result
+
+
+_Q_VALUE = Decimal(1).scaleb(-ReportValue._meta.get_field("value").decimal_places)
+_Q_MONEY = Decimal(1).scaleb(-ReportFunds._meta.get_field("arrived").decimal_places)
+
+
+def _stored(value: Decimal, q: Decimal) -> Decimal:
+    """The value as the database gives it back (the field's decimal places), for snapshots and checks."""
+    return Decimal(value).quantize(q)
+
+
+@transaction.atomic
+def reports_fill(
+    *, actor: Any, unit: Organisation, period: Period, items: list[FillItem]
+) -> list[FillResult]:
+    """The fill page's save (and submit) of many projects of one unit and period, in one transaction and a fixed
+    number of queries whatever the number of projects and indicators — with exactly the checks, versions and
+    audit rows of :func:`report_open` + :func:`report_save` + :func:`report_submit` per project.
+
+    Each project stands alone: one whose save is refused (a stale version: ConflictError; a closed period, a
+    locked report, a negative figure: ValidationError; PermissionDenied) gets ``error`` and nothing of it is
+    written, the others are saved; a refused submission keeps the saved figures and comes back in ``problems``.
+    The unit's reports are locked (select_for_update) while they are checked and written."""
+    from core.policy import restrict
+    from core.services import AuditBatch
+    from reporting.rules import reported_by
+    from responsibility.models import Indicator
+
     if not may_act_for_unit(actor, unit.id):
         raise PermissionDenied("只能填报本单位的报表")
-    report = Report.objects.filter(project=project, unit=unit, period=period).first()
-    if report is not None and report.version != expected_version:
-        raise ConflictError(report)
-    result = FillResult(report=report)
-    if save:
-        if report is None:
-            report = report_open(actor=actor, project=project, unit=unit, period=period)
-            expected_version = report.version
-        result.report = report_save(
-            actor=actor,
-            report=report,
-            values=values,
-            funds=funds,
-            narrative=narrative,
-            expected_version=expected_version,
+    results = [FillResult(report=None) for _ in items]
+    if not items:
+        return results
+    period.program  # noqa: B018 — cached once for str(report) in the audit rows
+    projects = {item.project.pk: item.project for item in items}
+    pids = list(projects)
+    existing = {
+        r.project_id: r
+        for r in Report.objects.select_for_update()
+        .filter(period=period, unit=unit, project_id__in=pids)
+        .prefetch_related("values", "funds")
+    }
+    for report in existing.values():
+        report.project, report.unit, report.period = projects[report.project_id], unit, period
+    indicators_of: dict[int, set[int]] = {pid: set() for pid in pids}
+    for indicator_id, pid in Indicator.objects.filter(project_id__in=pids).values_list("id", "project_id"):
+        indicators_of[pid].add(indicator_id)
+    # report_open's checks for the drafts to create
+    opening = [i for i, it in enumerate(items) if it.save and it.project.pk not in existing]
+    reporting = (
+        set(
+            Project.objects.filter(pk__in=[items[i].project.pk for i in opening])
+            .filter(reported_by(unit))
+            .values_list("pk", flat=True)
         )
+        if opening
+        else set()
+    )
+    for n, (item, result) in enumerate(zip(items, results, strict=True)):
+        report = existing.get(item.project.pk)
+        result.report = report
+        if report is not None and report.version != item.expected_version:
+            result.error = ConflictError(report)
+        elif n in opening:
+            if period.program_id != item.project.program_id:
+                result.error = ValidationError("报送期与项目不属于同一年度计划")
+            elif item.project.pk not in reporting:
+                result.error = ValidationError(f"{unit.name}不是“{item.project.name}”的报送单位")
+            elif not period.is_open:
+                result.error = ValidationError(f"{period}已关闭报送")
+    probes = {
+        items[n].project.pk: Report(project=items[n].project, unit=unit, period=period)
+        for n in opening
+        if results[n].error is None
+    }
+    if probes:
+        try:
+            with transaction.atomic():  # another page of the unit created one of these drafts meanwhile
+                Report.objects.bulk_create(list(probes.values()))
+        except IntegrityError:
+            raise ConflictError(next(iter(probes.values()))) from None
+    audit = AuditBatch(actor=actor)
+    created = {pid: model_snapshot(r) for pid, r in probes.items()}
+    reports = {**existing, **probes}
+    permitted = set(
+        restrict(Report.objects.filter(pk__in=[r.pk for r in reports.values()]), actor, "change").values_list(
+            "pk", flat=True
+        )
+    )
+    # what each saved report becomes (nothing written yet)
+    plans: dict[int, dict[str, Any]] = {}
+    for item, result in zip(items, results, strict=True):
+        pid = item.project.pk
+        report = reports.get(pid)
+        if result.error is not None or report is None:
+            continue
+        result.report = report
+        if not item.save and not item.submit:
+            continue
+        if report.pk not in permitted:
+            result.error = PermissionDenied("不能修改该报表" if item.save else "不能提交该报表")
+            continue
+        if not item.save:
+            continue
+        error = _save_refusal(report, item, indicators_of[pid])
+        if error is not None:
+            result.error = error
+            continue
+        before = (
+            {**created[pid], "values": {}, "funds": {}}
+            if pid in probes
+            else {
+                **model_snapshot(report),
+                "values": {str(v.indicator_id): str(v.value) for v in report.values.all()},
+                "funds": {f.source: [str(f.arrived), str(f.spent)] for f in report.funds.all()},
+            }
+        )
+        values = {int(k): Decimal(v) for k, v in before["values"].items()}
+        funds = {k: (Decimal(a), Decimal(b)) for k, (a, b) in before["funds"].items()}
+        for indicator_id, value in item.values.items():
+            if value is None:
+                values.pop(indicator_id, None)
+            else:
+                values[indicator_id] = _stored(value, _Q_VALUE)
+        for source, (arrived, spent) in item.funds.items():
+            if arrived is None and spent is None:
+                funds.pop(source, None)
+            else:
+                funds[source] = (_stored(arrived or 0, _Q_MONEY), _stored(spent or 0, _Q_MONEY))
+        for name in NARRATIVE:
+            if name in item.narrative:
+                setattr(report, name, item.narrative[name])
+        report.version += 1  # report_save's versioned_save, changed or not
+        after = {
+            **model_snapshot(report),
+            "values": {str(k): str(v) for k, v in values.items()},
+            "funds": {k: [str(a), str(b)] for k, (a, b) in funds.items()},
+        }
+        plans[pid] = {
+            "values": values,
+            "funds": funds,
+            "rewrite": after["values"] != before["values"] or after["funds"] != before["funds"],
+        }
+        if pid in probes:
+            audit.add(action="create", obj=report, after=created[pid], reason="开始填报")
+        if after != before:
+            audit.add(action="update", obj=report, before=before, after=after, reason="填报")
         result.saved = True
-    if submit:
+    # report_submit's checks, on the figures as saved
+    submitting = [
+        (item, result)
+        for item, result in zip(items, results, strict=True)
+        if item.submit and result.error is None
+    ]
+    for _item, result in submitting:
         if result.report is None:
             result.problems = ["尚未填写"]
-            return result
-        result.report.refresh_from_db()
-        try:
-            with transaction.atomic():
-                report_submit(actor=actor, report=result.report)
-            result.submitted = True
-        except ValidationError as exc:
-            result.problems = list(exc.messages)
-            result.report.refresh_from_db()
-    return result
+    checked = [r.report for _, r in submitting if r.report is not None]
+    state = {}
+    for report in checked:
+        plan = plans.get(report.project_id)
+        if plan is not None:
+            state[report.project_id] = (
+                plan["values"],
+                [
+                    ReportFunds(report=report, source=s, arrived=a, spent=b)
+                    for s, (a, b) in plan["funds"].items()
+                ],
+            )
+    found = reports_validate(
+        [r for r in checked if r.status in EDITABLE and period.is_open], unit=unit, period=period, state=state
+    )
+    transitions: list[Transition] = []
+    now = timezone.now()
+    who = actor if getattr(actor, "is_authenticated", False) else None
+    for _item, result in submitting:
+        report = result.report
+        if report is None:
+            continue
+        if report.status not in EDITABLE:
+            result.problems = [f"报表状态为“{report.get_status_display()}”，不能提交"]
+            continue
+        if not period.is_open:
+            result.problems = [f"{period}已关闭报送"]
+            continue
+        errors, warnings = found[report.project_id]
+        if errors:
+            result.problems = [e.message for e in errors]
+            continue
+        if warnings and not report.explanation.strip():
+            result.problems = ["以下情况需要填写情况说明后才能提交：", *[w.message for w in warnings]]
+            continue
+        snapshot = model_snapshot(report)
+        before_status = report.status
+        report.status, report.submitted_at = Status.SUBMITTED, now
+        report.version += 1
+        transitions.append(
+            Transition(report=report, actor=who, from_status=before_status, to_status=Status.SUBMITTED)
+        )
+        audit.add(action="state", obj=report, before=snapshot, after=model_snapshot(report), reason="提交")
+        result.submitted = True
+    # the writes: one statement each
+    written = [r.report for r in results if r.report is not None and (r.saved or r.submitted)]
+    _write_reports(written)
+    rewrite = [reports[pid] for pid, plan in plans.items() if plan["rewrite"]]
+    if rewrite:
+        stored = [r for r in rewrite if r.project_id not in probes]  # a new draft has no values yet
+        if stored:
+            ReportValue.objects.filter(report__in=stored).delete()
+            ReportFunds.objects.filter(report__in=stored).delete()
+        ReportValue.objects.bulk_create(
+            [
+                ReportValue(report=r, indicator_id=k, value=v)
+                for r in rewrite
+                for k, v in plans[r.project_id]["values"].items()
+            ]
+        )
+        ReportFunds.objects.bulk_create(
+            [
+                ReportFunds(report=r, source=s, arrived=a, spent=b)
+                for r in rewrite
+                for s, (a, b) in plans[r.project_id]["funds"].items()
+            ]
+        )
+    Transition.objects.bulk_create(transitions)
+    audit.save()
+    # a refused project's new draft is not kept (report_open ran in that project's transaction)
+    dropped = [r.pk for pid, r in probes.items() if pid not in plans]
+    if dropped:
+        Report.objects.filter(pk__in=dropped).delete()
+        for result in results:
+            if result.report is not None and result.report.pk in dropped:
+                result.report = None
+    return results
+
+
+def _save_refusal(report: Report, item: FillItem, indicators: set[int]) -> Exception | None:
+    """report_save's refusals, checked before anything is written."""
+    if report.status not in EDITABLE:
+        return ValidationError(f"报表状态为“{report.get_status_display()}”，不能修改")
+    if not report.period.is_open:
+        return ValidationError(f"{report.period}已关闭报送，不能修改")
+    negative = [k for k, v in item.values.items() if v is not None and v < 0]
+    negative += [s for s, (a, p) in item.funds.items() if (a or 0) < 0 or (p or 0) < 0]
+    if negative:
+        return ValidationError("填报数不能为负数")
+    if any(k not in indicators for k in item.values):
+        return ValidationError("指标不属于该项目")
+    unknown = [s for s in item.funds if s not in Source.values]
+    if unknown:
+        return ValidationError(f"未知的资金来源：{unknown[0]}")
+    return None
+
+
+def _write_reports(written: list[Report]) -> None:
+    """One UPDATE statement for the saved and submitted reports (narrative, status, submitted_at, new version).
+    The rows were locked (select_for_update; SQLite's write lock from BEGIN IMMEDIATE) and their versions
+    checked when they were read, so nobody changed them since."""
+    if written:
+        Report.objects.bulk_update(written, [*NARRATIVE, "status", "submitted_at", "version"])
 
 
 def report_next_step(user: Any, report: Report) -> tuple[str | None, tuple[str, ...]]:

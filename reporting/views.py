@@ -114,6 +114,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
         submitted: list[str] = []
         saved = 0
         untouched: list[str] = []
+        batch: list[tuple[ReportFillForm, services.FillItem]] = []
         for form in _fill_forms(request.POST, projects=projects, reports=reports, sources=sources).values():
             project = form.project
             if not form.posted():
@@ -132,21 +133,29 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             stale = report is not None and form.expected_version() != report.version
             if not (touched or wants_submit or stale):
                 continue
-            try:
-                result = services.report_fill(
-                    actor=request.user,
-                    project=project,
-                    unit=unit,
-                    period=period,
-                    **form.payload(),
-                    expected_version=form.expected_version(),
-                    save=touched,
-                    submit=wants_submit,
-                )
-            except ConflictError:
+            item = services.FillItem(
+                project=project,
+                **form.payload(),
+                expected_version=form.expected_version(),
+                save=touched,
+                submit=wants_submit,
+            )
+            batch.append((form, item))
+        try:
+            results = services.reports_fill(
+                actor=request.user, unit=unit, period=period, items=[item for _, item in batch]
+            )
+        except (
+            ConflictError
+        ) as exc:  # a draft created by another page meanwhile: nothing of this page written
+            results = [services.FillResult(report=None, error=exc) for _ in batch]
+        for (form, item), result in zip(batch, results, strict=True):
+            project = item.project
+            exc = result.error
+            if isinstance(exc, ConflictError):
                 issues[project.pk] = [_("该报表已被其他人修改，请刷新后重新填写。")]
                 continue
-            except (ValidationError, PermissionDenied) as exc:
+            if exc is not None:
                 issues[project.pk] = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
                 bound[project.pk] = form
                 continue
@@ -181,6 +190,9 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
         reports = _fill_reports(request.user, period=period, unit=unit, projects=projects)
     forms_ = _fill_forms(None, projects=projects, reports=reports, sources=sources)
     forms_.update(bound)  # the ones refused keep what was typed
+    checks = services.reports_validate(
+        [r for r in reports.values() if r.status in services.EDITABLE], unit=unit, period=period
+    )
     items = []
     for project in projects:
         report = reports.get(project.pk)
@@ -191,7 +203,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
         errors: list[Any] = []
         warnings: list[str] = []
         if report and report.status in services.EDITABLE:
-            errs, warns = services.report_validate(report)
+            errs, warns = checks[project.pk]
             errors, warnings = errs, [w.message for w in warns]
         ready = report is not None and report.status in services.EDITABLE and not errors
         items.append(
