@@ -398,6 +398,11 @@ class ItemScore(models.Model):
     def score(self) -> Decimal | None:
         return self.adjusted if self.adjusted is not None else self.computed
 
+    @property
+    def lost(self) -> Decimal | None:
+        """Points lost on this item (None while unscored)."""
+        return None if self.score is None else Decimal(self.item.points) - self.score
+
 
 class SampleCheck(models.Model):
     """One record drawn at random for a 抽样扣分 item: the result of checking it."""
