@@ -176,7 +176,7 @@ def gather(*, program: Program, month: int, metrics: set[str]) -> dict[str, dict
                         den=row.budget_total,
                     )
                 )
-            if row.arrived:
+            if row.arrived or row.budget_total:  # money planned but nothing arrived: nothing spent (0%)
                 out[Metric.SPENDING].append(
                     Fact(
                         row.unit.id,
@@ -345,7 +345,7 @@ def score_facts(item: Item, facts: list[Fact]) -> Computed:
         rate = sum((f.num for f in facts), ZERO) / len(facts)
     elif item.metric in WEIGHTED:  # money: Σ numerators ÷ Σ denominators
         den = sum((f.den for f in facts), ZERO)
-        rate = sum((f.num for f in facts), ZERO) / den if den else ONE
+        rate = sum((f.num for f in facts), ZERO) / den if den else ZERO
     else:  # counted rows: passed ÷ counted
         rate = Decimal(sum(1 for f in facts if f.ok)) / len(facts)
     rate = min(rate, ONE)

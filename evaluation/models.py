@@ -399,6 +399,12 @@ class ItemScore(models.Model):
         return self.adjusted if self.adjusted is not None else self.computed
 
     @property
+    def rate_shown(self) -> str:
+        """The rate of a rate item as a percentage (e.g. "66.7%"), "" for other items."""
+        rate = (self.detail or {}).get("rate")
+        return f"{numbers.safe_quantize(Decimal(rate) * 100, Decimal('0.1'))}%" if rate else ""
+
+    @property
     def lost(self) -> Decimal | None:
         """Points lost on this item (None while unscored)."""
         return None if self.score is None else Decimal(self.item.points) - self.score

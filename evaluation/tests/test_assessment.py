@@ -148,7 +148,7 @@ def test_run_scores_reports_on_time_and_returned(scheme: Any, perf: dict[str, An
 
 def test_ties_share_a_rank(scheme: Any, perf: dict[str, Any], office: Any) -> None:
     """Towns without money to count score alike and share rank 1; 石台 and 段园 (budget, nothing arrived) tie
-    lower and both take rank 5 ("1224" ranking); scoring 石台's manual item lifts it into the first tie."""
+    lower and both take rank 5 ("1224" ranking); re-scoring 石台 by the gap lifts it into the first tie."""
     run = services.run_compute(actor=office, scheme=scheme, month=12)
 
     def ranks() -> dict[str, tuple[D, int]]:
@@ -159,8 +159,14 @@ def test_ties_share_a_rank(scheme: Any, perf: dict[str, Any], office: Any) -> No
     assert {rank for code, (_, rank) in before.items() if code not in ("shitai", "duanyuan")} == {1}
     assert before["shitai"][1] == 5
     gap = next(s for c, (s, _) in before.items() if c not in ("shitai", "duanyuan")) - before["shitai"][0]
-    manual = ItemScore.objects.get(result__run=run, result__unit=perf["shitai"], item__rule=RuleKind.MANUAL)
-    services.manual_score_save(actor=office, score=manual, value=gap, evidence="宣传到位", scorer_name="张三")
+    for score in ItemScore.objects.filter(
+        result__run=run, result__unit=perf["shitai"], computed__isnull=False
+    ):
+        room = min(D(score.item.points) - score.score, gap)
+        if room > 0:
+            services.item_rescore(actor=office, score=score, value=score.score + room, reason="核实")
+            gap -= room
+    assert gap == 0
     after = ranks()
     assert after["shitai"][1] == 1 and after["duanyuan"][1] == 6
 
