@@ -318,6 +318,12 @@ def self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 # --- 目标管理绩效考评 -----------------------------------------------------------------------------------------
 
 
+def _pk(value: Any) -> int:
+    """A posted or queried id; anything but digits finds nothing (404), never a 500."""
+    text = str(value or "")
+    return int(text) if text.isdigit() else 0
+
+
 def _assessment_program(request: HttpRequest, program_pk: int | None) -> Any:
     from evaluation.rules import may_see_assessment
 
@@ -415,22 +421,22 @@ def assessment_scheme(request: HttpRequest, program_pk: int) -> HttpResponse:
             if action == "track" and track_form.is_valid():
                 track = None
                 if request.POST.get("track_id"):
-                    track = get_object_or_404(Track, scheme=scheme, pk=request.POST["track_id"])
+                    track = get_object_or_404(Track, scheme=scheme, pk=_pk(request.POST.get("track_id")))
                 services.track_save(
                     actor=request.user, scheme=scheme, track=track, data=track_form.cleaned_data
                 )
                 messages.success(request, _("考核类别已保存。"))
                 return redirect("evaluation:assessment_scheme", program.pk)
             if action == "item" and item_form.is_valid():
-                track = get_object_or_404(Track, scheme=scheme, pk=request.POST.get("track"))
+                track = get_object_or_404(Track, scheme=scheme, pk=_pk(request.POST.get("track")))
                 item = None
                 if request.POST.get("item_id"):
-                    item = get_object_or_404(Item, track__scheme=scheme, pk=request.POST["item_id"])
+                    item = get_object_or_404(Item, track__scheme=scheme, pk=_pk(request.POST.get("item_id")))
                 services.item_save(actor=request.user, track=track, item=item, data=item_form.cleaned_data)
                 messages.success(request, _("考核项目已保存。"))
                 return redirect("evaluation:assessment_scheme", program.pk)
             if action == "delete_item":
-                item = get_object_or_404(Item, track__scheme=scheme, pk=request.POST.get("item_id"))
+                item = get_object_or_404(Item, track__scheme=scheme, pk=_pk(request.POST.get("item_id")))
                 services.item_delete(actor=request.user, item=item)
                 messages.success(request, _("考核项目已删除。"))
                 return redirect("evaluation:assessment_scheme", program.pk)
@@ -438,12 +444,12 @@ def assessment_scheme(request: HttpRequest, program_pk: int) -> HttpResponse:
             _errors(request, exc)
     edit_item = None
     if request.GET.get("item"):
-        edit_item = get_object_or_404(Item, track__scheme=scheme, pk=request.GET["item"])
+        edit_item = get_object_or_404(Item, track__scheme=scheme, pk=_pk(request.GET.get("item")))
         if action != "item":
             item_form = ItemForm(instance=edit_item, prefix="item")
     edit_track = None
     if request.GET.get("track"):
-        edit_track = get_object_or_404(Track, scheme=scheme, pk=request.GET["track"])
+        edit_track = get_object_or_404(Track, scheme=scheme, pk=_pk(request.GET.get("track")))
         if action != "track":
             track_form = TrackForm(instance=edit_track, prefix="track")
     return render(
@@ -570,7 +576,7 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("评分已保存。"))
                 return redirect("evaluation:score", score.pk)
             if action == "sample":
-                check = get_object_or_404(SampleCheck, score=score, pk=request.POST.get("check"))
+                check = get_object_or_404(SampleCheck, score=score, pk=_pk(request.POST.get("check")))
                 services.sample_result_save(
                     actor=request.user,
                     check=check,
@@ -586,7 +592,7 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("申诉已提交，等待民生办答复。"))
                 return redirect("evaluation:score", score.pk)
             if action == "answer" and answer_form.is_valid():
-                objection = get_object_or_404(score.objections.all(), pk=request.POST.get("objection"))
+                objection = get_object_or_404(score.objections.all(), pk=_pk(request.POST.get("objection")))
                 services.objection_answer(
                     actor=request.user,
                     objection=objection,

@@ -140,4 +140,5 @@ def test_scheme_edit_page_saves_bands_and_items(client_for: Any, perf: dict[str,
         },
     )
     assert "须选择数据指标" in response.content.decode()
+    assert c.get(page + "?item=abc").status_code == 404  # a bad id finds nothing, never a 500
     assert client_for("town_shitai").get(page).status_code == 403
