@@ -33,6 +33,7 @@ class ProjectForm(forms.ModelForm):
             "co_lead_departments",
             "implementing_units",
             "assignment_is_default",
+            "assessed",
         ]
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
 

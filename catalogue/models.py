@@ -129,6 +129,11 @@ class Project(models.Model):
         default=False,
         help_text=_("牵头、配合、实施单位和项目类型未见于通知原文，系按安徽同类项目推定的默认值，待确认"),
     )
+    assessed = models.BooleanField(
+        _("纳入考核"),
+        default=True,
+        help_text=_("列入上级民生工程清单的项目计入目标管理绩效考评；本地自行增加的项目可不计入"),
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:

@@ -30,7 +30,7 @@ from orgs.models import Organisation
 
 #: What a department may edit on a project it leads; 民生办 and admin may edit all of PROJECT_FIELDS.
 DEPARTMENT_FIELDS = ("summary",)
-PROJECT_FIELDS = ("name", "kind", "summary", "lead_department", "assignment_is_default")
+PROJECT_FIELDS = ("name", "kind", "summary", "lead_department", "assignment_is_default", "assessed")
 PROJECT_M2M = ("co_lead_departments", "implementing_units")
 
 

@@ -97,4 +97,37 @@ def evaluation_demo(*, program: Program) -> dict[str, int]:
                         else "",
                     },
                 )
+        assessment_demo(program=program, office=office.user)
     return sample.sample_counts()
+
+
+def assessment_demo(*, program: Program, office: Any) -> None:
+    """The default 考评办法 and a December run (computed now, so the objection window is open): manual items
+    scored with evidence, the first sampled record of one town found failing; left unapproved for the office."""
+    from evaluation.models import ItemScore, RuleKind, SampleCheck, Scheme
+
+    if Scheme.objects.filter(program=program).exists():
+        return
+    scheme = services.scheme_create_from_template(actor=office, program=program)
+    run = services.run_compute(actor=office, scheme=scheme, month=12)
+    for score in ItemScore.objects.filter(result__run=run, detail__manual=True).select_related(
+        "item", "result__run"
+    ):
+        points = Decimal(score.item.points)
+        services.manual_score_save(
+            actor=office,
+            score=score,
+            value=points if score.result.unit_id % 3 else points - 1,
+            evidence="【示例】查阅会议记录、宣传资料和工作台账",
+            scorer_name="示例·民生办",
+        )
+    check = (
+        SampleCheck.objects.filter(score__result__run=run, score__item__rule=RuleKind.SAMPLE)
+        .select_related("score__item", "score__result__run")
+        .order_by("id")
+        .first()
+    )
+    if check is not None:
+        services.sample_result_save(
+            actor=office, check=check, passed=False, note="【示例】报表数据与台账不一致"
+        )

@@ -218,3 +218,43 @@ def monitoring_xlsx(program: Program, month: int, rows: list[MonitoringRow]) -> 
     ws.freeze_panes(2, 2)
     book.close()
     return buffer.getvalue()
+
+
+def assessment_notice(run: Any, results: list[Any]) -> OfficialDocument:
+    """考评结果通报: totals, 档次 and ranks of the towns and the departments (no personal data)."""
+    program = run.scheme.program
+    period = f"{program.year}年度" if run.annual else f"{program.year}年1—{run.month}月"
+    head = ["名次", "单位", "得分", "档次"]
+    blocks: list[Block] = [
+        Block(
+            "para",
+            f"根据《{run.scheme.title}》，经各单位自查、牵头部门评分、民生办审核并处理申诉，"
+            f"{period}民生工程目标管理绩效考评结果已经审定，现予通报。",
+        )
+    ]
+    groups = (("local", "一、镇（街道）考评结果"), ("department", "二、部门考评结果"))
+    for group, title in groups:
+        rows = [r for r in results if r.group == group]
+        if rows:
+            blocks += [
+                Block("h1", title),
+                Block(
+                    "table",
+                    rows=[head, *[[str(r.rank), r.unit.display_name, f"{r.score}", r.band] for r in rows]],
+                ),
+            ]
+    bands = "、".join(f"{b['label']}（{b['min']}分及以上）" for b in run.scheme.bands)
+    blocks += [
+        Block("h1", "三、有关要求"),
+        Block("para", f"考评档次：{bands}。请各单位对照扣分项目认真整改。"),
+    ]
+    date = run.approved_at or run.computed_at
+    return OfficialDocument(
+        issuer_mark=program.issuer_name,
+        title=f"关于{period}民生工程目标管理绩效考评结果的通报",
+        recipients="各镇（街道）、区直有关单位",
+        blocks=blocks,
+        signature=program.issuer_name,
+        date=f"{date.year}年{date.month}月{date.day}日" if date else "",
+        is_sample=getattr(program, "is_sample", False),
+    )

@@ -197,3 +197,110 @@ class EvaluationForm(forms.ModelForm):
             notes[line.key] = note
         data["notes"] = notes
         return data
+
+
+# --- 目标管理绩效考评 -----------------------------------------------------------------------------------------
+
+
+class _StyledForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class _StyledModelForm(forms.ModelForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class SchemeForm(_StyledForm):
+    title = forms.CharField(label=_("考评办法名称"), max_length=100)
+    objection_days = forms.IntegerField(label=_("申诉期限（天）"), min_value=1, max_value=60)
+    bands = forms.CharField(
+        label=_("档次"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("每行一档：名称 最低分（含本数），如“优秀 90”"),
+    )
+
+    def clean_bands(self) -> list[dict[str, str]]:
+        out = []
+        for n, line in enumerate(self.cleaned_data["bands"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = line.split()
+            if len(parts) != 2:
+                raise forms.ValidationError(_("档次第%(n)d行应为“名称 最低分”") % {"n": n})
+            out.append({"label": parts[0], "min": parts[1]})
+        return out
+
+
+def bands_text(bands: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{b['label']} {b['min']}" for b in bands)
+
+
+class TrackForm(_StyledModelForm):
+    class Meta:
+        from evaluation.models import Track
+
+        model = Track
+        fields = ["order", "name", "kind", "applies_to", "scorer"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from orgs.models import DEPARTMENT_KINDS
+        from orgs.selectors import organisations_for_kinds
+
+        self.fields["scorer"].queryset = organisations_for_kinds(DEPARTMENT_KINDS)
+
+
+class ItemForm(_StyledModelForm):
+    class Meta:
+        from evaluation.models import Item
+
+        model = Item
+        fields = [
+            "order",
+            "name",
+            "points",
+            "rule",
+            "metric",
+            "per_failure",
+            "sample_source",
+            "sample_size",
+            "criteria",
+        ]
+        widgets = {"criteria": forms.Textarea(attrs={"rows": 2})}
+
+
+class ComputeForm(_StyledForm):
+    month = forms.IntegerField(label=_("截至月份"), min_value=1, max_value=12, initial=12)
+    annual = forms.BooleanField(label=_("年度考评"), required=False)
+
+
+class ManualScoreForm(_StyledForm):
+    value = forms.DecimalField(label=_("得分"), max_digits=6, decimal_places=2, min_value=0)
+    evidence = forms.CharField(label=_("评分依据"), widget=forms.Textarea(attrs={"rows": 2}))
+    scorer_name = forms.CharField(label=_("评分人"), max_length=50)
+    evidence_file = forms.FileField(label=_("依据材料"), required=False)
+
+
+class ObjectionForm(_StyledForm):
+    text = forms.CharField(label=_("申诉理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnswerForm(_StyledForm):
+    answer = forms.CharField(label=_("答复意见"), widget=forms.Textarea(attrs={"rows": 2}))
+    new_score = forms.DecimalField(
+        label=_("复核后得分"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text=_("不改变得分请留空"),
+    )
+
+
+class RescoreForm(_StyledForm):
+    value = forms.DecimalField(label=_("复核后得分"), max_digits=6, decimal_places=2, min_value=0)
+    reason = forms.CharField(label=_("复核理由"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -11,8 +11,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from catalogue.models import Project
+from catalogue.models import Program, Project
 from core import numbers
+from orgs.models import Organisation
 
 
 class Status(models.TextChoices):
@@ -172,3 +173,331 @@ class SelfEvaluation(Reviewed):
             "benefit": Decimal(self.weight_benefit),
             "satisfaction": Decimal(self.weight_satisfaction),
         }
+
+
+# --- 目标管理绩效考评 (unit assessment, issue 11 items 4–6) ------------------------------------------------
+
+
+class TrackKind(models.TextChoices):
+    COMPREHENSIVE = "comprehensive", _("综合考核")
+    SINGLE = "single", _("单项考核")
+    QUESTIONNAIRE = "questionnaire", _("社会问卷调查（满意度）")
+    ROUTINE = "routine", _("平时工作及督查")
+
+
+class Applies(models.TextChoices):
+    BOTH = "both", _("镇街和部门")
+    LOCAL = "local", _("镇街")
+    DEPARTMENT = "department", _("部门")
+
+
+class RuleKind(models.TextChoices):
+    AUTO = "auto", _("按系统数据自动计分")
+    MANUAL = "manual", _("人工评分（附依据）")
+    SAMPLE = "sample", _("抽样检查扣分")
+
+
+class Metric(models.TextChoices):
+    SCHEDULE = "schedule", _("目标任务序时完成率")
+    ARRIVAL = "arrival", _("资金到位率")
+    SPENDING = "spending", _("资金支出率")
+    ON_TIME = "on_time", _("调度报表按时报送率")
+    RETURNED = "returned", _("调度报表被退回")
+    RECTIFIED = "rectified", _("问题按期整改率")
+    DISCLOSED = "disclosed", _("按期公示率")
+    CUSTODIAN = "custodian", _("资产落实管护主体率")
+    LETTERS = "letters", _("目标责任状签订")
+    SATISFACTION = "satisfaction", _("满意度调查得分")
+
+
+class SampleSource(models.TextChoices):
+    REPORTS = "reports", _("调度报表")
+    ASSETS = "assets", _("工程资产")
+    FINDINGS = "findings", _("监督发现问题")
+
+
+DEFAULT_BANDS = [
+    {"label": "优秀", "min": "90"},
+    {"label": "良好", "min": "80"},
+    {"label": "合格", "min": "60"},
+    {"label": "不合格", "min": "0"},
+]
+
+
+class Scheme(models.Model):
+    """考评办法 of one year's program: its tracks and items are rows (data, not code); bands and the objection
+    window are settings of the scheme."""
+
+    program = models.OneToOneField(
+        Program, verbose_name=_("年度计划"), related_name="assessment_scheme", on_delete=models.CASCADE
+    )
+    title = models.CharField(_("考评办法名称"), max_length=100)
+    bands = models.JSONField(_("档次"), default=list, help_text=_("从高到低：档次名称和最低分（含本数）"))
+    objection_days = models.PositiveSmallIntegerField(
+        _("申诉期限（天）"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("考评办法")
+        verbose_name_plural = _("考评办法")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Track(models.Model):
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("考评办法"), related_name="tracks", on_delete=models.CASCADE
+    )
+    order = models.PositiveSmallIntegerField(_("序号"), default=1)
+    name = models.CharField(_("考核类别"), max_length=50)
+    kind = models.CharField(_("类型"), max_length=15, choices=TrackKind.choices)
+    applies_to = models.CharField(_("考核对象"), max_length=10, choices=Applies.choices, default=Applies.BOTH)
+    scorer = models.ForeignKey(
+        Organisation,
+        verbose_name=_("评分单位"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+        help_text=_("单项考核为牵头部门（只计其牵头的项目）；留空为民生办"),
+    )
+
+    class Meta:
+        ordering = ["scheme", "order", "id"]
+        verbose_name = _("考核类别")
+        verbose_name_plural = _("考核类别")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Item(models.Model):
+    track = models.ForeignKey(
+        Track, verbose_name=_("考核类别"), related_name="items", on_delete=models.CASCADE
+    )
+    order = models.PositiveSmallIntegerField(_("序号"), default=1)
+    name = models.CharField(_("考核内容"), max_length=100)
+    points = numbers.DecimalField(
+        _("分值"), max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    rule = models.CharField(_("计分方式"), max_length=10, choices=RuleKind.choices)
+    metric = models.CharField(_("数据指标"), max_length=15, choices=Metric.choices, blank=True)
+    per_failure = numbers.DecimalField(_("每处扣分"), max_digits=5, decimal_places=2, null=True, blank=True)
+    sample_source = models.CharField(_("抽样对象"), max_length=10, choices=SampleSource.choices, blank=True)
+    sample_size = models.PositiveSmallIntegerField(_("每单位抽样数"), null=True, blank=True)
+    criteria = models.TextField(_("评分标准"), blank=True)
+
+    class Meta:
+        ordering = ["track", "order", "id"]
+        verbose_name = _("考核项目")
+        verbose_name_plural = _("考核项目")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RunStatus(models.TextChoices):
+    COMPUTED = "computed", _("已计算，申诉期")
+    APPROVED = "approved", _("民生办已审定（锁定）")
+    PUBLISHED = "published", _("已公布")
+
+
+class Run(models.Model):
+    """One monthly or annual assessment of the scheme's units; locked once approved, then published."""
+
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("考评办法"), related_name="runs", on_delete=models.CASCADE
+    )
+    month = models.PositiveSmallIntegerField(
+        _("截至月份"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    annual = models.BooleanField(_("年度考评"), default=False)
+    status = models.CharField(_("状态"), max_length=10, choices=RunStatus.choices, default=RunStatus.COMPUTED)
+    seed = models.PositiveIntegerField(_("抽样随机种子"), default=0)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    objection_deadline = models.DateField(_("申诉截止日"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("审定时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审定人"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    published_at = models.DateTimeField(_("公布时间"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["scheme", "-annual", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "month", "annual"], name="assessment_run_unique")
+        ]
+        verbose_name = _("考评")
+        verbose_name_plural = _("考评")
+
+    def __str__(self) -> str:
+        year = self.scheme.program.year
+        return f"{year}年度考评" if self.annual else f"{year}年1—{self.month}月考评"
+
+    @property
+    def locked(self) -> bool:
+        return self.status != RunStatus.COMPUTED
+
+
+class UnitResult(models.Model):
+    run = models.ForeignKey(Run, verbose_name=_("考评"), related_name="results", on_delete=models.CASCADE)
+    unit = models.ForeignKey(
+        Organisation, verbose_name=_("被考核单位"), related_name="+", on_delete=models.PROTECT
+    )
+    group = models.CharField(_("排名组"), max_length=10, choices=Applies.choices)
+    score = numbers.DecimalField(_("得分"), max_digits=6, decimal_places=2, default=0)
+    band = models.CharField(_("档次"), max_length=20, blank=True)
+    rank = models.PositiveIntegerField(_("名次"), default=0)
+
+    class Meta:
+        ordering = ["run", "group", "rank", "unit__order"]
+        constraints = [models.UniqueConstraint(fields=["run", "unit"], name="assessment_result_unique")]
+        verbose_name = _("单位考评结果")
+        verbose_name_plural = _("单位考评结果")
+
+    def __str__(self) -> str:
+        return f"{self.run} · {self.unit.display_name}"
+
+
+class ItemScore(models.Model):
+    """One item for one unit: the computed score, with what produced it (``detail``: the formula's figures and the
+    data rows counted), and the score after a recorded re-score (``adjusted``)."""
+
+    result = models.ForeignKey(
+        UnitResult, verbose_name=_("单位考评结果"), related_name="items", on_delete=models.CASCADE
+    )
+    item = models.ForeignKey(
+        Item, verbose_name=_("考核项目"), related_name="scores", on_delete=models.CASCADE
+    )
+    computed = numbers.DecimalField(_("计算得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    adjusted = numbers.DecimalField(_("复核后得分"), max_digits=6, decimal_places=2, null=True, blank=True)
+    detail = models.JSONField(_("计分依据"), default=dict, blank=True)
+    evidence = models.TextField(_("评分依据"), blank=True)
+    evidence_file = models.FileField(_("依据材料"), upload_to="assessment/%Y/", blank=True)
+    scorer_name = models.CharField(_("评分人"), max_length=50, blank=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["result", "item__track__order", "item__order"]
+        constraints = [models.UniqueConstraint(fields=["result", "item"], name="assessment_itemscore_unique")]
+        verbose_name = _("考核项目得分")
+        verbose_name_plural = _("考核项目得分")
+
+    def __str__(self) -> str:
+        return f"{self.result} · {self.item}"
+
+    @property
+    def score(self) -> Decimal | None:
+        return self.adjusted if self.adjusted is not None else self.computed
+
+    @property
+    def rate_shown(self) -> str:
+        """The rate of a rate item as a percentage (e.g. "66.7%"), "" for other items."""
+        rate = (self.detail or {}).get("rate")
+        return f"{numbers.safe_quantize(Decimal(rate) * 100, Decimal('0.1'))}%" if rate else ""
+
+    @property
+    def lost(self) -> Decimal | None:
+        """Points lost on this item (None while unscored)."""
+        return None if self.score is None else Decimal(self.item.points) - self.score
+
+
+class SampleCheck(models.Model):
+    """One record drawn at random for a 抽样扣分 item: the result of checking it."""
+
+    score = models.ForeignKey(
+        ItemScore, verbose_name=_("考核项目得分"), related_name="samples", on_delete=models.CASCADE
+    )
+    source = models.CharField(_("抽样对象"), max_length=10, choices=SampleSource.choices)
+    object_id = models.PositiveBigIntegerField(_("记录编号"))
+    label = models.CharField(_("抽查记录"), max_length=200)
+    passed = models.BooleanField(_("检查合格"), null=True, blank=True)
+    note = models.CharField(_("检查情况"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["score", "id"]
+        verbose_name = _("抽样检查")
+        verbose_name_plural = _("抽样检查")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Objection(models.Model):
+    score = models.ForeignKey(
+        ItemScore, verbose_name=_("考核项目得分"), related_name="objections", on_delete=models.CASCADE
+    )
+    text = models.TextField(_("申诉理由"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("申诉人"),
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    filed_at = models.DateTimeField(_("申诉时间"), auto_now_add=True)
+    answer = models.TextField(_("答复意见"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("答复人"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["score", "filed_at", "id"]
+        verbose_name = _("申诉")
+        verbose_name_plural = _("申诉")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None
+
+
+class Rescore(models.Model):
+    """A recorded change of an item's score (the only way a score changes after the run): old, new, reason."""
+
+    score = models.ForeignKey(
+        ItemScore, verbose_name=_("考核项目得分"), related_name="rescores", on_delete=models.CASCADE
+    )
+    objection = models.ForeignKey(
+        Objection,
+        verbose_name=_("申诉"),
+        null=True,
+        blank=True,
+        related_name="rescores",
+        on_delete=models.SET_NULL,
+    )
+    old = numbers.DecimalField(_("原得分"), max_digits=6, decimal_places=2, null=True)
+    new = numbers.DecimalField(_("新得分"), max_digits=6, decimal_places=2)
+    reason = models.TextField(_("复核理由"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("复核人"),
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    at = models.DateTimeField(_("复核时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["score", "at", "id"]
+        verbose_name = _("复核记录")
+        verbose_name_plural = _("复核记录")
+
+    def __str__(self) -> str:
+        return f"{self.old} → {self.new}"

@@ -8,10 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from core.policy import Actor, Scope, actor_for, can, rule
-from evaluation.models import MonitoringSheet, PerformanceTarget, SelfEvaluation
+from evaluation.models import (
+    Item,
+    ItemScore,
+    MonitoringSheet,
+    Objection,
+    PerformanceTarget,
+    Rescore,
+    Run,
+    RunStatus,
+    SampleCheck,
+    Scheme,
+    SelfEvaluation,
+    Track,
+    UnitResult,
+)
 from orgs.models import Role
 
 
@@ -62,3 +76,120 @@ def may_see_evaluation(user: Any) -> bool:
     from core.policy import can_any
 
     return can_any(user, "view", PerformanceTarget)
+
+
+# --- 目标管理绩效考评 -----------------------------------------------------------------------------------------
+# The scheme is read by every staff role and changed by 民生办; a run's totals by every staff role (and, once
+# published, by the public, through the portal's own read); the per-item scores, their data rows, samples and
+# objections by the district-wide roles, the unit itself and the department scoring the item's track. A town
+# therefore sees only its own details before (and after) publication; others' totals only once published.
+
+
+def _staff(actor: Actor) -> bool:
+    return actor.role in Role.values
+
+
+@rule(Scheme)
+def scheme_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return _staff(actor)
+    return actor.is_manager and action != "delete"
+
+
+@rule(Track)
+def track_rule(actor: Actor, action: str) -> Scope:
+    return actor.is_manager if action != "view" else _staff(actor)
+
+
+@rule(Item)
+def item_rule(actor: Actor, action: str) -> Scope:
+    return actor.is_manager if action != "view" else _staff(actor)
+
+
+@rule(Run)
+def run_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return True if _staff(actor) else Q(status=RunStatus.PUBLISHED)
+    return actor.is_manager and action != "delete"
+
+
+def _scorer(actor: Actor, prefix: str) -> Q:
+    return Q(Exists(Track.objects.filter(scheme=OuterRef(f"{prefix}scheme"), scorer_id=actor.org_id)))
+
+
+@rule(UnitResult)
+def unit_result_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        if actor.is_staff_wide:
+            return True
+        if not _staff(actor) or not actor.org_id:
+            return Q(run__status=RunStatus.PUBLISHED)
+        return Q(unit_id__in=actor.org_ids) | Q(run__status=RunStatus.PUBLISHED) | _scorer(actor, "run__")
+    return actor.is_manager and action != "delete"
+
+
+def _score_scope(actor: Actor, action: str, prefix: str) -> Scope:
+    if action == "view" and actor.is_staff_wide:
+        return True
+    if action == "delete":
+        return False
+    if action != "view" and actor.is_manager:
+        return True
+    if actor.role in (Role.DEPARTMENT, Role.TOWN) and actor.org_id:
+        scorer = Q(**{f"{prefix}item__track__scorer_id": actor.org_id})
+        if action == "view":
+            return Q(**{f"{prefix}result__unit_id__in": actor.org_ids}) | scorer
+        return scorer if actor.role == Role.DEPARTMENT else False
+    return False
+
+
+@rule(ItemScore)
+def item_score_rule(actor: Actor, action: str) -> Scope:
+    return _score_scope(actor, action, "")
+
+
+@rule(SampleCheck)
+def sample_rule(actor: Actor, action: str) -> Scope:
+    return _score_scope(actor, action, "score__")
+
+
+@rule(Objection)
+def objection_rule(actor: Actor, action: str) -> Scope:
+    return (
+        _score_scope(actor, action, "score__")
+        if action == "view"
+        else actor.is_manager and action != "delete"
+    )
+
+
+@rule(Rescore)
+def rescore_rule(actor: Actor, action: str) -> Scope:
+    return _score_scope(actor, action, "score__") if action == "view" else False
+
+
+def may_manage_assessment(user: Any) -> bool:
+    """Build the scheme, run, answer objections, re-score, approve and publish: 民生办."""
+    return actor_for(user).is_manager
+
+
+def may_score(user: Any, score: Any) -> bool:
+    """Enter a manual score or a sample's result: 民生办, or the department scoring the item's track, while the
+    run is not locked."""
+    return not score.result.run.locked and can(user, "change", score)
+
+
+def may_object(user: Any, score: Any) -> bool:
+    """File an objection (申诉) to an item: the assessed unit itself, before the run's deadline and approval."""
+    from django.utils import timezone
+
+    actor = actor_for(user)
+    run = score.result.run
+    if run.locked or not actor.org_id or score.result.unit_id not in actor.org_ids:
+        return False
+    deadline = run.objection_deadline
+    return deadline is None or timezone.localdate() <= deadline
+
+
+def may_see_assessment(user: Any) -> bool:
+    """The 考评 pages: every staff role."""
+    return _staff(actor_for(user))

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Min, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -350,3 +351,128 @@ def todo_items(*, user: Any) -> list[TodoItem]:
                     )
                 )
     return items
+
+
+# --- 目标管理绩效考评 -----------------------------------------------------------------------------------------
+
+#: The page of each counted data row's model (drill-down links).
+ROW_PAGES = {
+    "reporting.report": "reporting:report_detail",
+    "supervision.finding": "supervision:finding_detail",
+    "upkeep.asset": "upkeep:asset_detail",
+    "responsibility.letter": "responsibility:letter_detail",
+    "catalogue.project": "catalogue:project_detail",
+}
+SAMPLE_PAGES = {
+    "reports": "reporting:report_detail",
+    "findings": "supervision:finding_detail",
+    "assets": "upkeep:asset_detail",
+}
+
+
+def assessment_scheme(*, program: Program) -> Any:
+    from evaluation.models import Scheme
+
+    return Scheme.objects.filter(program=program).prefetch_related("tracks__items", "tracks__scorer").first()
+
+
+def assessment_runs(*, user: Any, scheme: Any) -> QuerySet[Any]:
+    from evaluation.models import Run
+
+    return restrict(Run.objects.filter(scheme=scheme), user)
+
+
+def run_get(*, user: Any, pk: int) -> Any:
+    from evaluation.models import Run
+
+    return get_object_or_404(restrict(Run.objects.select_related("scheme__program"), user), pk=pk)
+
+
+def run_results(*, user: Any, run: Any) -> dict[str, list[Any]]:
+    """Visible unit results of ``run`` by group (towns, departments), best first."""
+    from evaluation.models import Applies, UnitResult
+
+    rows = restrict(UnitResult.objects.filter(run=run).select_related("unit"), user).order_by(
+        "group", "rank", "unit__order"
+    )
+    out: dict[str, list[Any]] = {Applies.LOCAL: [], Applies.DEPARTMENT: []}
+    for r in rows:
+        out.setdefault(r.group, []).append(r)
+    return out
+
+
+def result_get(*, user: Any, pk: int) -> Any:
+    """A unit's result whose details the user may see (the unit itself, district-wide roles, scorers)."""
+    from evaluation.models import ItemScore, UnitResult
+
+    result = get_object_or_404(
+        restrict(UnitResult.objects.select_related("unit", "run__scheme__program"), user), pk=pk
+    )
+    if (
+        not restrict(ItemScore.objects.filter(result=result), user).exists()
+        and not actor_for(user).is_staff_wide
+    ):
+        raise Http404
+    return result
+
+
+def result_items(*, user: Any, result: Any) -> list[Any]:
+    from evaluation.models import ItemScore
+
+    return list(
+        restrict(ItemScore.objects.filter(result=result), user)
+        .select_related("item__track")
+        .prefetch_related("objections")
+        .order_by("item__track__order", "item__order")
+    )
+
+
+def score_get(*, user: Any, pk: int) -> Any:
+    from evaluation.models import ItemScore
+
+    return get_object_or_404(
+        restrict(
+            ItemScore.objects.select_related("item__track", "result__unit", "result__run__scheme__program"),
+            user,
+        ),
+        pk=pk,
+    )
+
+
+def score_rows(score: Any) -> list[dict[str, Any]]:
+    """The data rows that produced an automatic score, each with the link to its page."""
+    out = []
+    for row in score.detail.get("rows", []):
+        page = ROW_PAGES.get(row.get("model"))
+        url = reverse(page, args=[row["id"]]) if page and row.get("id") else ""
+        out.append({**row, "url": url})
+    return out
+
+
+def sample_rows(score: Any) -> list[tuple[Any, str]]:
+    return [
+        (
+            check,
+            reverse(SAMPLE_PAGES[check.source], args=[check.object_id])
+            if check.source in SAMPLE_PAGES
+            else "",
+        )
+        for check in score.samples.all()
+    ]
+
+
+def published_runs(*, program: Program) -> QuerySet[Any]:
+    from evaluation.models import Run, RunStatus
+
+    return Run.objects.filter(scheme__program=program, status=RunStatus.PUBLISHED).order_by(
+        "-annual", "-month"
+    )
+
+
+def public_results(*, run: Any) -> list[Any]:
+    """Totals and 档次 per unit of a published run (nothing personal: unit, score, band, rank)."""
+    from evaluation.models import UnitResult
+
+    return list(
+        UnitResult.objects.filter(run=run).select_related("unit").order_by("group", "rank", "unit__order")
+    )

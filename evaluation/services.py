@@ -3,12 +3,14 @@ audited, concurrent edits refused (core.services.versioned_save)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalogue.models import Project
 from core.services import ConflictError, audit_record, model_snapshot, versioned_save
@@ -351,3 +353,434 @@ def self_evaluation_decide(
         reason="" if approve else opinion,
         expected_version=expected_version,
     )
+
+
+# --- 目标管理绩效考评 -----------------------------------------------------------------------------------------
+
+
+def _manager(actor: Any) -> None:
+    from evaluation.rules import may_manage_assessment
+
+    if not may_manage_assessment(actor):
+        raise PermissionDenied(_("只有民生办可以管理考评"))
+
+
+def _bands_check(bands: list[dict[str, Any]]) -> list[dict[str, str]]:
+    out = []
+    for band in bands:
+        label = str(band.get("label") or "").strip()
+        try:
+            minimum = Decimal(str(band.get("min")))
+        except (ArithmeticError, ValueError):
+            raise ValidationError(_("档次“%(label)s”的最低分不是数字") % {"label": label}) from None
+        if not label or not (0 <= minimum <= 100):
+            raise ValidationError(_("档次名称不能为空，最低分应在0到100之间"))
+        out.append({"label": label, "min": str(minimum)})
+    if not out:
+        raise ValidationError(_("至少设置一个档次"))
+    out.sort(key=lambda b: Decimal(b["min"]), reverse=True)
+    if Decimal(out[-1]["min"]) != 0:
+        raise ValidationError(_("最低一档的最低分应为0"))
+    return out
+
+
+@transaction.atomic
+def scheme_create_from_template(*, actor: Any, program: Any) -> Any:
+    """One click: the default scheme of ``program`` (安徽 50/40/10 structure), to be edited afterwards."""
+    from evaluation.assessment import template_tracks
+    from evaluation.models import DEFAULT_BANDS, Item, Scheme, Track
+
+    _manager(actor)
+    if Scheme.objects.filter(program=program).exists():
+        raise ValidationError(_("该年度已有考评办法"))
+    scheme = Scheme.objects.create(
+        program=program, title=f"{program.year}年民生工程目标管理绩效考评办法", bands=list(DEFAULT_BANDS)
+    )
+    for n, spec in enumerate(template_tracks(), start=1):
+        track = Track.objects.create(
+            scheme=scheme, order=n, name=spec["name"], kind=spec["kind"], applies_to=spec["applies_to"]
+        )
+        Item.objects.bulk_create(
+            Item(track=track, order=i, name=name, points=Decimal(points), rule=rule, metric=metric, **extra)
+            for i, (name, points, rule, metric, extra) in enumerate(spec["items"], start=1)
+        )
+    audit_record(actor=actor, action="create", obj=scheme, after=model_snapshot(scheme), reason="按模板创建")
+    return scheme
+
+
+@transaction.atomic
+def scheme_update(*, actor: Any, scheme: Any, data: dict[str, Any], expected_version: int) -> Any:
+    _manager(actor)
+    before = model_snapshot(scheme)
+    scheme.title = str(data.get("title") or scheme.title)
+    scheme.objection_days = int(data.get("objection_days") or scheme.objection_days)
+    if "bands" in data:
+        scheme.bands = _bands_check(data["bands"])
+    versioned_save(scheme, expected_version=expected_version, fields=["title", "objection_days", "bands"])
+    audit_record(actor=actor, action="update", obj=scheme, before=before, after=model_snapshot(scheme))
+    return scheme
+
+
+def _item_check(item: Any) -> None:
+    from evaluation.models import RuleKind
+
+    if item.rule == RuleKind.AUTO and not item.metric:
+        raise ValidationError(_("自动计分的考核项目须选择数据指标"))
+    if item.rule == RuleKind.SAMPLE and (not item.sample_source or not item.sample_size):
+        raise ValidationError(_("抽样扣分的考核项目须选择抽样对象并填写每单位抽样数"))
+    if item.rule == RuleKind.SAMPLE and not item.per_failure:
+        raise ValidationError(_("抽样扣分的考核项目须填写每处扣分"))
+
+
+@transaction.atomic
+def track_save(*, actor: Any, scheme: Any, track: Any = None, data: dict[str, Any]) -> Any:
+    from evaluation.models import Track
+
+    _manager(actor)
+    before = model_snapshot(track) if track else None
+    track = track or Track(scheme=scheme)
+    for name in ("order", "name", "kind", "applies_to", "scorer"):
+        if name in data:
+            setattr(track, name, data[name])
+    track.full_clean()
+    track.save()
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=track,
+        before=before,
+        after=model_snapshot(track),
+    )
+    return track
+
+
+@transaction.atomic
+def item_save(*, actor: Any, track: Any, item: Any = None, data: dict[str, Any]) -> Any:
+    from evaluation.models import Item
+
+    _manager(actor)
+    before = model_snapshot(item) if item else None
+    item = item or Item(track=track)
+    for name in (
+        "order",
+        "name",
+        "points",
+        "rule",
+        "metric",
+        "per_failure",
+        "sample_source",
+        "sample_size",
+        "criteria",
+    ):
+        if name in data:
+            setattr(item, name, data[name])
+    item.full_clean()
+    _item_check(item)
+    item.save()
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=item,
+        before=before,
+        after=model_snapshot(item),
+    )
+    return item
+
+
+@transaction.atomic
+def item_delete(*, actor: Any, item: Any) -> None:
+    _manager(actor)
+    if item.scores.exists():
+        raise ValidationError(_("该考核项目已用于考评，不能删除"))
+    audit_record(actor=actor, action="delete", obj=item, before=model_snapshot(item))
+    item.delete()
+
+
+def _refresh_totals(run: Any) -> None:
+    """Re-add every unit's total, 档次 and rank of ``run`` from its item scores (a fixed number of queries)."""
+    from evaluation.assessment import band_for, unit_total
+    from evaluation.models import ItemScore, UnitResult
+    from reporting.rollup import assign_ranks
+
+    results = list(UnitResult.objects.filter(run=run).select_related("unit"))
+    per: dict[int, list[tuple[Decimal | None, Decimal]]] = {r.pk: [] for r in results}
+    for s in (
+        ItemScore.objects.filter(result__run=run)
+        .select_related("item")
+        .only("result_id", "computed", "adjusted", "item__points")
+    ):
+        per[s.result_id].append((s.score, Decimal(s.item.points)))
+    bands = run.scheme.bands
+    for r in results:
+        r.score = unit_total(per[r.pk])
+        r.band = band_for(r.score, bands)
+    for group in {r.group for r in results}:
+        ranked = sorted(
+            (r for r in results if r.group == group), key=lambda r: (-r.score, r.unit.order, r.unit_id)
+        )
+        assign_ranks(ranked)
+    UnitResult.objects.bulk_update(results, ["score", "band", "rank"])
+
+
+@transaction.atomic
+def run_compute(*, actor: Any, scheme: Any, month: int, annual: bool = False) -> Any:
+    """Compute (or re-compute, while not locked) the run of ``scheme`` up to ``month``: every unit, every item,
+    in a fixed number of queries. A re-compute refreshes the automatic scores only: manual scores, sample results
+    and recorded re-scores stay."""
+    import secrets
+
+    from evaluation import assessment as a
+    from evaluation.models import ItemScore, RuleKind, Run, SampleCheck, UnitResult
+
+    _manager(actor)
+    if annual:
+        month = 12
+    if not 1 <= month <= 12:
+        raise ValidationError(_("截至月份应为1到12"))
+    program = scheme.program
+    run, created = Run.objects.get_or_create(
+        scheme=scheme, month=month, annual=annual, defaults={"seed": secrets.randbelow(2**31)}
+    )
+    if run.locked:
+        raise ValidationError(_("考评结果已审定锁定，不能重新计算"))
+    items = a.scheme_items(scheme)
+    units = a.assessed_units(program)
+    satisfaction = a.satisfaction_scores(program=program, unit_ids=[u.pk for u, _ in units])
+    metrics = {i.metric for i in items if i.rule == RuleKind.AUTO and i.metric}
+    facts = a.gather(program=program, month=month, metrics=metrics)
+    sources = {i.sample_source for i in items if i.rule == RuleKind.SAMPLE}
+    candidates = a.sample_candidates(program=program, sources=sources) if created else {}
+
+    existing = {r.unit_id: r for r in UnitResult.objects.filter(run=run)}
+    new_results = [UnitResult(run=run, unit=u, group=g) for u, g in units if u.pk not in existing]
+    UnitResult.objects.bulk_create(new_results)
+    results = {**existing, **{r.unit_id: r for r in new_results}}
+    scores = {(s.result_id, s.item_id): s for s in ItemScore.objects.filter(result__run=run)}
+    to_create, to_update, samples = [], [], []
+    for unit, group in units:
+        result = results[unit.pk]
+        for item in items:
+            if not a.applies(item.track.applies_to, group):
+                continue
+            key = (result.pk, item.pk)
+            score = scores.get(key) or ItemScore(result=result, item=item)
+            if a.is_manual(item, satisfaction):
+                score.detail = {"manual": True}
+            elif item.rule == RuleKind.SAMPLE:
+                if key not in scores:
+                    drawn = a.draw(
+                        candidates.get(item.sample_source, {}).get(unit.pk, []),
+                        int(item.sample_size or 0),
+                        run.seed + item.pk * 7919 + unit.pk,
+                    )
+                    samples += [(score, oid, label) for oid, label in drawn]
+                    score.computed = Decimal(item.points)
+                    score.detail = {"sampled": len(drawn)}
+            elif item.metric == a.Metric.SATISFACTION:
+                value = (satisfaction or {}).get(unit.pk)
+                score.computed = (
+                    a.safe_quantize(Decimal(item.points) * Decimal(value) / 100, a.CENT)
+                    if value is not None
+                    else Decimal(item.points)
+                )
+                score.detail = {"satisfaction": str(value) if value is not None else None}
+            else:
+                lead = item.track.scorer_id
+                rows = facts.get(item.metric, {}).get(unit.pk, [])
+                if lead is not None:
+                    rows = [f for f in rows if f.lead == lead]
+                outcome = a.score_facts(item, rows)
+                score.computed, score.detail = outcome.score, outcome.detail
+            (to_update if score.pk else to_create).append(score)
+    ItemScore.objects.bulk_create(to_create)
+    ItemScore.objects.bulk_update(to_update, ["computed", "detail"])
+    SampleCheck.objects.bulk_create(
+        SampleCheck(score=s, source=s.item.sample_source, object_id=oid, label=label[:200])
+        for s, oid, label in samples
+    )
+    today = timezone.localdate()
+    run.computed_at = timezone.now()
+    run.objection_deadline = today + dt.timedelta(days=scheme.objection_days)
+    run.save(update_fields=["computed_at", "objection_deadline"])
+    _refresh_totals(run)
+    audit_record(
+        actor=actor,
+        action="create" if created else "update",
+        obj=run,
+        after=model_snapshot(run),
+        reason="计算考评结果",
+    )
+    return run
+
+
+def _open(score: Any) -> None:
+    if score.result.run.locked:
+        raise ValidationError(_("考评结果已审定锁定，不能修改"))
+
+
+@transaction.atomic
+def manual_score_save(
+    *, actor: Any, score: Any, value: Decimal, evidence: str, scorer_name: str, evidence_file: Any = None
+) -> Any:
+    """A manual item's score with its evidence (text, optional file) and the scorer's name."""
+    from evaluation.rules import may_score
+
+    if not may_score(actor, score):
+        raise PermissionDenied(_("没有评分权限"))
+    if not score.detail.get("manual"):
+        raise ValidationError(_("该项目按数据自动计分，得分只能通过复核修改"))
+    if value is None or not (0 <= Decimal(value) <= Decimal(score.item.points)):
+        raise ValidationError(_("得分应在0到该项分值之间"))
+    if not (evidence or "").strip() or not (scorer_name or "").strip():
+        raise ValidationError(_("请填写评分依据和评分人"))
+    before = model_snapshot(score)
+    if score.computed is not None and score.computed != Decimal(value):
+        _open(score)
+    score.computed, score.evidence, score.scorer_name = Decimal(value), evidence.strip(), scorer_name.strip()
+    fields = ["computed", "evidence", "scorer_name"]
+    if evidence_file is not None:
+        score.evidence_file = evidence_file
+        fields.append("evidence_file")
+    _open(score)
+    versioned_save(score, expected_version=score.version, fields=fields)
+    audit_record(
+        actor=actor, action="update", obj=score, before=before, after=model_snapshot(score), reason="人工评分"
+    )
+    _refresh_totals(score.result.run)
+    return score
+
+
+@transaction.atomic
+def sample_result_save(*, actor: Any, check: Any, passed: bool, note: str = "") -> Any:
+    """The result of one sampled record; the item's score follows (points − per failure × failures, ≥ 0)."""
+    from evaluation.assessment import score_samples
+    from evaluation.rules import may_score
+
+    score = check.score
+    if not may_score(actor, score):
+        raise PermissionDenied(_("没有评分权限"))
+    _open(score)
+    if not passed and not (note or "").strip():
+        raise ValidationError(_("不合格的抽查记录须填写检查情况"))
+    before = model_snapshot(check)
+    check.passed, check.note = passed, (note or "").strip()[:200]
+    check.save(update_fields=["passed", "note"])
+    results = list(score.samples.values_list("passed", flat=True))
+    score.computed = score_samples(score.item, results)
+    score.detail = {**score.detail, "failures": sum(1 for r in results if r is False)}
+    score.save(update_fields=["computed", "detail"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=check,
+        before=before,
+        after=model_snapshot(check),
+        reason="抽样检查结果",
+    )
+    _refresh_totals(score.result.run)
+    return check
+
+
+@transaction.atomic
+def objection_file(*, actor: Any, score: Any, text: str) -> Any:
+    from evaluation.models import Objection
+    from evaluation.rules import may_object
+
+    if not may_object(actor, score):
+        raise PermissionDenied(_("只有被考核单位在申诉期内可以申诉"))
+    if not (text or "").strip():
+        raise ValidationError(_("请填写申诉理由"))
+    objection = Objection.objects.create(score=score, text=text.strip(), filed_by=actor)
+    audit_record(actor=actor, action="create", obj=objection, after=model_snapshot(objection))
+    return objection
+
+
+@transaction.atomic
+def objection_answer(
+    *, actor: Any, objection: Any, answer: str, new_score: Decimal | None = None, reason: str = ""
+) -> Any:
+    """民生办 answers an objection; a changed score goes through ``item_rescore`` (reason = the answer)."""
+    _manager(actor)
+    _open(objection.score)
+    if not objection.is_open:
+        raise ValidationError(_("该申诉已答复"))
+    if not (answer or "").strip():
+        raise ValidationError(_("请填写答复意见"))
+    before = model_snapshot(objection)
+    objection.answer, objection.answered_by, objection.answered_at = answer.strip(), actor, timezone.now()
+    objection.save(update_fields=["answer", "answered_by", "answered_at"])
+    audit_record(actor=actor, action="update", obj=objection, before=before, after=model_snapshot(objection))
+    if new_score is not None:
+        item_rescore(
+            actor=actor, score=objection.score, value=new_score, reason=reason or answer, objection=objection
+        )
+    return objection
+
+
+@transaction.atomic
+def item_rescore(*, actor: Any, score: Any, value: Decimal, reason: str, objection: Any = None) -> Any:
+    """The only way a computed score changes: a recorded re-score (old, new, reason, who), audited."""
+    from evaluation.models import Rescore
+
+    _manager(actor)
+    _open(score)
+    if not (reason or "").strip():
+        raise ValidationError(_("请填写复核理由"))
+    value = Decimal(value)
+    if not (0 <= value <= Decimal(score.item.points)):
+        raise ValidationError(_("得分应在0到该项分值之间"))
+    before = model_snapshot(score)
+    old = score.score
+    score.adjusted = value
+    versioned_save(score, expected_version=score.version, fields=["adjusted"])
+    rescore = Rescore.objects.create(
+        score=score, objection=objection, old=old, new=value, reason=reason.strip(), by=actor
+    )
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=score,
+        before=before,
+        after=model_snapshot(score),
+        reason=f"复核：{reason.strip()}",
+    )
+    _refresh_totals(score.result.run)
+    return rescore
+
+
+@transaction.atomic
+def run_approve(*, actor: Any, run: Any) -> Any:
+    """民生办 approves: the results are locked (no objection, score or re-score any more)."""
+    from evaluation.models import ItemScore, Objection, RunStatus
+
+    _manager(actor)
+    if run.status != RunStatus.COMPUTED:
+        raise ValidationError(_("考评结果已审定"))
+    if Objection.objects.filter(score__result__run=run, answered_at__isnull=True).exists():
+        raise ValidationError(_("还有未答复的申诉，不能审定"))
+    if ItemScore.objects.filter(result__run=run, computed__isnull=True, adjusted__isnull=True).exists():
+        raise ValidationError(_("还有未评分的人工评分项目，不能审定"))
+    before = model_snapshot(run)
+    run.status, run.approved_at, run.approved_by = RunStatus.APPROVED, timezone.now(), actor
+    versioned_save(run, expected_version=run.version, fields=["status", "approved_at", "approved_by"])
+    audit_record(
+        actor=actor, action="update", obj=run, before=before, after=model_snapshot(run), reason="审定"
+    )
+    return run
+
+
+@transaction.atomic
+def run_publish(*, actor: Any, run: Any) -> Any:
+    """Publish an approved run to the public portal (totals and 档次 per unit only)."""
+    from evaluation.models import RunStatus
+
+    _manager(actor)
+    if run.status != RunStatus.APPROVED:
+        raise ValidationError(_("须先审定考评结果再公布"))
+    before = model_snapshot(run)
+    run.status, run.published_at = RunStatus.PUBLISHED, timezone.now()
+    versioned_save(run, expected_version=run.version, fields=["status", "published_at"])
+    audit_record(
+        actor=actor, action="update", obj=run, before=before, after=model_snapshot(run), reason="公布"
+    )
+    return run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
@@ -9,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,7 @@ from core.policy import restrict
 from core.services import ConflictError
 from evaluation import exports, selectors, services
 from evaluation.forms import DecisionForm, EvaluationForm, MonitoringForm, TargetForm
-from evaluation.models import MonitoringSheet, PerformanceTarget, SelfEvaluation, Status
+from evaluation.models import MonitoringSheet, Objection, PerformanceTarget, SelfEvaluation, Status
 from evaluation.rules import may_decide, may_draft, may_see_evaluation
 
 
@@ -310,5 +311,347 @@ def self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
             and may_decide(request.user, evaluation)
             else None,
             "history": _history(evaluation),
+        },
+    )
+
+
+# --- 目标管理绩效考评 -----------------------------------------------------------------------------------------
+
+
+def _pk(value: Any) -> int:
+    """A posted or queried id; anything but digits finds nothing (404), never a 500."""
+    text = str(value or "")
+    return int(text) if text.isdigit() else 0
+
+
+def _assessment_program(request: HttpRequest, program_pk: int | None) -> Any:
+    from evaluation.rules import may_see_assessment
+
+    if not may_see_assessment(request.user):
+        raise PermissionDenied
+    return selectors.evaluation_program(user=request.user, pk=program_pk)
+
+
+@login_required
+def assessment(request: HttpRequest, program_pk: int | None = None) -> HttpResponse:
+    """The year's scheme (tracks, items, rules and formulas) and its runs; 民生办 creates the scheme from the
+    template and computes runs here."""
+    from evaluation.assessment import formula
+    from evaluation.forms import ComputeForm
+    from evaluation.rules import may_manage_assessment
+
+    program = _assessment_program(request, program_pk)
+    scheme = selectors.assessment_scheme(program=program) if program else None
+    manage = may_manage_assessment(request.user)
+    compute = ComputeForm(request.POST if request.POST.get("action") == "compute" else None)
+    if request.method == "POST":
+        if not manage or program is None:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        try:
+            if action == "template":
+                services.scheme_create_from_template(actor=request.user, program=program)
+                messages.success(request, _("已按模板创建考评办法，可继续修改。"))
+            elif action == "compute" and scheme and compute.is_valid():
+                run = services.run_compute(
+                    actor=request.user,
+                    scheme=scheme,
+                    month=compute.cleaned_data["month"],
+                    annual=compute.cleaned_data["annual"],
+                )
+                messages.success(request, _("考评结果已计算。"))
+                return redirect("evaluation:run", run.pk)
+        except (ValidationError, PermissionDenied, ConflictError) as exc:
+            _errors(request, exc)
+        return redirect("evaluation:assessment_program", program.pk)
+    tracks = []
+    if scheme:
+        for track in scheme.tracks.all():
+            tracks.append((track, [(item, formula(item)) for item in track.items.all()]))
+    return render(
+        request,
+        "evaluation/assessment/index.html",
+        {
+            "program": program,
+            "scheme": scheme,
+            "tracks": tracks,
+            "total": sum((i.points for t, items in tracks for i, _f in items), Decimal(0)),
+            "runs": selectors.assessment_runs(user=request.user, scheme=scheme) if scheme else [],
+            "manage": manage,
+            "compute": compute,
+        },
+    )
+
+
+@login_required
+def assessment_scheme(request: HttpRequest, program_pk: int) -> HttpResponse:
+    """民生办 edits the scheme without /admin/: settings, tracks and items."""
+    from evaluation.forms import ItemForm, SchemeForm, TrackForm, bands_text
+    from evaluation.models import Item, Track
+    from evaluation.rules import may_manage_assessment
+
+    program = _assessment_program(request, program_pk)
+    if not may_manage_assessment(request.user):
+        raise PermissionDenied
+    scheme = selectors.assessment_scheme(program=program)
+    if scheme is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    settings_form = SchemeForm(
+        request.POST if action == "scheme" else None,
+        initial={
+            "title": scheme.title,
+            "objection_days": scheme.objection_days,
+            "bands": bands_text(scheme.bands),
+        },
+    )
+    track_form = TrackForm(request.POST if action == "track" else None, prefix="track")
+    item_form = ItemForm(request.POST if action == "item" else None, prefix="item")
+    if request.method == "POST":
+        try:
+            if action == "scheme" and settings_form.is_valid():
+                services.scheme_update(
+                    actor=request.user,
+                    scheme=scheme,
+                    data=settings_form.cleaned_data,
+                    expected_version=_version(request) or scheme.version,
+                )
+                messages.success(request, _("考评办法已保存。"))
+                return redirect("evaluation:assessment_scheme", program.pk)
+            if action == "track" and track_form.is_valid():
+                track = None
+                if request.POST.get("track_id"):
+                    track = get_object_or_404(Track, scheme=scheme, pk=_pk(request.POST.get("track_id")))
+                services.track_save(
+                    actor=request.user, scheme=scheme, track=track, data=track_form.cleaned_data
+                )
+                messages.success(request, _("考核类别已保存。"))
+                return redirect("evaluation:assessment_scheme", program.pk)
+            if action == "item" and item_form.is_valid():
+                track = get_object_or_404(Track, scheme=scheme, pk=_pk(request.POST.get("track")))
+                item = None
+                if request.POST.get("item_id"):
+                    item = get_object_or_404(Item, track__scheme=scheme, pk=_pk(request.POST.get("item_id")))
+                services.item_save(actor=request.user, track=track, item=item, data=item_form.cleaned_data)
+                messages.success(request, _("考核项目已保存。"))
+                return redirect("evaluation:assessment_scheme", program.pk)
+            if action == "delete_item":
+                item = get_object_or_404(Item, track__scheme=scheme, pk=_pk(request.POST.get("item_id")))
+                services.item_delete(actor=request.user, item=item)
+                messages.success(request, _("考核项目已删除。"))
+                return redirect("evaluation:assessment_scheme", program.pk)
+        except (ValidationError, PermissionDenied, ConflictError) as exc:
+            _errors(request, exc)
+    edit_item = None
+    if request.GET.get("item"):
+        edit_item = get_object_or_404(Item, track__scheme=scheme, pk=_pk(request.GET.get("item")))
+        if action != "item":
+            item_form = ItemForm(instance=edit_item, prefix="item")
+    edit_track = None
+    if request.GET.get("track"):
+        edit_track = get_object_or_404(Track, scheme=scheme, pk=_pk(request.GET.get("track")))
+        if action != "track":
+            track_form = TrackForm(instance=edit_track, prefix="track")
+    return render(
+        request,
+        "evaluation/assessment/scheme.html",
+        {
+            "program": program,
+            "scheme": scheme,
+            "settings_form": settings_form,
+            "track_form": track_form,
+            "item_form": item_form,
+            "edit_item": edit_item,
+            "edit_track": edit_track,
+            "tracks": list(scheme.tracks.all()),
+        },
+    )
+
+
+@login_required
+def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A run's ranking of towns and of departments (scoped), approval, publication and the 通报."""
+    from evaluation.rules import may_manage_assessment, may_see_assessment
+
+    if not may_see_assessment(request.user):
+        raise PermissionDenied
+    run = selectors.run_get(user=request.user, pk=pk)
+    fmt = request.GET.get("format")
+    if fmt in ("docx", "pdf"):
+        if not (run.locked or may_manage_assessment(request.user)):
+            raise PermissionDenied
+        content, content_type = exports.document_bytes(
+            exports.assessment_notice(run, selectors.public_results(run=run)), fmt
+        )
+        return _download(content, content_type, f"{run}结果通报.{fmt}")
+    if fmt:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "approve":
+                services.run_approve(actor=request.user, run=run)
+                messages.success(request, _("考评结果已审定，结果已锁定。"))
+            elif action == "publish":
+                services.run_publish(actor=request.user, run=run)
+                messages.success(request, _("考评结果已在公众门户公布。"))
+            elif action == "recompute":
+                services.run_compute(
+                    actor=request.user, scheme=run.scheme, month=run.month, annual=run.annual
+                )
+                messages.success(request, _("考评结果已重新计算。"))
+            else:
+                raise PermissionDenied
+        except (ValidationError, PermissionDenied, ConflictError) as exc:
+            _errors(request, exc)
+        return redirect("evaluation:run", run.pk)
+    groups = selectors.run_results(user=request.user, run=run)
+    return render(
+        request,
+        "evaluation/assessment/run.html",
+        {
+            "run": run,
+            "program": run.scheme.program,
+            "towns": groups.get("local", []),
+            "departments": groups.get("department", []),
+            "manage": may_manage_assessment(request.user),
+            "open_objections": Objection.objects.filter(
+                score__result__run=run, answered_at__isnull=True
+            ).count()
+            if may_manage_assessment(request.user)
+            else 0,
+        },
+    )
+
+
+@login_required
+def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One unit's score: every item with its points, score and formula; a link to each item's data."""
+    from evaluation.assessment import formula
+
+    result = selectors.result_get(user=request.user, pk=pk)
+    items = selectors.result_items(user=request.user, result=result)
+    tracks: list[tuple[Any, list[Any]]] = []
+    for score in items:
+        if not tracks or tracks[-1][0] != score.item.track:
+            tracks.append((score.item.track, []))
+        tracks[-1][1].append((score, formula(score.item)))
+    return render(
+        request,
+        "evaluation/assessment/result.html",
+        {"result": result, "run": result.run, "program": result.run.scheme.program, "tracks": tracks},
+    )
+
+
+@login_required
+def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One item of one unit: the formula, the data rows counted (with links), the samples, the manual score,
+    objections, answers and re-scores."""
+    from evaluation.assessment import formula
+    from evaluation.forms import AnswerForm, ManualScoreForm, ObjectionForm, RescoreForm
+    from evaluation.models import SampleCheck
+    from evaluation.rules import may_manage_assessment, may_object, may_score
+
+    score = selectors.score_get(user=request.user, pk=pk)
+    action = request.POST.get("action", "")
+    manual = ManualScoreForm(
+        request.POST if action == "manual" else None,
+        request.FILES if action == "manual" else None,
+        initial={"value": score.computed, "evidence": score.evidence, "scorer_name": score.scorer_name},
+    )
+    objection_form = ObjectionForm(request.POST if action == "object" else None)
+    answer_form = AnswerForm(request.POST if action == "answer" else None)
+    rescore_form = RescoreForm(request.POST if action == "rescore" else None)
+    if request.method == "POST":
+        try:
+            if action == "manual" and manual.is_valid():
+                services.manual_score_save(
+                    actor=request.user,
+                    score=score,
+                    value=manual.cleaned_data["value"],
+                    evidence=manual.cleaned_data["evidence"],
+                    scorer_name=manual.cleaned_data["scorer_name"],
+                    evidence_file=manual.cleaned_data.get("evidence_file"),
+                )
+                messages.success(request, _("评分已保存。"))
+                return redirect("evaluation:score", score.pk)
+            if action == "sample":
+                check = get_object_or_404(SampleCheck, score=score, pk=_pk(request.POST.get("check")))
+                services.sample_result_save(
+                    actor=request.user,
+                    check=check,
+                    passed=request.POST.get("passed") == "1",
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("抽查结果已保存。"))
+                return redirect("evaluation:score", score.pk)
+            if action == "object" and objection_form.is_valid():
+                services.objection_file(
+                    actor=request.user, score=score, text=objection_form.cleaned_data["text"]
+                )
+                messages.success(request, _("申诉已提交，等待民生办答复。"))
+                return redirect("evaluation:score", score.pk)
+            if action == "answer" and answer_form.is_valid():
+                objection = get_object_or_404(score.objections.all(), pk=_pk(request.POST.get("objection")))
+                services.objection_answer(
+                    actor=request.user,
+                    objection=objection,
+                    answer=answer_form.cleaned_data["answer"],
+                    new_score=answer_form.cleaned_data["new_score"],
+                )
+                messages.success(request, _("申诉已答复。"))
+                return redirect("evaluation:score", score.pk)
+            if action == "rescore" and rescore_form.is_valid():
+                services.item_rescore(
+                    actor=request.user,
+                    score=score,
+                    value=rescore_form.cleaned_data["value"],
+                    reason=rescore_form.cleaned_data["reason"],
+                )
+                messages.success(request, _("已复核并记录。"))
+                return redirect("evaluation:score", score.pk)
+            if action not in ("manual", "object", "answer", "rescore"):
+                raise PermissionDenied
+        except (ValidationError, PermissionDenied, ConflictError) as exc:
+            _errors(request, exc)
+    return render(
+        request,
+        "evaluation/assessment/score.html",
+        {
+            "score": score,
+            "result": score.result,
+            "run": score.result.run,
+            "program": score.result.run.scheme.program,
+            "formula": formula(score.item),
+            "rows": selectors.score_rows(score),
+            "samples": selectors.sample_rows(score),
+            "objections": list(score.objections.all()),
+            "rescores": list(score.rescores.select_related("by")),
+            "may_score": may_score(request.user, score) and bool(score.detail.get("manual")),
+            "may_check": may_score(request.user, score) and score.item.rule == "sample",
+            "may_object": may_object(request.user, score),
+            "manage": may_manage_assessment(request.user) and not score.result.run.locked,
+            "manual_form": manual,
+            "objection_form": objection_form,
+            "answer_form": answer_form,
+            "rescore_form": rescore_form,
+        },
+    )
+
+
+def public_results(request: HttpRequest, pk: int) -> HttpResponse:
+    """The portal's page of a published run: totals and 档次 per unit (no personal data)."""
+    from evaluation.models import Run, RunStatus
+
+    run = get_object_or_404(Run.objects.select_related("scheme__program"), pk=pk, status=RunStatus.PUBLISHED)
+    results = selectors.public_results(run=run)
+    return render(
+        request,
+        "evaluation/assessment/public.html",
+        {
+            "run": run,
+            "program": run.scheme.program,
+            "towns": [r for r in results if r.group == "local"],
+            "departments": [r for r in results if r.group == "department"],
         },
     )

@@ -19,6 +19,7 @@ from django.views.decorators.cache import cache_control
 from core.security import client_ip
 from core.templatetags.labels import month_label, year_label
 from disclosure.services import feedback_submit
+from evaluation.selectors import published_runs
 from portal import selectors
 from portal.exports import table_csv, table_xlsx
 from portal.forms import FeedbackForm
@@ -50,6 +51,7 @@ def program(request: HttpRequest, pk: int) -> HttpResponse:
             "supervision": selectors.supervision_summary(item),
             "disclosures": selectors.disclosures(item)[:50],
             "publicity": selectors.publicity(item)[:20],
+            "assessment_runs": list(published_runs(program=item)),
         },
     )
 

@@ -104,3 +104,21 @@ def test_reason_is_required_on_the_form(client_for: Any, draft_project: Project)
         reverse("catalogue:project_edit", args=[draft_project.pk]), {"summary": "x", "version": 1}
     )
     assert response.status_code == 200 and "该字段是必填项" in response.content.decode()
+
+
+def test_office_takes_a_local_project_out_of_the_assessment(office: Any) -> None:
+    from catalogue.models import Project
+    from catalogue.services import project_update
+
+    project = Project.objects.filter(program__year=2021).first()
+    assert project.assessed
+    project_update(
+        actor=office,
+        project=project,
+        data={"assessed": False},
+        content_items=None,
+        expected_version=project.version,
+        reason="本地自行增加的项目",
+    )
+    project.refresh_from_db()
+    assert not project.assessed

@@ -25,6 +25,7 @@ API_STAFF = [200, 200, 200, 200, 200, 200, 403]
 PUBLIC = [200] * 7
 DISTRICT_WIDE = [200, 200, 200, 403, 403, 403, 302]  # 系统管理员, 民生办, 领导
 MANAGERS = [200, 200, 403, 403, 403, 403, 302]  # 系统管理员, 民生办
+DISTRICT_WIDE_404 = [200, 200, 200, 404, 404, 404, 302]  # others do not learn it exists
 
 
 def _feedback(s: dict[str, Any]) -> Any:
@@ -51,6 +52,23 @@ def _digest(s: dict[str, Any]) -> Any:
             user=get_user_model().objects.get(username="t_office"), day=dt.date(2021, 7, 1), red=1, items=[]
         )
     return s["digest"]
+def _assessment(s: dict[str, Any]) -> dict[str, Any]:
+    """The default assessment scheme of the scene's program and a December run (made on first use)."""
+    if "assessment" not in s:
+        from evaluation import services as evaluation_services
+        from evaluation.models import ItemScore, UnitResult
+        from orgs.models import Membership
+
+        office = Membership.objects.filter(role="office").select_related("user").first().user
+        scheme = evaluation_services.scheme_create_from_template(actor=office, program=s["program"])
+        run = evaluation_services.run_compute(actor=office, scheme=scheme, month=12)
+        results = {k: UnitResult.objects.get(run=run, unit=u) for k, u in s["units"].items()}
+        s["assessment"] = {
+            "run": run,
+            "results": results,
+            "scores": {k: ItemScore.objects.filter(result=r).first() for k, r in results.items()},
+        }
+    return s["assessment"]
 
 
 def _p(s: dict[str, Any]) -> tuple[int, int]:
@@ -172,6 +190,44 @@ ROWS: list[Row] = [
         "their photo",
         lambda s: _r("supervision:photo", s["theirs"]["photo"].pk),
         [200, 200, 200, 404, 404, 404, 302],
+    ),
+    # --- evaluation: 目标管理绩效考评 (a town sees its own details only; the public only published results)
+    ("assessment index", lambda s: _r("evaluation:assessment_program", s["program"].pk), STAFF),
+    (
+        "assessment scheme",
+        lambda s: _r("evaluation:assessment_scheme", _assessment(s)["run"].scheme.program_id),
+        MANAGERS,
+    ),
+    ("assessment run", lambda s: _r("evaluation:run", _assessment(s)["run"].pk), STAFF),
+    (
+        "assessment notice before approval",
+        lambda s: _r("evaluation:run", _assessment(s)["run"].pk) + "?format=docx",
+        MANAGERS,
+    ),
+    (
+        "own assessment result",
+        lambda s: _r("evaluation:result", _assessment(s)["results"]["own"].pk),
+        [200, 200, 200, 404, 200, 404, 302],
+    ),
+    (
+        "other assessment result",
+        lambda s: _r("evaluation:result", _assessment(s)["results"]["other"].pk),
+        DISTRICT_WIDE_404,
+    ),
+    (
+        "own assessment item",
+        lambda s: _r("evaluation:score", _assessment(s)["scores"]["own"].pk),
+        [200, 200, 200, 404, 200, 404, 302],
+    ),
+    (
+        "other assessment item",
+        lambda s: _r("evaluation:score", _assessment(s)["scores"]["other"].pk),
+        DISTRICT_WIDE_404,
+    ),
+    (
+        "unpublished public results",
+        lambda s: _r("evaluation:public_results", _assessment(s)["run"].pk),
+        [404] * 7,
     ),
     # --- upkeep
     ("upkeep index", lambda s: _r("upkeep:index"), STAFF),

@@ -34,3 +34,20 @@ def test_demo_tables_are_labelled_recorded_and_in_every_state(office: Any) -> No
     for model in (PerformanceTarget, MonitoringSheet, SelfEvaluation):
         recorded = SampleRecord.objects.filter(content_type__model=model._meta.model_name).count()
         assert recorded == model.objects.count()
+
+
+def test_demo_has_a_december_assessment_and_clears(office: Any) -> None:
+    from catalogue.models import Program
+    from core import sample
+    from evaluation.models import ItemScore, Run, Scheme
+    from reporting.demo import accounts_create
+
+    program = Program.objects.get(year=2021)
+    with sample.recording():
+        accounts_create(program=program, password="示例-密码-123")
+    evaluation_demo(program=program)
+    run = Run.objects.get(scheme__program=program, month=12)
+    assert run.results.exists()
+    assert not ItemScore.objects.filter(result__run=run, detail__manual=True, computed__isnull=True).exists()
+    sample.sample_clear()
+    assert not Scheme.objects.exists() and not Run.objects.exists()
