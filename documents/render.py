@@ -247,6 +247,11 @@ def signature_starts(doc: OfficialDocument) -> tuple[int, int]:
     return sig_start, date_start
 
 
+def closing_date(doc: OfficialDocument) -> str:
+    """The 成文日期 printed after the text (a 简报 prints its date in the 版头 instead)."""
+    return "" if doc.is_briefing else doc.date
+
+
 def print_date_text(doc: OfficialDocument) -> str:
     return (
         doc.print_date if not doc.print_date or doc.print_date.endswith("印发") else f"{doc.print_date}印发"
@@ -279,11 +284,16 @@ def render_text(doc: OfficialDocument) -> str:
     out: list[str] = []
     if doc.is_sample:
         out += ["【示例】", ""]
-    if doc.issuer_mark:
+    if doc.is_briefing:
         out.append(centred(doc.issuer_mark))
-    if doc.doc_number:
+        out.append(centred(doc.issue_number))
+        gap = max(2, width - text_halves(doc.editor) - text_halves(doc.date))
+        out += [f"{doc.editor}{'　' * (gap // 2)}{doc.date}", rule, ""]
+    if doc.issuer_mark and not doc.is_briefing:
+        out.append(centred(doc.issuer_mark))
+    if doc.doc_number and not doc.is_briefing:
         out.append(centred(doc.doc_number))
-    if doc.issuer_mark or doc.doc_number:
+    if (doc.issuer_mark or doc.doc_number) and not doc.is_briefing:
         out += [rule, ""]
     out += [centred(line) for line in title_lines(doc.title)]
     out.append("")
@@ -297,12 +307,12 @@ def render_text(doc: OfficialDocument) -> str:
     if doc.attachments:
         out.append("")
         out += [at(text, first) for text, first, _ in attachment_lines(doc)]
-    if doc.signature or doc.date:
+    if doc.signature or closing_date(doc):
         sig_start, date_start = signature_starts(doc)
         out.append("")
         if doc.signature:
             out.append(at(doc.signature, sig_start))
-        if doc.date:
+        if closing_date(doc):
             out.append(at(doc.date, date_start))
     if doc.cc or doc.printer or doc.print_date:
         out += ["", rule]
@@ -356,11 +366,15 @@ def layout(doc: OfficialDocument, measure: Measure = nominal_measure) -> Layout:
             out.append(Row("text", line=line, keep_with_next=keep))
         return out
 
-    if doc.issuer_mark:
-        rows += [Row("blank") for _ in range(3)] + [Row("mark", height=3, text=doc.issuer_mark)]
-        rows += [Row("blank"), Row("blank")]
-    if doc.issuer_mark or doc.doc_number:
-        rows += [Row("number", text=doc.doc_number), Row("blank"), Row("blank")]
+    if doc.is_briefing:  # 简报: 1 empty line, the name (3 lines), 期号, 编发单位 + date over the red rule
+        rows += [Row("blank"), Row("mark", height=3, text=doc.issuer_mark)]
+        rows += [Row("issue", text=doc.issue_number), Row("editor", text=doc.editor), Row("blank")]
+    else:
+        if doc.issuer_mark:
+            rows += [Row("blank") for _ in range(3)] + [Row("mark", height=3, text=doc.issuer_mark)]
+            rows += [Row("blank"), Row("blank")]
+        if doc.issuer_mark or doc.doc_number:
+            rows += [Row("number", text=doc.doc_number), Row("blank"), Row("blank")]
     rows += [Row("title", text=text) for text in title_lines(doc.title)]
     rows.append(Row("blank"))
     if doc.recipients:
@@ -378,14 +392,16 @@ def layout(doc: OfficialDocument, measure: Measure = nominal_measure) -> Layout:
         for text, first, rest in attachment_lines(doc):
             rows += text_rows([(c, "body") for c in text], first, rest, keep=True)
         rows[-1].keep_with_next = False
-    if doc.signature or doc.date:
+    if doc.signature or closing_date(doc):
         if rows:
             rows[-1].keep_with_next = True  # the signature never stands alone on a page
         sig_start, date_start = signature_starts(doc)
         rows.append(Row("blank", keep_with_next=True))
         if doc.signature:
-            rows.append(Row("right", text=doc.signature, start=sig_start, keep_with_next=bool(doc.date)))
-        if doc.date:
+            rows.append(
+                Row("right", text=doc.signature, start=sig_start, keep_with_next=bool(closing_date(doc)))
+            )
+        if closing_date(doc):
             rows.append(Row("right", text=doc.date, start=date_start))
 
     pages: list[list[tuple[int, Row]]] = [[]]
@@ -632,6 +648,22 @@ class _Painter:
             self.pdf.setLineWidth(1.5)
             self.pdf.line(self.left, rule_y, self.right, rule_y)
             self.pdf.restoreState()
+        elif row.kind == "issue":
+            self.centred(row.text, "body", BODY_PT, self.baseline(line_no, BODY_PT))
+        elif row.kind == "editor":  # 简报: 编发单位 left, date right, the red rule under them
+            y = self.baseline(line_no, BODY_PT)
+            font = self.fonts["body"].name
+            if row.text:
+                self.glyphs(self._natural(row.text, self.left, BODY_PT), y, BODY_PT, "#000000")
+            if doc.date:
+                x = self.right - _width(doc.date, font, BODY_PT)
+                self.glyphs(self._natural(doc.date, x, BODY_PT), y, BODY_PT, "#000000")
+            rule_y = y - 0.12 * BODY_PT - RULE_GAP_MM * MM
+            self.pdf.saveState()
+            self.pdf.setStrokeColor("#" + RED)
+            self.pdf.setLineWidth(1.5)
+            self.pdf.line(self.left, rule_y, self.right, rule_y)
+            self.pdf.restoreState()
         elif row.kind == "title":
             self.centred(row.text, "title", TITLE_PT, self.baseline(line_no, TITLE_PT))
         elif row.kind == "text" and row.line is not None:
@@ -695,12 +727,12 @@ class _Painter:
             pdf.line(self.left, y, self.right, y)
         pdf.restoreState()
 
-    def _natural(self, text: str, x: float) -> list[tuple[str, str, float]]:
+    def _natural(self, text: str, x: float, size: float = NOTE_PT) -> list[tuple[str, str, float]]:
         font = self.fonts["body"].name
         out = []
         for ch in text:
             out.append((ch, "body", x))
-            x += _width(ch, font, NOTE_PT)
+            x += _width(ch, font, size)
         return out
 
     def folio(self, number: int) -> None:
@@ -866,7 +898,9 @@ class _DocxWriter:
         from docx.enum.text import WD_BREAK
 
         blank = self.blank
-        if doc.issuer_mark:
+        if doc.is_briefing:
+            self.briefing_head(doc)
+        if doc.issuer_mark and not doc.is_briefing:
             for _ in range(3):
                 blank()
             p = self.paragraph(jc="center", line=3 * LINE_PITCH_TWIPS, first=0, snap=False)
@@ -876,7 +910,7 @@ class _DocxWriter:
             self._run(p, doc.issuer_mark, "方正小标宋简体", size, color=RED, spacing=False, scale=scale)
             blank()
             blank()
-        if doc.issuer_mark or doc.doc_number:
+        if (doc.issuer_mark or doc.doc_number) and not doc.is_briefing:
             # the red rule: a bottom border 4 mm under the 发文字号; the next line is shortened by the border's
             # space and width so that the title stays on the grid
             rule_space_pt, rule_pt = 5, 1.5
@@ -902,18 +936,44 @@ class _DocxWriter:
             for text, first, rest in attachment_lines(doc):
                 p = self.paragraph(left=rest * CHAR_TWIPS // 2, hanging=(rest - first) * CHAR_TWIPS // 2)
                 self._run(p, text, "仿宋_GB2312", BODY_PT)
-        if doc.signature or doc.date:
+        if doc.signature or closing_date(doc):
             blank(keep=True)
             sig_start, date_start = signature_starts(doc)
             if doc.signature:
                 right = CHARS * 2 - sig_start - text_halves(doc.signature)
-                p = self.paragraph(jc="right", first=0, right=right * CHAR_TWIPS // 2, keep=bool(doc.date))
+                p = self.paragraph(
+                    jc="right", first=0, right=right * CHAR_TWIPS // 2, keep=bool(closing_date(doc))
+                )
                 self._run(p, doc.signature, "仿宋_GB2312", BODY_PT)
-            if doc.date:
+            if closing_date(doc):
                 p = self.paragraph(jc="right", first=0, right=4 * CHAR_TWIPS)
                 self._run(p, doc.date, "仿宋_GB2312", BODY_PT)
         if doc.cc or doc.printer or doc.print_date:
             self.colophon(doc)
+
+    def briefing_head(self, doc: OfficialDocument) -> None:
+        """简报 版头: an empty line, the red name (3 lines), the 期号 centred, then 编发单位 left and the date at a
+        right tab on the line that carries the red rule (the PDF's rows ``mark``, ``issue``, ``editor``)."""
+        self.blank()
+        p = self.paragraph(jc="center", line=3 * LINE_PITCH_TWIPS, first=0, snap=False)
+        size = MARK_HEIGHT_MM * MM
+        per_char = min(MARK_CHAR_MAX_MM, BODY_W_MM * 0.95 / max(1, len(doc.issuer_mark)))
+        scale = round(min(100, per_char / MARK_HEIGHT_MM * 100))
+        self._run(p, doc.issuer_mark, "方正小标宋简体", size, color=RED, spacing=False, scale=scale)
+        p = self.paragraph(jc="center", first=0)
+        self._run(p, doc.issue_number, "仿宋_GB2312", BODY_PT)
+        rule_space_pt, rule_pt = 5, 1.5
+        p = self.paragraph(
+            jc="left",
+            first=0,
+            border=("bottom", RED, rule_pt, rule_space_pt),
+            tab_right=int(BODY_W_MM / 25.4 * 1440),
+            snap=False,
+        )
+        self._run(p, doc.editor, "仿宋_GB2312", BODY_PT, spacing=False)
+        if doc.date:
+            self._run(p, "\t" + doc.date, "仿宋_GB2312", BODY_PT, spacing=False)
+        self.blank(LINE_PITCH_TWIPS - int((rule_space_pt + rule_pt) * TWIPS_PER_PT), snap=False)
 
     def block(self, block: Block) -> None:
         if block.kind == "table":
