@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.tests.a11y import axe_report, axe_violations
-from reporting.tests.test_browser_demo import _login, _shots, demo  # noqa: F401  (the fixture)
+from reporting.tests.test_browser_demo import _login, _shots, demo  # noqa: F401, F811  (the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +23,9 @@ def _axe(page: Any) -> None:
 
 
 def test_office_generates_edits_issues_and_downloads_the_june_bulletin(
-    browser_page: Any, demo: dict[str, Any], tmp_path: Path
+    browser_page: Any,
+    demo: dict[str, Any],
+    tmp_path: Path,  # noqa: F811
 ) -> None:
     import docx
     from pypdf import PdfReader
