@@ -59,7 +59,18 @@ def overview_text(f: dict[str, Any]) -> str:
     return text
 
 
-RANK_HEAD = ["名次", "单位", "综合得分", "任务完成率", "资金到位率", "资金支出率", "按时报送率"]
+#: Short headings: seven columns of 4号 fit the 156 mm line only when none wraps.
+RANK_HEAD = ["名次", "单位", "得分", "完成率", "到位率", "支出率", "按时率"]
+
+
+def ranking_note() -> str:
+    from reporting.rollup import WEIGHTS
+
+    completion, arrival, spending, timely = (f"{w:g}" for w in WEIGHTS)
+    return (
+        f"注：得分＝任务完成率×{completion}＋资金到位率×{arrival}＋资金支出率×{spending}＋按时报送率×{timely}"
+        "（各率以100%封顶，只计已确认的数据），得分相同的名次并列。"
+    )
 
 
 def ranking_rows(scores: list[dict[str, Any]]) -> list[list[str]]:
@@ -121,6 +132,8 @@ def bulletin_document(bulletin: Bulletin) -> OfficialDocument:
     if f["departments"]:
         heading("部门排名")
         blocks.append(Block("table", rows=ranking_rows(f["departments"])))
+    if f["towns"] or f["departments"]:
+        blocks.append(Block("para", ranking_note()))
     heading("项目进展")
     for n, p in enumerate(f["projects"], start=1):
         blocks.append(Block("para", project_text(p, f["schedule"]), lead=f"（{numeral(n)}）{p['name']}。"))

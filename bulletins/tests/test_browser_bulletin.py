@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from core.tests.a11y import axe_report, axe_violations
+from core.tests.test_browser import ARTIFACTS
 from reporting.tests.test_browser_demo import _login, _shots, demo  # noqa: F401, F811  (the fixture)
 
 pytestmark = pytest.mark.browser
@@ -75,7 +76,8 @@ def test_office_generates_edits_issues_and_downloads_the_june_bulletin(
     reader = PdfReader(io.BytesIO(Path(pdf.value.path()).read_bytes()))
     flat = "".join(p.extract_text() for p in reader.pages).replace("\n", "").replace(" ", "")
     assert "镇街排名" in flat and f"滞后于序时进度的单位：{lagging[0]}" in flat
-    (tmp_path / "june.pdf").write_bytes(Path(pdf.value.path()).read_bytes())
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "bulletin-demo-june.pdf").write_bytes(Path(pdf.value.path()).read_bytes())
 
     page.click("nav >> text=进度简报")
     expect(page.locator("[data-testid=bulletin-list]")).to_contain_text("已印发")

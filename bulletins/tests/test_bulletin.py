@@ -77,8 +77,13 @@ def test_figures_count_confirmed_data_only(office: Any, june: dict[str, Any], to
 
 
 def test_june_briefing_reads_back_from_docx_and_pdf(office: Any, june: dict[str, Any]) -> None:
+    from django.conf import settings
+
     bulletin = issued(office, june)
     assert bulletin.status == Status.ISSUED
+    artifacts = settings.BASE_DIR / "test-artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "bulletin-june.pdf").write_bytes(bulletin_bytes(bulletin, "pdf"))  # for looking at
     for text in (docx_text(bulletin_bytes(bulletin, "docx")), pdf_text(bulletin_bytes(bulletin, "pdf"))):
         flat = text.replace("\n", "").replace(" ", "")
         assert "民生工程实施进度简报" in flat and "第1期" in flat
@@ -96,7 +101,7 @@ def test_ranking_table_in_docx(office: Any, june: dict[str, Any]) -> None:
     document = docx.Document(io.BytesIO(bulletin_bytes(bulletin, "docx")))
     towns = document.tables[0]
     rows = [[c.text for c in row.cells] for row in towns.rows]
-    assert rows[0][:3] == ["名次", "单位", "综合得分"]
+    assert rows[0][:3] == ["名次", "单位", "得分"]
     assert [r[:2] for r in rows[1:3]] == [["1", "石台镇"], ["2", "段园镇"]]
     assert {r[0] for r in rows[3:]} == {"3"}  # tied towns share the rank
 
