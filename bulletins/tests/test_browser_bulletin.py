@@ -25,8 +25,8 @@ def _axe(page: Any) -> None:
 
 def test_office_generates_edits_issues_and_downloads_the_june_bulletin(
     browser_page: Any,
-    demo: dict[str, Any],
-    tmp_path: Path,  # noqa: F811
+    demo: dict[str, Any],  # noqa: F811
+    tmp_path: Path,
 ) -> None:
     import docx
     from pypdf import PdfReader
