@@ -1009,9 +1009,10 @@ class _DocxWriter:
         grid = table._tbl.tblGrid
         for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
             col.set(qn("w:w"), str(width))
+        grid_cells = table._cells  # once: Table.cell() rebuilds the whole grid on every call (quadratic)
         for r, cells in enumerate(block.rows):
             for c in range(columns):
-                cell = table.cell(r, c)
+                cell = grid_cells[r * columns + c]
                 tcpr = cell._tc.get_or_add_tcPr()
                 for old in tcpr.findall(qn("w:tcW")):
                     tcpr.remove(old)
