@@ -435,6 +435,27 @@ def layout(doc: OfficialDocument, measure: Measure = nominal_measure) -> Layout:
     return Layout(pages, colophon, has_printer)
 
 
+def fit_widths(natural: list[float], total: float, minimum: float) -> list[float]:
+    """Column widths filling ``total``: each column as wide as its text (at least ``minimum``), spread
+    proportionally when the table is narrower than the line. When it is wider, the columns narrower than a fair
+    share keep their width and the wider ones share what is left equally (max-min fair), so that short figures
+    never wrap and long text does; only if even that does not fit, everything shrinks proportionally."""
+    wanted = [max(minimum, w) for w in natural]
+    if sum(wanted) <= total:
+        return [w * total / sum(wanted) for w in wanted]
+    fixed: dict[int, float] = {}
+    while len(fixed) < len(wanted):
+        free = [i for i in range(len(wanted)) if i not in fixed]
+        share = (total - sum(fixed.values())) / len(free)
+        narrow = [i for i in free if wanted[i] <= share]
+        if not narrow:
+            if share < minimum:
+                break
+            return [fixed.get(i, share) for i in range(len(wanted))]
+        fixed.update({i: wanted[i] for i in narrow})
+    return [w * total / sum(wanted) for w in wanted]
+
+
 def _table_rows(block: Block, measure: Measure) -> list[Row]:
     if not block.rows:
         return []
@@ -445,10 +466,7 @@ def _table_rows(block: Block, measure: Measure) -> list[Row]:
         max([measure(r[c], "body", TABLE_PT) for r in block.rows if c < len(r)] + [2 * TABLE_PT]) + 2 * pad
         for c in range(columns)
     ]
-    # columns as wide as their text, shrunk proportionally when the table is too wide (each at least 3 characters)
-    scale = min(1.0, total / sum(natural))
-    widths = [max(3 * TABLE_PT, w * scale) for w in natural]
-    widths = [w * total / sum(widths) for w in widths]
+    widths = fit_widths(natural, total, 3 * TABLE_PT)
     half = TABLE_PT / 2
     out = []
     for n, cells in enumerate(block.rows):
@@ -997,8 +1015,9 @@ class _DocxWriter:
             max([text_halves(r[c]) for r in block.rows if c < len(r)] + [4]) + 2 for c in range(columns)
         ]
         total = int(BODY_W_MM / 25.4 * 1440)
-        widths = [max(3 * 2 * TABLE_PT * 10, n * TABLE_PT * 10) for n in natural]
-        widths = [w * total // sum(widths) for w in widths]
+        widths = [
+            int(w) for w in fit_widths([n * TABLE_PT * 10 for n in natural], total, 3 * 2 * TABLE_PT * 10)
+        ]
         table = self.document.add_table(rows=len(block.rows), cols=columns)
         self._table_props(
             table,

@@ -71,3 +71,12 @@ def test_a_document_without_issue_number_keeps_the_file_masthead() -> None:
     doc.issue_number = ""
     rows = [row.kind for _, row in layout(doc).pages[0]]
     assert "issue" not in rows and "number" in rows and "right" in rows
+
+
+def test_table_columns_keep_figures_whole_and_wrap_long_text() -> None:
+    from documents.render import fit_widths
+
+    assert fit_widths([10, 20], 60, 5) == [20, 40]  # narrower than the line: spread proportionally
+    widths = fit_widths([10, 10, 10, 80], 60, 5)  # too wide: the figures keep their width, the text wraps
+    assert widths == [10, 10, 10, 30]
+    assert sum(fit_widths([30, 30, 30], 60, 5)) == pytest.approx(60)  # nothing narrow: all shrink alike
