@@ -21,6 +21,7 @@ edge is 35 mm below the 版心), 2 empty lines, the 发文字号, the red rule 4
 
 from __future__ import annotations
 
+import copy
 import math
 import unicodedata
 import zlib
@@ -806,12 +807,19 @@ def render_docx(doc: OfficialDocument, path_or_file: str | Path | IO[bytes]) -> 
 
 
 def _el(tag: str, **attrs: Any) -> Any:
+    """A new WordprocessingML element: a copy of a cached prototype (python-docx's OxmlElement parses a string
+    each time, ten times slower than copying; documents hold thousands of these)."""
+    return copy.deepcopy(_prototype(tag, tuple((k, str(v)) for k, v in attrs.items())))
+
+
+@lru_cache(maxsize=4096)
+def _prototype(tag: str, attrs: tuple[tuple[str, str], ...]) -> Any:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     element = OxmlElement(tag)
-    for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), str(value))
+    for key, value in attrs:
+        element.set(qn(f"w:{key}"), value)
     return element
 
 
