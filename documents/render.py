@@ -21,7 +21,6 @@ edge is 35 mm below the 版心), 2 empty lines, the 发文字号, the red rule 4
 
 from __future__ import annotations
 
-import copy
 import math
 import unicodedata
 import zlib
@@ -809,7 +808,7 @@ def render_docx(doc: OfficialDocument, path_or_file: str | Path | IO[bytes]) -> 
 def _el(tag: str, **attrs: Any) -> Any:
     """A new WordprocessingML element: a copy of a cached prototype (python-docx's OxmlElement parses a string
     each time, ten times slower than copying; documents hold thousands of these)."""
-    return copy.deepcopy(_prototype(tag, tuple((k, str(v)) for k, v in attrs.items())))
+    return _prototype(tag, tuple((k, str(v)) for k, v in attrs.items())).__copy__()  # lxml: a deep copy
 
 
 @lru_cache(maxsize=4096)
