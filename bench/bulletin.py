@@ -15,7 +15,7 @@ import time
 from typing import Any
 
 
-def bulletin_bench(*, period: Any, office: Any, repeat: int = 7) -> dict[str, Any]:
+def bulletin_bench(*, period: Any, office: Any, repeat: int = 21) -> dict[str, Any]:
     from django.db import transaction
 
     from bench.measure import paired

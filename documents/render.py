@@ -825,6 +825,7 @@ def _prototype(tag: str, attrs: tuple[tuple[str, str], ...]) -> Any:
 class _DocxWriter:
     def __init__(self, document: Any) -> None:
         self.document = document
+        self._rpr_cache: dict[Any, Any] = {}
 
     # -- document set-up: styles, page, grid, headers and footers
     def setup(self, doc: OfficialDocument) -> None:
@@ -1162,7 +1163,15 @@ class _DocxWriter:
             hint="eastAsia",
         )
 
-    def _rpr(
+    def _rpr(self, font: str, size: float, **kwargs: Any) -> Any:
+        """Run properties: a copy of the element built once per distinct set of properties."""
+        key = (font, size, tuple(sorted(kwargs.items())))
+        proto = self._rpr_cache.get(key)
+        if proto is None:
+            proto = self._rpr_cache[key] = self._rpr_build(font, size, **kwargs)
+        return proto.__copy__()
+
+    def _rpr_build(
         self,
         font: str,
         size: float,
