@@ -20,6 +20,7 @@ TARGETS = {
     "excel_export": "≥ 0.7×",
     "excel_import": "≥ 0.5×",
     "search": "≤ 2×",
+    "bulletin": "≤ 1.5×",
 }
 
 
@@ -106,6 +107,14 @@ def main() -> None:
                 f"{m['entries']:,} index rows) vs the raw queries ({w['limit_query']}) | {w['ours'] * 1000:.1f} | "
                 f"{w['raw'] * 1000:.1f} | {w['ratio']:.2f}× | {TARGETS['search']} |"
             )
+        b = r.get("bulletin")
+        for fmt, label in (("docx", ".docx"), ("pdf", "PDF")) if b else ():
+            m = b[fmt]
+            lines.append(
+                f"| {r['scale']} | {r['vendor']} | {r['reports']:,} | bulletin {label} ({b['projects']} projects, "
+                f"{b['text_chars']:,} characters) vs the plain renderer on the same text | {m['ours'] * 1000:.1f} | "
+                f"{m['raw'] * 1000:.1f} | {m['ratio']:.2f}× | {TARGETS['bulletin']} |"
+            )
         c = r["concurrency"]
         lines.append(
             f"| {r['scale']} | {r['vendor']} | {r['reports']:,} | {c['submitters']} concurrent submitters over loopback: "
@@ -147,6 +156,10 @@ def main() -> None:
         "direct `LIMIT 21` query plus a `COUNT(*)` capped at 1,001 rows (the faster of the two; a kind's count "
         "stops at 1000+); 养老 matches a few projects per year and district, 进展 every synthetic report. The index is built once by `search_rebuild` after the data is "
         "generated.\n"
+        "- **bulletin**: the monthly 简报 of one district's December (`bulletins.exports.bulletin_bytes`: the "
+        "document built from the bulletin's figure snapshot — 简报 版头, ranking tables of towns and departments, "
+        "one paragraph per project —, rendered by `documents.render`) vs `render_docx` / `render_pdf` writing the same "
+        "text (`render_text` of the bulletin) as plain paragraphs without 版头 or tables (`bench/bulletin.py`).\n"
         "- **concurrent submitters**: 100 distinct reports submitted at once through the API to gunicorn (3 workers × "
         "4 threads) on 127.0.0.1, after 20 sequential submissions by one submitter; 'lost' counts answered "
         "submissions not found submitted afterwards.\n",

@@ -432,6 +432,9 @@ def main() -> None:
     rebuild = ensure_search_index()
     result["search"] = search_bench(office, 31)
     result["search"]["rebuild"] = rebuild
+    from bench.bulletin import bulletin_bench
+
+    result["bulletin"] = bulletin_bench(period=period, office=office)
     print(json.dumps(result))
 
 

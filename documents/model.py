@@ -43,3 +43,12 @@ class OfficialDocument:
     printer: str = ""  # 印发机关 (版记)
     print_date: str = ""  # 印发日期 (版记)
     is_sample: bool = False  # 示例: prints a visible "示例" mark on every page
+    # 简报 版头 (instead of the 文件格式's): when ``issue_number`` is set, the red ``issuer_mark`` is the 简报's name,
+    # the 期号 is centred under it, the 编发单位 (``editor``) flush left and ``date`` flush right on the next line
+    # above the red rule; the date is then not repeated after the text.
+    issue_number: str = ""  # 期号, e.g. "第6期"
+    editor: str = ""  # 编发单位, e.g. "杜集区民生工程领导小组办公室编"
+
+    @property
+    def is_briefing(self) -> bool:
+        return bool(self.issue_number)

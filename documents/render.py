@@ -247,6 +247,11 @@ def signature_starts(doc: OfficialDocument) -> tuple[int, int]:
     return sig_start, date_start
 
 
+def closing_date(doc: OfficialDocument) -> str:
+    """The 成文日期 printed after the text (a 简报 prints its date in the 版头 instead)."""
+    return "" if doc.is_briefing else doc.date
+
+
 def print_date_text(doc: OfficialDocument) -> str:
     return (
         doc.print_date if not doc.print_date or doc.print_date.endswith("印发") else f"{doc.print_date}印发"
@@ -279,11 +284,16 @@ def render_text(doc: OfficialDocument) -> str:
     out: list[str] = []
     if doc.is_sample:
         out += ["【示例】", ""]
-    if doc.issuer_mark:
+    if doc.is_briefing:
         out.append(centred(doc.issuer_mark))
-    if doc.doc_number:
+        out.append(centred(doc.issue_number))
+        gap = max(2, width - text_halves(doc.editor) - text_halves(doc.date))
+        out += [f"{doc.editor}{'　' * (gap // 2)}{doc.date}", rule, ""]
+    if doc.issuer_mark and not doc.is_briefing:
+        out.append(centred(doc.issuer_mark))
+    if doc.doc_number and not doc.is_briefing:
         out.append(centred(doc.doc_number))
-    if doc.issuer_mark or doc.doc_number:
+    if (doc.issuer_mark or doc.doc_number) and not doc.is_briefing:
         out += [rule, ""]
     out += [centred(line) for line in title_lines(doc.title)]
     out.append("")
@@ -297,12 +307,12 @@ def render_text(doc: OfficialDocument) -> str:
     if doc.attachments:
         out.append("")
         out += [at(text, first) for text, first, _ in attachment_lines(doc)]
-    if doc.signature or doc.date:
+    if doc.signature or closing_date(doc):
         sig_start, date_start = signature_starts(doc)
         out.append("")
         if doc.signature:
             out.append(at(doc.signature, sig_start))
-        if doc.date:
+        if closing_date(doc):
             out.append(at(doc.date, date_start))
     if doc.cc or doc.printer or doc.print_date:
         out += ["", rule]
@@ -356,11 +366,15 @@ def layout(doc: OfficialDocument, measure: Measure = nominal_measure) -> Layout:
             out.append(Row("text", line=line, keep_with_next=keep))
         return out
 
-    if doc.issuer_mark:
-        rows += [Row("blank") for _ in range(3)] + [Row("mark", height=3, text=doc.issuer_mark)]
-        rows += [Row("blank"), Row("blank")]
-    if doc.issuer_mark or doc.doc_number:
-        rows += [Row("number", text=doc.doc_number), Row("blank"), Row("blank")]
+    if doc.is_briefing:  # 简报: 1 empty line, the name (3 lines), 期号, 编发单位 + date over the red rule
+        rows += [Row("blank"), Row("mark", height=3, text=doc.issuer_mark)]
+        rows += [Row("issue", text=doc.issue_number), Row("editor", text=doc.editor), Row("blank")]
+    else:
+        if doc.issuer_mark:
+            rows += [Row("blank") for _ in range(3)] + [Row("mark", height=3, text=doc.issuer_mark)]
+            rows += [Row("blank"), Row("blank")]
+        if doc.issuer_mark or doc.doc_number:
+            rows += [Row("number", text=doc.doc_number), Row("blank"), Row("blank")]
     rows += [Row("title", text=text) for text in title_lines(doc.title)]
     rows.append(Row("blank"))
     if doc.recipients:
@@ -378,14 +392,16 @@ def layout(doc: OfficialDocument, measure: Measure = nominal_measure) -> Layout:
         for text, first, rest in attachment_lines(doc):
             rows += text_rows([(c, "body") for c in text], first, rest, keep=True)
         rows[-1].keep_with_next = False
-    if doc.signature or doc.date:
+    if doc.signature or closing_date(doc):
         if rows:
             rows[-1].keep_with_next = True  # the signature never stands alone on a page
         sig_start, date_start = signature_starts(doc)
         rows.append(Row("blank", keep_with_next=True))
         if doc.signature:
-            rows.append(Row("right", text=doc.signature, start=sig_start, keep_with_next=bool(doc.date)))
-        if doc.date:
+            rows.append(
+                Row("right", text=doc.signature, start=sig_start, keep_with_next=bool(closing_date(doc)))
+            )
+        if closing_date(doc):
             rows.append(Row("right", text=doc.date, start=date_start))
 
     pages: list[list[tuple[int, Row]]] = [[]]
@@ -419,6 +435,27 @@ def layout(doc: OfficialDocument, measure: Measure = nominal_measure) -> Layout:
     return Layout(pages, colophon, has_printer)
 
 
+def fit_widths(natural: list[float], total: float, minimum: float) -> list[float]:
+    """Column widths filling ``total``: each column as wide as its text (at least ``minimum``), spread
+    proportionally when the table is narrower than the line. When it is wider, the columns narrower than a fair
+    share keep their width and the wider ones share what is left equally (max-min fair), so that short figures
+    never wrap and long text does; only if even that does not fit, everything shrinks proportionally."""
+    wanted = [max(minimum, w) for w in natural]
+    if sum(wanted) <= total:
+        return [w * total / sum(wanted) for w in wanted]
+    fixed: dict[int, float] = {}
+    while len(fixed) < len(wanted):
+        free = [i for i in range(len(wanted)) if i not in fixed]
+        share = (total - sum(fixed.values())) / len(free)
+        narrow = [i for i in free if wanted[i] <= share]
+        if not narrow:
+            if share < minimum:
+                break
+            return [fixed.get(i, share) for i in range(len(wanted))]
+        fixed.update({i: wanted[i] for i in narrow})
+    return [w * total / sum(wanted) for w in wanted]
+
+
 def _table_rows(block: Block, measure: Measure) -> list[Row]:
     if not block.rows:
         return []
@@ -429,10 +466,7 @@ def _table_rows(block: Block, measure: Measure) -> list[Row]:
         max([measure(r[c], "body", TABLE_PT) for r in block.rows if c < len(r)] + [2 * TABLE_PT]) + 2 * pad
         for c in range(columns)
     ]
-    # columns as wide as their text, shrunk proportionally when the table is too wide (each at least 3 characters)
-    scale = min(1.0, total / sum(natural))
-    widths = [max(3 * TABLE_PT, w * scale) for w in natural]
-    widths = [w * total / sum(widths) for w in widths]
+    widths = fit_widths(natural, total, 3 * TABLE_PT)
     half = TABLE_PT / 2
     out = []
     for n, cells in enumerate(block.rows):
@@ -632,6 +666,22 @@ class _Painter:
             self.pdf.setLineWidth(1.5)
             self.pdf.line(self.left, rule_y, self.right, rule_y)
             self.pdf.restoreState()
+        elif row.kind == "issue":
+            self.centred(row.text, "body", BODY_PT, self.baseline(line_no, BODY_PT))
+        elif row.kind == "editor":  # 简报: 编发单位 left, date right, the red rule under them
+            y = self.baseline(line_no, BODY_PT)
+            font = self.fonts["body"].name
+            if row.text:
+                self.glyphs(self._natural(row.text, self.left, BODY_PT), y, BODY_PT, "#000000")
+            if doc.date:
+                x = self.right - _width(doc.date, font, BODY_PT)
+                self.glyphs(self._natural(doc.date, x, BODY_PT), y, BODY_PT, "#000000")
+            rule_y = y - 0.12 * BODY_PT - RULE_GAP_MM * MM
+            self.pdf.saveState()
+            self.pdf.setStrokeColor("#" + RED)
+            self.pdf.setLineWidth(1.5)
+            self.pdf.line(self.left, rule_y, self.right, rule_y)
+            self.pdf.restoreState()
         elif row.kind == "title":
             self.centred(row.text, "title", TITLE_PT, self.baseline(line_no, TITLE_PT))
         elif row.kind == "text" and row.line is not None:
@@ -695,12 +745,12 @@ class _Painter:
             pdf.line(self.left, y, self.right, y)
         pdf.restoreState()
 
-    def _natural(self, text: str, x: float) -> list[tuple[str, str, float]]:
+    def _natural(self, text: str, x: float, size: float = NOTE_PT) -> list[tuple[str, str, float]]:
         font = self.fonts["body"].name
         out = []
         for ch in text:
             out.append((ch, "body", x))
-            x += _width(ch, font, NOTE_PT)
+            x += _width(ch, font, size)
         return out
 
     def folio(self, number: int) -> None:
@@ -756,18 +806,26 @@ def render_docx(doc: OfficialDocument, path_or_file: str | Path | IO[bytes]) -> 
 
 
 def _el(tag: str, **attrs: Any) -> Any:
+    """A new WordprocessingML element: a copy of a cached prototype (python-docx's OxmlElement parses a string
+    each time, ten times slower than copying; documents hold thousands of these)."""
+    return _prototype(tag, tuple((k, str(v)) for k, v in attrs.items())).__copy__()  # lxml: a deep copy
+
+
+@lru_cache(maxsize=4096)
+def _prototype(tag: str, attrs: tuple[tuple[str, str], ...]) -> Any:
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
     element = OxmlElement(tag)
-    for key, value in attrs.items():
-        element.set(qn(f"w:{key}"), str(value))
+    for key, value in attrs:
+        element.set(qn(f"w:{key}"), value)
     return element
 
 
 class _DocxWriter:
     def __init__(self, document: Any) -> None:
         self.document = document
+        self._rpr_cache: dict[Any, Any] = {}
 
     # -- document set-up: styles, page, grid, headers and footers
     def setup(self, doc: OfficialDocument) -> None:
@@ -866,7 +924,9 @@ class _DocxWriter:
         from docx.enum.text import WD_BREAK
 
         blank = self.blank
-        if doc.issuer_mark:
+        if doc.is_briefing:
+            self.briefing_head(doc)
+        if doc.issuer_mark and not doc.is_briefing:
             for _ in range(3):
                 blank()
             p = self.paragraph(jc="center", line=3 * LINE_PITCH_TWIPS, first=0, snap=False)
@@ -876,7 +936,7 @@ class _DocxWriter:
             self._run(p, doc.issuer_mark, "方正小标宋简体", size, color=RED, spacing=False, scale=scale)
             blank()
             blank()
-        if doc.issuer_mark or doc.doc_number:
+        if (doc.issuer_mark or doc.doc_number) and not doc.is_briefing:
             # the red rule: a bottom border 4 mm under the 发文字号; the next line is shortened by the border's
             # space and width so that the title stays on the grid
             rule_space_pt, rule_pt = 5, 1.5
@@ -902,18 +962,44 @@ class _DocxWriter:
             for text, first, rest in attachment_lines(doc):
                 p = self.paragraph(left=rest * CHAR_TWIPS // 2, hanging=(rest - first) * CHAR_TWIPS // 2)
                 self._run(p, text, "仿宋_GB2312", BODY_PT)
-        if doc.signature or doc.date:
+        if doc.signature or closing_date(doc):
             blank(keep=True)
             sig_start, date_start = signature_starts(doc)
             if doc.signature:
                 right = CHARS * 2 - sig_start - text_halves(doc.signature)
-                p = self.paragraph(jc="right", first=0, right=right * CHAR_TWIPS // 2, keep=bool(doc.date))
+                p = self.paragraph(
+                    jc="right", first=0, right=right * CHAR_TWIPS // 2, keep=bool(closing_date(doc))
+                )
                 self._run(p, doc.signature, "仿宋_GB2312", BODY_PT)
-            if doc.date:
+            if closing_date(doc):
                 p = self.paragraph(jc="right", first=0, right=4 * CHAR_TWIPS)
                 self._run(p, doc.date, "仿宋_GB2312", BODY_PT)
         if doc.cc or doc.printer or doc.print_date:
             self.colophon(doc)
+
+    def briefing_head(self, doc: OfficialDocument) -> None:
+        """简报 版头: an empty line, the red name (3 lines), the 期号 centred, then 编发单位 left and the date at a
+        right tab on the line that carries the red rule (the PDF's rows ``mark``, ``issue``, ``editor``)."""
+        self.blank()
+        p = self.paragraph(jc="center", line=3 * LINE_PITCH_TWIPS, first=0, snap=False)
+        size = MARK_HEIGHT_MM * MM
+        per_char = min(MARK_CHAR_MAX_MM, BODY_W_MM * 0.95 / max(1, len(doc.issuer_mark)))
+        scale = round(min(100, per_char / MARK_HEIGHT_MM * 100))
+        self._run(p, doc.issuer_mark, "方正小标宋简体", size, color=RED, spacing=False, scale=scale)
+        p = self.paragraph(jc="center", first=0)
+        self._run(p, doc.issue_number, "仿宋_GB2312", BODY_PT)
+        rule_space_pt, rule_pt = 5, 1.5
+        p = self.paragraph(
+            jc="left",
+            first=0,
+            border=("bottom", RED, rule_pt, rule_space_pt),
+            tab_right=int(BODY_W_MM / 25.4 * 1440),
+            snap=False,
+        )
+        self._run(p, doc.editor, "仿宋_GB2312", BODY_PT, spacing=False)
+        if doc.date:
+            self._run(p, "\t" + doc.date, "仿宋_GB2312", BODY_PT, spacing=False)
+        self.blank(LINE_PITCH_TWIPS - int((rule_space_pt + rule_pt) * TWIPS_PER_PT), snap=False)
 
     def block(self, block: Block) -> None:
         if block.kind == "table":
@@ -937,8 +1023,9 @@ class _DocxWriter:
             max([text_halves(r[c]) for r in block.rows if c < len(r)] + [4]) + 2 for c in range(columns)
         ]
         total = int(BODY_W_MM / 25.4 * 1440)
-        widths = [max(3 * 2 * TABLE_PT * 10, n * TABLE_PT * 10) for n in natural]
-        widths = [w * total // sum(widths) for w in widths]
+        widths = [
+            int(w) for w in fit_widths([n * TABLE_PT * 10 for n in natural], total, 3 * 2 * TABLE_PT * 10)
+        ]
         table = self.document.add_table(rows=len(block.rows), cols=columns)
         self._table_props(
             table,
@@ -949,9 +1036,10 @@ class _DocxWriter:
         grid = table._tbl.tblGrid
         for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
             col.set(qn("w:w"), str(width))
+        grid_cells = table._cells  # once: Table.cell() rebuilds the whole grid on every call (quadratic)
         for r, cells in enumerate(block.rows):
             for c in range(columns):
-                cell = table.cell(r, c)
+                cell = grid_cells[r * columns + c]
                 tcpr = cell._tc.get_or_add_tcPr()
                 for old in tcpr.findall(qn("w:tcW")):
                     tcpr.remove(old)
@@ -1075,7 +1163,15 @@ class _DocxWriter:
             hint="eastAsia",
         )
 
-    def _rpr(
+    def _rpr(self, font: str, size: float, **kwargs: Any) -> Any:
+        """Run properties: a copy of the element built once per distinct set of properties."""
+        key = (font, size, tuple(sorted(kwargs.items())))
+        proto = self._rpr_cache.get(key)
+        if proto is None:
+            proto = self._rpr_cache[key] = self._rpr_build(font, size, **kwargs)
+        return proto.__copy__()
+
+    def _rpr_build(
         self,
         font: str,
         size: float,

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "search",
     "evaluation",
     "alerts",
+    "bulletins",
     "api",
     "django_tasks",
     "django_tasks_db",

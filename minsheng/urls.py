@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("evaluation.urls")),
     path("", include("alerts.urls")),
+    path("", include("bulletins.urls")),
     path("public/", include("portal.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),

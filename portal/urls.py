@@ -9,4 +9,6 @@ urlpatterns = [
     path("programs/<id:pk>/charts.json", views.program_charts, name="program_charts"),
     path("programs/<id:pk>/tables/<slug:name>.<slug:fmt>", views.program_table, name="program_table"),
     path("projects/<id:pk>/", views.project, name="project"),
+    path("bulletins/", views.bulletins, name="bulletins"),
+    path("bulletins/<id:pk>.<str:fmt>", views.bulletin_download, name="bulletin_download"),
 ]

@@ -186,3 +186,26 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "attachments": selectors.public_attachments(item),
         },
     )
+
+
+@cache_control(public=True, max_age=60)
+def bulletins(request: HttpRequest) -> HttpResponse:
+    """The issued monthly bulletins marked public, with their downloads."""
+    from bulletins.selectors import public_bulletins
+
+    return render(request, "portal/bulletins.html", {"bulletins": public_bulletins()})
+
+
+def bulletin_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    from django.http import Http404
+    from django.shortcuts import get_object_or_404
+
+    from bulletins.document import bulletin_filename
+    from bulletins.exports import bulletin_bytes
+    from bulletins.selectors import public_bulletins
+    from core.downloads import download_response
+
+    if fmt not in ("docx", "pdf"):
+        raise Http404
+    bulletin = get_object_or_404(public_bulletins(), pk=pk)
+    return download_response(bulletin_bytes(bulletin, fmt), filename=bulletin_filename(bulletin, fmt))

@@ -200,7 +200,13 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
 
 
 PAGES: dict[str, list[str]] = {
-    "anon": ["/public/", "/public/programs/{p}/", "/public/projects/{project}/", "/login/"],
+    "anon": [
+        "/public/",
+        "/public/programs/{p}/",
+        "/public/projects/{project}/",
+        "/public/bulletins/",
+        "/login/",
+    ],
     "admin": ["/", "/users/", "/users/new/", "/users/import/", "/audit/", "/orgs/", "/orgs/{org}/"],
     "office": [
         "/",
@@ -235,6 +241,7 @@ PAGES: dict[str, list[str]] = {
         "/users/",
         "/audit/",
         "/jobs/{job}/",
+        "/bulletins/",
         "/password/",
     ],
     "dept_health": [

@@ -71,6 +71,32 @@ def _assessment(s: dict[str, Any]) -> dict[str, Any]:
     return s["assessment"]
 
 
+def _bulletin(s: dict[str, Any], state: str) -> Any:
+    """A June bulletin of the scene's program (made on first use): "draft", "issued" (internal) or "public"."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+
+    from bulletins import services as bulletin_services
+
+    key = f"bulletin-{state}"
+    if key not in s:
+        office = get_user_model().objects.get(username="t_office")
+        b = bulletin_services.bulletin_generate(actor=office, period=s["period"])
+        if state != "draft":
+            bulletin_services.bulletin_update(
+                actor=office,
+                bulletin=b,
+                data={"issue_date": dt.date(2021, 7, 10), "is_public": state == "public"},
+                expected_version=b.version,
+            )
+            bulletin_services.bulletin_issue(
+                actor=office, bulletin=b, expected_version=b.version, confirm_warnings=True
+            )
+        s[key] = b
+    return s[key]
+
+
 def _p(s: dict[str, Any]) -> tuple[int, int]:
     return s["period"].program_id, s["period"].month
 
@@ -301,6 +327,37 @@ ROWS: list[Row] = [
         "matrix xlsx",
         lambda s: _r("responsibility:program_matrix", s["program"].pk) + "?format=xlsx",
         STAFF,
+    ),
+    # --- bulletins: drafts are the office's; issued ones every staff role's; public ones the portal's
+    ("bulletins", lambda s: _r("bulletins:index"), STAFF),
+    (
+        "bulletin draft",
+        lambda s: _r("bulletins:detail", _bulletin(s, "draft").pk),
+        MANAGERS[:2] + [404] * 4 + [302],
+    ),
+    (
+        "bulletin draft preview",
+        lambda s: _r("bulletins:preview", _bulletin(s, "draft").pk),
+        MANAGERS[:2] + [404] * 4 + [302],
+    ),
+    ("bulletin issued", lambda s: _r("bulletins:detail", _bulletin(s, "issued").pk), STAFF),
+    ("bulletin issued docx", lambda s: _r("bulletins:download", _bulletin(s, "issued").pk, "docx"), STAFF),
+    ("bulletin issued pdf", lambda s: _r("bulletins:download", _bulletin(s, "issued").pk, "pdf"), STAFF),
+    ("portal bulletins", lambda s: _r("portal:bulletins"), PUBLIC),
+    (
+        "portal bulletin public",
+        lambda s: _r("portal:bulletin_download", _bulletin(s, "public").pk, "pdf"),
+        PUBLIC,
+    ),
+    (
+        "portal bulletin internal",
+        lambda s: _r("portal:bulletin_download", _bulletin(s, "issued").pk, "pdf"),
+        [404] * 7,
+    ),
+    (
+        "portal bulletin draft",
+        lambda s: _r("portal:bulletin_download", _bulletin(s, "draft").pk, "docx"),
+        [404] * 7,
     ),
     # --- the public portal and its API: only what is published
     ("portal", lambda s: _r("portal:index"), PUBLIC),
