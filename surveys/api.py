@@ -172,7 +172,9 @@ class WaveViewSet(
         serializer = WaveUpdateSerializer(data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
-        version = data.pop("version")
+        version = data.pop("version", None)
+        if version is None:
+            raise ApiValidationError({"version": ["修改时须提供读取时的版本号"]})
         wave = call_service(
             services.wave_update, actor=request.user, wave=wave, data=data, expected_version=version
         )

@@ -91,7 +91,6 @@ def wave_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_see(request)
     wave = selectors.wave_get(user=request.user, pk=pk)
     figures = selectors.figures_for([wave.pk])[wave.pk]
     counts = selectors.option_counts(wave)
@@ -118,7 +117,6 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_see(request)
     wave = selectors.wave_get(user=request.user, pk=pk)
     if not may_manage(request.user, wave=wave):
         raise PermissionDenied
@@ -140,7 +138,6 @@ def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def enter(request: HttpRequest, pk: int) -> HttpResponse:
     """The surveyor's phone page: one answer sheet per screen; saved, the next blank sheet."""
-    _require_see(request)
     wave = selectors.wave_get(user=request.user, pk=pk)
     if not may_enter(request.user, wave):
         raise PermissionDenied
@@ -166,7 +163,6 @@ def _import_context(wave: Wave, form: Any, preview: Any = None, token: str = "")
 @login_required
 def import_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: the upload form. POST: check the sheet and show its errors or what it will import."""
-    _require_see(request)
     wave = selectors.wave_get(user=request.user, pk=pk)
     if not may_enter(request.user, wave):
         raise PermissionDenied
@@ -195,7 +191,6 @@ def import_sheet(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_see(request)
     wave = selectors.wave_get(user=request.user, pk=pk)
     if not may_enter(request.user, wave):
         raise PermissionDenied
