@@ -228,6 +228,7 @@ PAGES: dict[str, list[str]] = {
         "/upkeep/",
         "/upkeep/assets/{asset}/",
         "/disclosure/",
+        "/surveys/",
         "/proposals/",
         "/users/",
         "/audit/",
