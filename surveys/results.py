@@ -50,10 +50,27 @@ class Figures:
         return _pct(self.satisfied, self.satisfaction_valid)
 
     @property
+    def awareness_shown(self) -> str:
+        return shown(self.awareness_rate, "%")
+
+    @property
+    def satisfaction_shown(self) -> str:
+        return shown(self.satisfaction_rate, "%")
+
+    @property
+    def score_shown(self) -> str:
+        return shown(self.score)
+
+    @property
     def score(self) -> Decimal | None:
         if not self.satisfaction_valid:
             return None
         return (self.score_sum / self.satisfaction_valid).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def shown(value: Decimal | None, suffix: str = "") -> str:
+    """A figure as the pages show it: 66.67% (or 72.50), an em dash when there is none."""
+    return "—" if value is None else f"{value}{suffix}"
 
 
 def _pct(part: int, whole: int) -> Decimal | None:

@@ -168,12 +168,27 @@ def public_results(*, program: Any = None) -> list[WaveRow]:
     """Published waves of published programs: the figures only (no answer sheet)."""
     from catalogue.models import Program
 
-    qs = Wave.objects.select_related("project__program", "unit").filter(
-        is_published=True, project__program__status=Program.Status.PUBLISHED
+    qs = (
+        Wave.objects.select_related("project__program", "unit")
+        .filter(is_published=True, project__program__status=Program.Status.PUBLISHED)
+        .order_by("id")
     )
     if program is not None:
         qs = qs.filter(project__program=program)
     return wave_rows(qs)
+
+
+def portal_surveys(project: Project) -> tuple[list[Wave], list[WaveRow]]:
+    """For the portal's project page: the waves answering online, and the published waves with their figures."""
+    open_waves = list(
+        Wave.objects.filter(project=project, is_open=True, method=Method.ONLINE)
+        .select_related("unit")
+        .order_by("id")
+    )
+    published = Wave.objects.select_related("project__program", "unit").filter(
+        project=project, is_published=True
+    )
+    return open_waves, wave_rows(published)
 
 
 def option_counts(wave: Wave) -> dict[int, int]:
