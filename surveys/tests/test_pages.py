@@ -236,3 +236,19 @@ def test_lead_department_creates_a_wave(client_for: Any, survey: dict[str, Any])
     assert Wave.objects.filter(name="测试·入户调查", method="visit", sample_size=30).exists()
     bad = client.post(reverse("surveys:wave_new"), {**data, "name": "测试·错", "end": "2021-10-01"})
     assert "结束日期不能早于开始日期" in bad.content.decode()
+
+
+def test_portal_project_links_the_open_survey_and_shows_published_figures(
+    client: Any, office: Any, survey: dict[str, Any]
+) -> None:
+    from surveys import services
+
+    for aware, satisfied in SHEETS:
+        answer(office, survey, aware, satisfied)
+    url = reverse("portal:project", args=[survey["project"].pk])
+    page = client.get(url).content.decode()
+    assert reverse("surveys:answer", args=[survey["wave"].pk]) in page and "72.50" not in page
+    wave = survey["wave"]
+    services.wave_update(actor=office, wave=wave, data={"is_published": True}, expected_version=wave.version)
+    page = client.get(url).content.decode()
+    assert "66.67%" in page and "62.50%" in page and "72.50" in page
