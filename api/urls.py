@@ -15,6 +15,7 @@ from portal import api as public_api
 from reporting.api import ReportViewSet
 from responsibility.api import IndicatorViewSet, LetterViewSet, TargetViewSet
 from supervision.api import FindingViewSet, InspectionViewSet
+from surveys.api import QuestionnaireViewSet, ResponseViewSet, WaveViewSet, public_surveys
 from upkeep.api import AssetViewSet
 
 router = DefaultRouter()
@@ -37,6 +38,9 @@ router.register("performance-targets", PerformanceTargetViewSet)
 router.register("monitoring-sheets", MonitoringSheetViewSet)
 router.register("self-evaluations", SelfEvaluationViewSet)
 router.register("alert-rules", AlertRuleViewSet)
+router.register("questionnaires", QuestionnaireViewSet)
+router.register("survey-waves", WaveViewSet)
+router.register("survey-responses", ResponseViewSet)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
@@ -53,6 +57,7 @@ urlpatterns = [
     path("token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("public/programs/", public_api.programs, name="public-programs"),
     path("public/programs/<id:pk>/", public_api.program, name="public-program"),
+    path("public/surveys/", public_surveys, name="public-surveys"),
     *router.urls,
     re_path(r"^.*$", not_found),  # last: unmatched API URLs answer JSON, not the HTML 404 page
 ]

@@ -242,6 +242,7 @@ class EvaluationSheet:
     spent: Decimal
     data_month: int | None
     has_satisfaction: bool
+    satisfaction_survey: Decimal | None = None  # the surveys' score, used instead of the entered value
 
 
 def new_evaluation(project: Project) -> SelfEvaluation:
@@ -257,7 +258,8 @@ def new_evaluation(project: Project) -> SelfEvaluation:
 
 def evaluation_sheet(*, project: Project, evaluation: SelfEvaluation | None = None) -> EvaluationSheet:
     """The 自评表 computed from the data: December's confirmed figures (or the latest period), the funding plan,
-    the entered satisfaction value, the notes (not applicable, reasons, qualitative judgements)."""
+    the 满意度 from the project's survey waves (surveys.selectors.satisfaction_score) or, when it has none, the
+    entered satisfaction value, the notes (not applicable, reasons, qualitative judgements)."""
     if evaluation is None:
         evaluation = SelfEvaluation.objects.filter(project=project).first() or new_evaluation(project)
     month = data_month(project.program, 12)
@@ -268,6 +270,10 @@ def evaluation_sheet(*, project: Project, evaluation: SelfEvaluation | None = No
     budget_total = row.budget_total if row else Decimal(0)
     spent = row.spent if row else Decimal(0)
     budget_note = notes.get("budget", {})
+    from surveys.selectors import satisfaction_score
+
+    survey = satisfaction_score(project, year=project.program.year)
+    satisfaction = survey if survey is not None else evaluation.satisfaction_value
     lines = [
         scoring.Line(
             key="budget",
@@ -282,7 +288,7 @@ def evaluation_sheet(*, project: Project, evaluation: SelfEvaluation | None = No
         note = notes.get(key, {})
         part = PART_OF.get(indicator.category, "output")
         figures = done.get(indicator.name, {})
-        actual = evaluation.satisfaction_value if part == "satisfaction" else figures.get("done")
+        actual = satisfaction if part == "satisfaction" else figures.get("done")
         lines.append(
             scoring.Line(
                 key=key,
@@ -305,6 +311,7 @@ def evaluation_sheet(*, project: Project, evaluation: SelfEvaluation | None = No
         spent=spent,
         data_month=month,
         has_satisfaction=any(line.part == "satisfaction" for line in lines),
+        satisfaction_survey=survey,
     )
 
 

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "evaluation",
     "alerts",
     "bulletins",
+    "surveys",
     "api",
     "django_tasks",
     "django_tasks_db",

@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("evaluation.urls")),
     path("", include("alerts.urls")),
     path("", include("bulletins.urls")),
+    path("", include("surveys.urls")),
     path("public/", include("portal.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),

@@ -172,6 +172,9 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("感谢您的意见！"))
                 return redirect("portal:project", pk=pk)
     period, row = selectors.official_row(item)
+    from surveys.selectors import portal_surveys
+
+    surveys_open, survey_results = portal_surveys(item)
     return render(
         request,
         "portal/project.html",
@@ -184,6 +187,8 @@ def project(request: HttpRequest, pk: int) -> HttpResponse:
             "supervision": selectors.supervision_summary(item.program, item),
             "disclosures": selectors.disclosures(item.program, item),
             "attachments": selectors.public_attachments(item),
+            "surveys_open": surveys_open,
+            "survey_results": survey_results,
         },
     )
 

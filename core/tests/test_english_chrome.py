@@ -237,6 +237,7 @@ PAGES: dict[str, list[str]] = {
         "/disclosure/",
         "/alerts/",
         "/alerts/rules/",
+        "/surveys/",
         "/proposals/",
         "/users/",
         "/audit/",

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from evaluation.demo import evaluation_demo
 from reporting import demo
+from surveys.demo import surveys_demo
 
 
 class Command(BaseCommand):
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             return
         program = result["program"]
         result["counts"] = evaluation_demo(program=program)  # the performance tables (evaluation/demo.py)
+        result["counts"] = surveys_demo(program=program)  # the survey waves (surveys/demo.py)
         path = demo.accounts_save(program, result["password"])
         self.stdout.write(
             self.style.WARNING(
