@@ -14,7 +14,7 @@ from catalogue.models import Project
 from core.policy import restrict
 from orgs.models import Organisation
 from surveys import results
-from surveys.models import Answer, Method, Questionnaire, Response, Wave
+from surveys.models import Answer, Measure, Method, Questionnaire, Response, Wave
 
 
 def waves(*, user: Any, program: Any = None, project: Any = None) -> QuerySet[Wave]:
@@ -127,6 +127,35 @@ def satisfaction_score(
     if not ids:
         return None
     return pooled(ids).score
+
+
+def unit_satisfaction_scores(*, program: Any, unit_ids: list[int]) -> dict[int, Decimal] | None:
+    """unit id → the 满意度 score (0–100) of the unit's waves of ``program``, answers pooled, in one aggregate
+    query; None when no wave of the program has a valid answer (the assessment then scores the item by hand).
+    Units without a wave are left out (the assessment gives them the item's points: nothing to count)."""
+    rows = (
+        Answer.objects.filter(
+            response__wave__project__program=program,
+            response__wave__unit_id__in=unit_ids,
+            question__measure=Measure.SATISFACTION,
+        )
+        .values("response__wave__unit_id", "option__score", "option__excluded")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    tallies: dict[int, list[results.Tally]] = {}
+    for row in rows:
+        tallies.setdefault(row["response__wave__unit_id"], []).append(
+            results.Tally(
+                measure="satisfaction",
+                count=row["n"],
+                score=row["option__score"],
+                excluded=row["option__excluded"],
+            )
+        )
+    scores = {unit: results.compute(t).score for unit, t in tallies.items()}
+    found = {unit: score for unit, score in scores.items() if score is not None}
+    return found or None
 
 
 @dataclass
