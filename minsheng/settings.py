@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jobs",
     "search",
     "evaluation",
+    "dashboard",
     "api",
     "django_tasks",
     "django_tasks_db",

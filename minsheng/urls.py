@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("jobs.urls")),
     path("", include("search.urls")),
     path("", include("evaluation.urls")),
+    path("", include("dashboard.urls")),
     path("public/", include("portal.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),
