@@ -10,6 +10,7 @@ Funds: 90 of 180 万 arrived (50%), 45 of 90 spent (50%).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from decimal import Decimal
 from typing import Any
@@ -190,8 +191,6 @@ def test_json_spec_and_excel(june: dict[str, Any], client_for: Any) -> None:
     response = client.get(reverse("dashboard:data", args=[p, 6, "projects", "xlsx"]))
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     from python_calamine import CalamineWorkbook
-
-    import io
 
     rows = CalamineWorkbook.from_filelike(io.BytesIO(response.content)).get_sheet_by_index(0).to_python()
     assert rows[3][1] == "农村危房改造" and abs(rows[3][3] - 0.4444) < 0.0001 and rows[3][5] == 180.0
