@@ -495,10 +495,25 @@ def dashboard_periods(*, user: Any) -> tuple[Program | None, list[Period]]:
 
 
 def default_month(periods: list[Period], today: dt.date) -> Period | None:
-    """The month a dashboard opens on: the latest period whose deadline has passed (its figures are in), else
-    the first one."""
+    """The month a dashboard opens on: the latest one with confirmed figures (summary rows) whose deadline has
+    passed, else the latest with confirmed figures, else the latest passed, else the first (one query)."""
+    if not periods:
+        return None
+    with_data = set(
+        Summary.objects.filter(period_id__in=[p.id for p in periods])
+        .order_by()
+        .values_list("period_id", flat=True)
+        .distinct()
+    )
     passed = [p for p in periods if p.deadline < today]
-    return passed[-1] if passed else (periods[0] if periods else None)
+    for choice in (
+        [p for p in passed if p.id in with_data],
+        [p for p in periods if p.id in with_data],
+        passed,
+    ):
+        if choice:
+            return choice[-1]
+    return periods[0]
 
 
 class Board:

@@ -67,7 +67,11 @@
           symbol: "none",
           silent: true,
           lineStyle: { color: "#c00000", type: "dashed", width: 2 },
-          label: { formatter: spec.schedule_label + " " + spec.schedule + "%", position: "end" },
+          label: {
+            formatter: spec.schedule_label + " " + spec.schedule + "%",
+            position: spec.horizontal ? "end" : "insideEndTop",
+            color: "#c00000",
+          },
           data: [mark],
         };
       }
@@ -106,6 +110,12 @@
       el.textContent = spec.empty;
       el.classList.add("dash-chart-empty");
       return;
+    }
+    var bars = spec.series.every(function (s) {
+      return s.kind === "bar";
+    });
+    if (!spec.horizontal && bars && window.innerWidth < 576 && n > 6) {
+      spec.horizontal = true; // a phone: many bars read better as rows
     }
     if (spec.horizontal) {
       // CSSOM, not a style attribute: allowed by the CSP
