@@ -17,7 +17,8 @@ from decimal import Decimal
 from functools import cached_property
 from typing import Any
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db import connection
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from catalogue.models import Program, Project
@@ -96,37 +97,47 @@ def _merge(figures: list[Figure]) -> Figure:
     )
 
 
-def _summary_reach(reach: Reach, prefix: str = "") -> Q:
-    """The summary rows that are the viewer's: project totals where the project is theirs whole, their own
-    units' rows of the other projects."""
+_FIGURES_SQL = """
+SELECT s.project_id, p."order", p.name, p.lead_department_id, o.short_name, o.name, s.unit_id, u.short_name,
+  u.name, CAST(s.budget AS TEXT), CAST(s.arrived AS TEXT), CAST(s.spent AS TEXT), CAST(s.completion AS TEXT),
+  CAST(s.schedule AS TEXT)
+FROM reporting_summary s JOIN catalogue_project p ON p.id = s.project_id
+LEFT JOIN orgs_organisation o ON o.id = p.lead_department_id LEFT JOIN orgs_organisation u ON u.id = s.unit_id
+WHERE s.period_id IN ({periods}) AND {where}
+"""
+
+
+def _reach_sql(reach: Reach) -> tuple[str, list[Any]]:
+    """The summary rows that are the viewer's, as SQL over ``s`` (summary) and ``p`` (project): project totals
+    where the project is theirs whole, their own units' rows of the other projects."""
     if reach.whole:
-        return Q(**{f"{prefix}unit__isnull": True})
-    own = Q(**{f"{prefix}unit_id__in": list(reach.units)})
+        return "s.unit_id IS NULL", []
+    units = sorted(reach.units) or [0]
+    own = f"s.unit_id IN ({', '.join(['%s'] * len(units))})"
     if reach.lead_id is None:
-        return own
-    led = Q(**{f"{prefix}project__lead_department_id": reach.lead_id})
-    return (Q(**{f"{prefix}unit__isnull": True}) & led) | (own & ~led)
+        return own, units
+    return (
+        f"((s.unit_id IS NULL AND p.lead_department_id = %s) OR ({own} AND "
+        "(p.lead_department_id IS NULL OR p.lead_department_id <> %s)))",
+        [reach.lead_id, *units, reach.lead_id],
+    )
 
 
-_SUMMARY_FIELDS = (
-    "project_id",
-    "project__order",
-    "project__name",
-    "project__lead_department_id",
-    "project__lead_department__short_name",
-    "project__lead_department__name",
-    "unit_id",
-    "unit__short_name",
-    "unit__name",
-    "budget",
-    "arrived",
-    "spent",
-    "completion",
-    "schedule",
-)
+def _summary_rows(
+    reach: Reach, period_ids: list[int], extra: str = "", params: list[Any] | None = None
+) -> list[Figure]:
+    """The viewer's summary rows of the periods as figures: one SQL query (sums cast to text and read as exact
+    Decimals, as reporting.rollup does)."""
+    where, where_params = _reach_sql(reach)
+    sql = _FIGURES_SQL.format(periods=", ".join(["%s"] * len(period_ids)), where=where + extra)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*period_ids, *where_params, *(params or [])])
+        fetched = cursor.fetchall()
+    return _figures(fetched)
 
 
-def _from_summary(rows: Any) -> list[Figure]:
+def _figures(fetched: list[tuple[Any, ...]]) -> list[Figure]:
+    dec = rollup._dec
     return [
         Figure(
             project_id=pid,
@@ -136,11 +147,11 @@ def _from_summary(rows: Any) -> list[Figure]:
             lead_name=lead_short or lead_name or "",
             unit_id=uid,
             unit_name=unit_short or unit_name or "",
-            budget=budget or ZERO,
-            arrived=arrived or ZERO,
-            spent=spent or ZERO,
-            completion=completion,
-            schedule=schedule or ZERO,
+            budget=dec(budget, 2) or ZERO,
+            arrived=dec(arrived, 2) or ZERO,
+            spent=dec(spent, 2) or ZERO,
+            completion=dec(completion, 4),
+            schedule=dec(schedule, 4) or ZERO,
         )
         for (
             pid,
@@ -157,7 +168,7 @@ def _from_summary(rows: Any) -> list[Figure]:
             spent,
             completion,
             schedule,
-        ) in rows
+        ) in fetched
     ]
 
 
@@ -210,17 +221,23 @@ def project_figures(*, user: Any, periods: list[Period], pending: bool = False) 
                     if f.unit_id in reach.units and not reach.project_whole(f.lead_id)
                 ]
     else:
-        rows = (
-            Summary.objects.filter(period_id__in=[p.id for p in periods])
-            .filter(_summary_reach(reach))
-            .order_by()
-            .values_list(*_SUMMARY_FIELDS)
-        )
-        figures = _from_summary(rows)
+        figures = _summary_rows(reach, [p.id for p in periods])
     by_project: dict[tuple[int, int], list[Figure]] = defaultdict(list)
     for f in figures:
         by_project[(f.order, f.project_id)].append(f)
     return [_merge(group) for _key, group in sorted(by_project.items())]
+
+
+def _unit_rows(
+    reach: Reach, period_id: int, extra: str = "", params: list[Any] | None = None
+) -> list[Figure]:
+    if not reach.units:  # every unit's row (the caller narrows them)
+        where = _FIGURES_SQL.replace("{where}", "s.unit_id IS NOT NULL{extra}")
+        with connection.cursor() as cursor:
+            cursor.execute(where.format(periods="%s", extra=extra), [period_id, *(params or [])])
+            fetched = cursor.fetchall()
+        return sorted(_figures(fetched), key=lambda f: f.unit_name)
+    return _summary_rows(reach, [period_id], extra, params)
 
 
 def unit_figures(*, user: Any, period: Period, project: Project, pending: bool = False) -> list[Figure]:
@@ -237,11 +254,8 @@ def unit_figures(*, user: Any, period: Period, project: Project, pending: bool =
         )
         figures = _from_progress(rows)
     else:
-        figures = _from_summary(
-            Summary.objects.filter(period=period, project=project, unit__isnull=False)
-            .order_by("unit__order", "unit__name")
-            .values_list(*_SUMMARY_FIELDS)
-        )
+        every = Reach(whole=False, lead_id=None, units=frozenset())  # all unit rows, narrowed below
+        figures = _unit_rows(every, period.id, " AND s.project_id = %s", [project.pk])
     return [f for f in figures if f.unit_id is not None and reach.unit_row(f.unit_id, f.lead_id)]
 
 
@@ -256,11 +270,8 @@ def unit_project_figures(
         )
         figures = [f for f in _from_progress(rows) if f.unit_id == unit.pk]
     else:
-        figures = _from_summary(
-            Summary.objects.filter(period=period, unit=unit)
-            .order_by("project__order")
-            .values_list(*_SUMMARY_FIELDS)
-        )
+        figures = _unit_rows(Reach(whole=False, lead_id=None, units=frozenset([unit.pk])), period.id)
+        figures.sort(key=lambda f: (f.order, f.project_id))
     return [f for f in figures if reach.unit_row(unit.pk, f.lead_id)]
 
 
@@ -302,24 +313,27 @@ def trend(*, user: Any, program: Program) -> list[TrendPoint]:
     queries (the periods, the grouped summaries). A month without confirmed data shows no figure."""
     reach = dashboard_reach(user)
     months = list(program.periods.order_by("month").values_list("month", flat=True))
-    grouped = {
-        row["period__month"]: row
-        for row in Summary.objects.filter(period__program=program)
-        .filter(_summary_reach(reach))
-        .order_by()
-        .values("period__month")
-        .annotate(b=Sum("budget"), a=Sum("arrived"), s=Sum("spent"), c=Avg("completion"), n=Count("id"))
-    }
+    where, params = _reach_sql(reach)
+    sql = f"""
+SELECT pe.month, CAST(SUM(s.budget) AS TEXT), CAST(SUM(s.arrived) AS TEXT), CAST(SUM(s.spent) AS TEXT),
+  CAST(SUM(ROUND(s.completion, 4)) AS TEXT), COUNT(s.completion)
+FROM reporting_summary s JOIN reporting_period pe ON pe.id = s.period_id JOIN catalogue_project p ON p.id = s.project_id
+WHERE pe.program_id = %s AND {where} GROUP BY pe.month"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [program.pk, *params])
+        grouped = {row[0]: row for row in cursor.fetchall()}
+    dec = rollup._dec
     points = []
     for m in months:
-        row = grouped.get(m)
-        completion = row["c"] if row else None
+        _m, b, a, sp, c_sum, c_n = grouped.get(m) or (m, None, None, None, None, 0)
+        budget, arrived, spent = dec(b, 2), dec(a, 2), dec(sp, 2)
+        c_total = dec(c_sum, 4)
         points.append(
             TrendPoint(
                 month=m,
-                completion=Decimal(str(completion)) if completion is not None else None,
-                arrival=_ratio(row["a"], row["b"]) if row else None,
-                spending=_ratio(row["s"], row["a"]) if row else None,
+                completion=c_total / c_n if c_n and c_total is not None else None,
+                arrival=_ratio(arrived, budget),
+                spending=_ratio(spent, arrived),
                 schedule=Decimal(m) / Decimal(12),
             )
         )
