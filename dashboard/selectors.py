@@ -312,14 +312,19 @@ def trend(*, user: Any, program: Program) -> list[TrendPoint]:
     """The year month by month against the 序时 plan (month / 12), confirmed figures from the summary rows: two
     queries (the periods, the grouped summaries). A month without confirmed data shows no figure."""
     reach = dashboard_reach(user)
-    months = list(program.periods.order_by("month").values_list("month", flat=True))
     where, params = _reach_sql(reach)
+    join = "" if reach.whole else " JOIN catalogue_project p ON p.id = s.project_id"
     sql = f"""
 SELECT pe.month, CAST(SUM(s.budget) AS TEXT), CAST(SUM(s.arrived) AS TEXT), CAST(SUM(s.spent) AS TEXT),
   CAST(SUM(ROUND(s.completion, 4)) AS TEXT), COUNT(s.completion)
-FROM reporting_summary s JOIN reporting_period pe ON pe.id = s.period_id JOIN catalogue_project p ON p.id = s.project_id
+FROM reporting_summary s JOIN reporting_period pe ON pe.id = s.period_id{join}
 WHERE pe.program_id = %s AND {where} GROUP BY pe.month"""
     with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pe.month FROM reporting_period pe WHERE pe.program_id = %s ORDER BY pe.month",
+            [program.pk],
+        )
+        months = [row[0] for row in cursor.fetchall()]
         cursor.execute(sql, [program.pk, *params])
         grouped = {row[0]: row for row in cursor.fetchall()}
     dec = rollup._dec
