@@ -21,6 +21,7 @@ TARGETS = {
     "excel_import": "≥ 0.5×",
     "search": "≤ 2×",
     "bulletin": "≤ 1.5×",
+    "dashboard": "≤ 1.5×",
 }
 
 
@@ -38,6 +39,7 @@ def _module(module: str, args: list[str], database_url: str, **extra: str) -> di
 def run(scale: str, database_url: str) -> dict:
     result = _module("bench.measure", [scale], database_url)
     result["concurrency"] = _module("bench.concurrency", [], database_url)
+    result["dashboard"] = _module("bench.dashboard", [scale], database_url)
     # the deadline-day rush (locust): one district on a county database, ten at once at province scale
     districts = "1" if scale == "county" else os.environ.get("RUSH_DISTRICTS", "10")
     result["rush"] = _module("bench.rush", [], database_url, RUSH_DISTRICTS=districts)
@@ -114,6 +116,12 @@ def main() -> None:
                 f"| {r['scale']} | {r['vendor']} | {r['reports']:,} | bulletin {label} ({b['projects']} projects, "
                 f"{b['text_chars']:,} characters) vs the plain renderer on the same text | {m['ours'] * 1000:.1f} | "
                 f"{m['raw'] * 1000:.1f} | {m['ratio']:.2f}× | {TARGETS['bulletin']} |"
+            )
+        for key, label in (("district", "one district"), ("province", "the province (all districts)")):
+            m = r["dashboard"][key]
+            lines.append(
+                f"| {r['scale']} | {r['vendor']} | {r['reports']:,} | dashboard data, {label} vs raw SQL | "
+                f"{m['ours'] * 1000:.1f} | {m['raw'] * 1000:.1f} | {m['ratio']:.2f}× | {TARGETS['dashboard']} |"
             )
         c = r["concurrency"]
         lines.append(

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "alerts",
     "bulletins",
     "surveys",
+    "dashboard",
     "api",
     "django_tasks",
     "django_tasks_db",

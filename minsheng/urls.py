@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("alerts.urls")),
     path("", include("bulletins.urls")),
     path("", include("surveys.urls")),
+    path("", include("dashboard.urls")),
     path("public/", include("portal.urls")),
     path("", include("core.urls")),
     path("api/", include("api.urls")),

@@ -11,6 +11,8 @@ from alerts import selectors as alerts_selectors
 from catalogue.selectors import program_list
 from core.policy import actor_for
 from core.todo import TodoItem, todo_compose
+from dashboard import views as dashboard_views
+from dashboard.rules import dashboard_is_home
 from disclosure import selectors as disclosure_selectors
 from evaluation import selectors as evaluation_selectors
 from jobs import selectors as jobs_selectors
@@ -45,6 +47,8 @@ def todo(*, user: Any) -> dict[str, Any]:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    if dashboard_is_home(request.user):  # dashboard.rules: the 领导's home page is the dashboard
+        return dashboard_views.index(request)
     actor = actor_for(request.user)
     programs = list(program_list(user=request.user)[:6])
     org = own_organisation(user=request.user)

@@ -263,7 +263,13 @@ PAGES: dict[str, list[str]] = {
         "/disclosure/",
     ],
     "supervisor": ["/", "/supervision/", "/supervision/inspections/new/"],
-    "leader": ["/", "/programs/{p}/", "/reporting/{p}/6/progress/", "/reporting/{p}/6/ranking/"],
+    "leader": [
+        "/",
+        "/programs/{p}/",
+        "/reporting/{p}/6/progress/",
+        "/reporting/{p}/6/ranking/",
+        "/dashboard/{p}/6/",
+    ],
 }
 
 

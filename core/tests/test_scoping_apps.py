@@ -26,6 +26,21 @@ PUBLIC = [200] * 7
 DISTRICT_WIDE = [200, 200, 200, 403, 403, 403, 302]  # 系统管理员, 民生办, 领导
 MANAGERS = [200, 200, 403, 403, 403, 403, 302]  # 系统管理员, 民生办
 DISTRICT_WIDE_404 = [200, 200, 200, 404, 404, 404, 302]  # others do not learn it exists
+DASHBOARD = [200, 200, 200, 200, 200, 403, 302]  # every staff role but the supervisor
+DASHBOARD_OWN = [200, 200, 200, 404, 200, 403, 302]  # the town's own drill-down; 卫健委 leads none of it
+DASHBOARD_WIDE = [200, 200, 200, 404, 404, 403, 302]  # another town's: the district-wide roles only
+# a unit's page: 卫健委 leads projects both towns carry out (it sees their rows of those projects only)
+DASHBOARD_UNIT = [200, 200, 200, 200, 200, 403, 302]
+DASHBOARD_OTHER_UNIT = [200, 200, 200, 200, 404, 403, 302]
+DASHBOARD_CHARTS = (
+    "projects",
+    "funds",
+    "trend",
+    "units-local",
+    "units-department",
+    "ranking-local",
+    "ranking-department",
+)
 
 
 def _feedback(s: dict[str, Any]) -> Any:
@@ -103,6 +118,10 @@ def _p(s: dict[str, Any]) -> tuple[int, int]:
 
 def _r(name: str, *args: Any) -> str:
     return reverse(name, args=args)
+
+
+def _housing(s: dict[str, Any]) -> int:
+    return s["own"]["report"].project_id
 
 
 ROWS: list[Row] = [
@@ -475,6 +494,61 @@ ROWS: list[Row] = [
     ("api indicators", lambda s: "/api/indicators/?limit=50", PUBLIC),
     ("api changes", lambda s: "/api/changes/?limit=50", PUBLIC),
     ("api root", lambda s: "/api/", PUBLIC),
+    # --- dashboard: the pages, every JSON endpoint and Excel download, the drill-down (a town only its own)
+    ("dashboard", lambda s: _r("dashboard:index"), DASHBOARD),
+    ("dashboard month", lambda s: _r("dashboard:board", *_p(s)), DASHBOARD),
+    ("dashboard pending", lambda s: _r("dashboard:board", *_p(s)) + "?pending=1", DASHBOARD),
+    *[
+        (
+            f"dashboard {key} {fmt}",
+            lambda s, key=key, fmt=fmt: _r("dashboard:data", *_p(s), key, fmt),
+            DASHBOARD,
+        )
+        for key in DASHBOARD_CHARTS
+        for fmt in ("json", "xlsx")
+    ],
+    ("dashboard project", lambda s: _r("dashboard:project", *_p(s), _housing(s)), DASHBOARD_OWN),
+    (
+        "dashboard project json",
+        lambda s: _r("dashboard:project_data", *_p(s), _housing(s), "json") + "?pending=1",
+        DASHBOARD_OWN,
+    ),
+    (
+        "dashboard project xlsx",
+        lambda s: _r("dashboard:project_data", *_p(s), _housing(s), "xlsx"),
+        DASHBOARD_OWN,
+    ),
+    ("dashboard own unit", lambda s: _r("dashboard:unit", *_p(s), s["units"]["own"].pk), DASHBOARD_UNIT),
+    (
+        "dashboard own unit json",
+        lambda s: _r("dashboard:unit_data", *_p(s), s["units"]["own"].pk, "json") + "?pending=1",
+        DASHBOARD_UNIT,
+    ),
+    (
+        "dashboard other unit",
+        lambda s: _r("dashboard:unit", *_p(s), s["units"]["other"].pk),
+        DASHBOARD_OTHER_UNIT,
+    ),
+    (
+        "dashboard other unit json",
+        lambda s: _r("dashboard:unit_data", *_p(s), s["units"]["other"].pk, "json"),
+        DASHBOARD_OTHER_UNIT,
+    ),
+    (
+        "dashboard other unit xlsx",
+        lambda s: _r("dashboard:unit_data", *_p(s), s["units"]["other"].pk, "xlsx"),
+        DASHBOARD_OTHER_UNIT,
+    ),
+    (
+        "dashboard own reports",
+        lambda s: _r("dashboard:reports", *_p(s), _housing(s), s["units"]["own"].pk),
+        DASHBOARD_OWN,
+    ),
+    (
+        "dashboard other reports",
+        lambda s: _r("dashboard:reports", *_p(s), _housing(s), s["units"]["other"].pk),
+        DASHBOARD_WIDE,
+    ),
 ]
 
 # API writes: every endpoint is read-only except the report transition; a write is refused for everyone

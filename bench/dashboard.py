@@ -1,0 +1,101 @@
+"""The dashboard's data (dashboard.selectors) against the raw SQL computing the same figures, for one district and
+for the whole province (the same month of every sample district). Target ≤ 1.5×.
+
+    python -m bench.dashboard [county|province]   (DATABASE_URL as for bench.measure; prints one JSON line)
+
+Ours: the project figures of the month (summary rows, names and lead departments, merged and rated in Python),
+the KPIs computed from them (behind 序时, mean completion, 到位率, 支出率) and the district's monthly trend. The
+limit: the same rows by one direct SQL query each on the bare DB-API connection, the KPIs summed in Python from
+the raw tuples.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from decimal import Decimal
+from typing import Any
+
+from bench.measure import bench_office, ensure_data, paired, raw  # sets up Django
+from catalogue.models import Program
+from dashboard import selectors
+from reporting.models import Period, Report
+
+FIGURES_SQL = """
+SELECT s.project_id, p."order", p.name, p.lead_department_id, o.short_name, o.name, s.unit_id, NULL, NULL,
+  s.budget, s.arrived, s.spent, s.completion, s.schedule
+FROM reporting_summary s JOIN catalogue_project p ON p.id = s.project_id
+LEFT JOIN orgs_organisation o ON o.id = p.lead_department_id
+WHERE s.period_id IN ({periods}) AND s.unit_id IS NULL
+"""
+TREND_SQL = """
+SELECT pe.month, SUM(s.budget), SUM(s.arrived), SUM(s.spent), AVG(s.completion), COUNT(*)
+FROM reporting_summary s JOIN reporting_period pe ON pe.id = s.period_id
+WHERE pe.program_id = %(program)s AND s.unit_id IS NULL GROUP BY pe.month
+"""
+
+
+def _kpis(rows: list[tuple[Any, ...]]) -> tuple[int, Any, Any, Any]:
+    """The KPIs from raw tuples, as the dashboard states them."""
+    behind = 0
+    rates = []
+    budget = arrived = spent = Decimal(0)
+    for row in rows:
+        b, a, s, c, sched = (Decimal(str(v)) if v is not None else None for v in row[9:14])
+        budget += b or 0
+        arrived += a or 0
+        spent += s or 0
+        if c is not None:
+            rates.append(c)
+            if c - (sched or 0) < Decimal("-0.05"):
+                behind += 1
+    return behind, (sum(rates) / len(rates) if rates else None), budget, arrived
+
+
+def main() -> None:
+    scale = sys.argv[1] if len(sys.argv) > 1 else "county"
+    ensure_data(scale)
+    office = bench_office()
+    program = Program.objects.filter(is_sample=True).order_by("-year", "issuer__code").first()
+    month = 12
+    period = Period.objects.select_related("program").get(program=program, month=month)
+    province = list(
+        Period.objects.select_related("program").filter(
+            program__is_sample=True, program__year=program.year, month=month
+        )
+    )
+    result: dict[str, Any] = {"scale": scale, "reports": Report.objects.count(), "districts": len(province)}
+    repeat = 21 if scale == "province" else 101
+
+    def ours(periods: list[Period], with_trend: bool) -> Any:
+        figures = selectors.project_figures(user=office, periods=periods)
+        behind = sum(1 for f in figures if f.behind)
+        rates = [f.completion for f in figures if f.completion is not None]
+        out = (behind, sum(rates) / len(rates) if rates else None, sum(f.budget for f in figures))
+        if with_trend:
+            selectors.trend(user=office, program=periods[0].program)
+        return out
+
+    for key, periods, with_trend in (("district", [period], True), ("province", province, False)):
+        ids = ", ".join(str(p.id) for p in periods)
+        figures_raw = raw(FIGURES_SQL.format(periods=ids), {})
+        trend_raw = raw(TREND_SQL, {"program": periods[0].program_id})
+
+        def limit(
+            figures_raw: Any = figures_raw, trend_raw: Any = trend_raw, with_trend: bool = with_trend
+        ) -> Any:
+            out = _kpis(figures_raw())
+            if with_trend:
+                trend_raw()
+            return out
+
+        mine = ours(periods, with_trend)
+        theirs = limit()
+        assert mine[0] == theirs[0] and mine[2] == theirs[2], (mine, theirs)  # the same figures
+        t_ours, t_raw = paired(lambda periods=periods, w=with_trend: ours(periods, w), limit, repeat)
+        result[key] = {"ours": t_ours, "raw": t_raw, "ratio": t_ours / t_raw, "projects": len(figures_raw())}
+    print(json.dumps(result))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,162 @@
+"""The dashboard's pages: the district (or the viewer's part of it) for a month, and the drill-down
+district → project or unit → the unit's reports on the project → the report page. Thin: the figures come from
+dashboard.selectors (read models), the access from dashboard.rules and core.policy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+
+from catalogue.models import Project
+from core.policy import restrict
+from dashboard import charts, selectors
+from dashboard.rules import may_see_dashboard
+from orgs.models import Organisation
+from reporting.models import Period
+from reporting.rules import may_see_pending
+from reporting.selectors import period_get
+
+
+def _gate(request: HttpRequest) -> None:
+    if not may_see_dashboard(request.user):
+        raise PermissionDenied
+
+
+def _board(request: HttpRequest, period: Period) -> selectors.Board:
+    return selectors.Board(user=request.user, period=period, pending=request.GET.get("pending") == "1")
+
+
+def _query(board: selectors.Board) -> str:
+    return "?pending=1" if board.pending else ""
+
+
+def _context(request: HttpRequest, board: selectors.Board, **extra: Any) -> dict[str, Any]:
+    periods = list(restrict(board.program.periods.order_by("month"), request.user, "view"))
+    return {
+        "board": board,
+        "period": board.period,
+        "program": board.program,
+        "periods": periods,
+        "pending": board.pending,
+        "may_pending": may_see_pending(request.user),
+        "query": _query(board),
+        "month_base": reverse("dashboard:index") + f"{board.program.pk}/",
+        **extra,
+    }
+
+
+def _main(request: HttpRequest, period: Period) -> HttpResponse:
+    board = _board(request, period)
+    shown = []
+    for key, build in charts.MAIN_CHARTS.items():
+        chart = build(board)
+        args = [board.program.pk, board.period.month, key]
+        chart.src = reverse("dashboard:data", args=[*args, "json"]) + _query(board)
+        chart.xlsx = reverse("dashboard:data", args=[*args, "xlsx"]) + _query(board)
+        shown.append(chart)
+    return render(request, "dashboard/board.html", _context(request, board, kpis=board.kpis, charts=shown))
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """``/dashboard/`` (and the home page of those whose home it is): the newest program, the latest month whose
+    deadline has passed."""
+    _gate(request)
+    program, periods = selectors.dashboard_periods(user=request.user)
+    period = selectors.default_month(periods, timezone.localdate())
+    if period is None:
+        return render(request, "dashboard/board.html", {"board": None, "program": program})
+    return _main(request, period)
+
+
+@login_required
+def board(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
+    _gate(request)
+    return _main(request, period_get(user=request.user, program_pk=program_pk, month=month))
+
+
+def reached_project(request: HttpRequest, period: Period, project_pk: int) -> Project:
+    project = get_object_or_404(
+        restrict(Project.objects.filter(program=period.program), request.user, "view").select_related(
+            "lead_department"
+        ),
+        pk=project_pk,
+    )
+    if not selectors.may_reach_project(request.user, project):
+        raise Http404
+    return project
+
+
+def reached_unit(request: HttpRequest, period: Period, unit_pk: int) -> Organisation:
+    unit = get_object_or_404(Organisation, pk=unit_pk)
+    if not selectors.may_reach_unit(request.user, unit, period.program):
+        raise Http404
+    return unit
+
+
+def _drill(request: HttpRequest, program_pk: int, month: int) -> Period:
+    _gate(request)
+    return period_get(user=request.user, program_pk=program_pk, month=month)
+
+
+def project_chart(board: selectors.Board, project: Project) -> charts.Chart:
+    figures = selectors.unit_figures(
+        user=board.user, period=board.period, project=project, pending=board.pending
+    )
+    return charts.project_units_chart(board, project, figures)
+
+
+def unit_chart(board: selectors.Board, unit: Organisation) -> charts.Chart:
+    figures = selectors.unit_project_figures(
+        user=board.user, period=board.period, unit=unit, pending=board.pending
+    )
+    return charts.unit_projects_chart(board, unit, figures)
+
+
+@login_required
+def project(request: HttpRequest, program_pk: int, month: int, project_pk: int) -> HttpResponse:
+    period = _drill(request, program_pk, month)
+    item = reached_project(request, period, project_pk)
+    board = _board(request, period)
+    chart = project_chart(board, item)
+    chart.src = reverse("dashboard:project_data", args=[program_pk, month, project_pk, "json"]) + _query(
+        board
+    )
+    chart.xlsx = reverse("dashboard:project_data", args=[program_pk, month, project_pk, "xlsx"]) + _query(
+        board
+    )
+    return render(
+        request, "dashboard/drill.html", _context(request, board, chart=chart, subject=item, kind="project")
+    )
+
+
+@login_required
+def unit(request: HttpRequest, program_pk: int, month: int, unit_pk: int) -> HttpResponse:
+    period = _drill(request, program_pk, month)
+    item = reached_unit(request, period, unit_pk)
+    board = _board(request, period)
+    chart = unit_chart(board, item)
+    chart.src = reverse("dashboard:unit_data", args=[program_pk, month, unit_pk, "json"]) + _query(board)
+    chart.xlsx = reverse("dashboard:unit_data", args=[program_pk, month, unit_pk, "xlsx"]) + _query(board)
+    return render(
+        request, "dashboard/drill.html", _context(request, board, chart=chart, subject=item, kind="unit")
+    )
+
+
+@login_required
+def reports(request: HttpRequest, program_pk: int, month: int, project_pk: int, unit_pk: int) -> HttpResponse:
+    """The last step before the report page: the unit's reports on the project, month by month."""
+    period = _drill(request, program_pk, month)
+    item = reached_project(request, period, project_pk)
+    who = reached_unit(request, period, unit_pk)
+    board = _board(request, period)
+    rows = selectors.unit_reports(user=request.user, program=period.program, project=item, unit=who)
+    return render(
+        request, "dashboard/reports.html", _context(request, board, subject=item, unit=who, reports=rows)
+    )
