@@ -36,6 +36,7 @@ def test_office_generates_edits_issues_and_downloads_the_june_bulletin(
     page, program = browser_page, demo["program"]
     june = program.periods.get(month=6)
     _login(page, "demo_office")
+    page.click("nav >> text=更多")  # the bulletins are under 更多 in the navigation
     page.click("nav >> text=进度简报")
     page.select_option("#id_period", str(june.pk))
     page.select_option("#id_kind", "briefing")
@@ -79,6 +80,7 @@ def test_office_generates_edits_issues_and_downloads_the_june_bulletin(
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "bulletin-demo-june.pdf").write_bytes(Path(pdf.value.path()).read_bytes())
 
+    page.click("nav >> text=更多")  # the bulletins are under 更多 in the navigation
     page.click("nav >> text=进度简报")
     expect(page.locator("[data-testid=bulletin-list]")).to_contain_text("已印发")
     _shots(page, "bulletin-list")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import template
 
@@ -34,3 +35,14 @@ def percent(value: Decimal | float | None) -> str:
         return f"{number * 100:.1f}%"
     except (InvalidOperation, ValueError):
         return ABNORMAL
+
+
+@register.filter
+def cell(value: Any) -> Any:
+    """A table cell of already-rounded figures: a Decimal as it is written (2 decimals stay 2), an abnormal one
+    (NaN, infinite, beyond 10^20) as 数值异常; anything else unchanged."""
+    if isinstance(value, Decimal):
+        if not value.is_finite() or abs(value) >= Decimal(10) ** 20:
+            return ABNORMAL
+        return f"{value:f}"
+    return value

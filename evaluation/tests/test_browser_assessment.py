@@ -55,7 +55,8 @@ def test_office_runs_town_objects_office_rescores_and_publishes(browser_page: An
     page.click("text=退出登录")
 
     login(page, "town_shitai")
-    page.click("text=绩效考评")
+    page.click("nav >> text=更多")  # the assessment is under 更多 in the navigation
+    page.click("nav >> text=绩效考评")
     page.click(f"a[href='/assessment/runs/{run.pk}/']")
     expect(page.locator("[data-testid=ranking-towns]")).not_to_contain_text("段园镇")
     page.click("[data-testid=result-shitai]")

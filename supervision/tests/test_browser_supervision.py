@@ -88,7 +88,7 @@ def test_public_visitor_browses_and_leaves_feedback(browser_page: Any) -> None:
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(page.base_url + "/public/")
     page.click("text=杜集区人民政府关于2021年实施33项民生工程的通知")
-    page.click("[data-testid=public-projects] >> text=农村危房改造")
+    page.click("[data-testid=project-cards] >> text=农村危房改造")  # a phone shows the projects as cards
     assert page.inner_text("[data-testid=public-project]") == "农村危房改造"
     page.check("input[name=satisfaction][value='5']")
     page.fill("textarea[name=text]", "示例意见：希望扩大覆盖面")
