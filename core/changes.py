@@ -114,7 +114,9 @@ def display_value(field: Any, value: Any, *, money: bool = False, cache: dict | 
             return str(value)
     if field is not None and field.is_relation and field.many_to_one and not isinstance(value, str | dict):
         return _related_name(field, value, cache if cache is not None else {})
-    if isinstance(field, models.FileField) and isinstance(value, str):  # the file's name, not its storage path
+    if isinstance(field, models.FileField) and isinstance(
+        value, str
+    ):  # the file's name, not its storage path
         return value.rsplit("/", 1)[-1]
     if isinstance(value, str):
         return readable(value)

@@ -67,6 +67,8 @@ def _digest(s: dict[str, Any]) -> Any:
             user=get_user_model().objects.get(username="t_office"), day=dt.date(2021, 7, 1), red=1, items=[]
         )
     return s["digest"]
+
+
 def _assessment(s: dict[str, Any]) -> dict[str, Any]:
     """The default assessment scheme of the scene's program and a December run (made on first use)."""
     if "assessment" not in s:
