@@ -9,7 +9,7 @@ from jobs.models import Job, ScheduledRun, WorkerBeat
 from orgs.models import Role
 
 
-@rule(Job)
+@rule(Job, tenant="created_by__membership__organisation", released=False)
 def job_rule(actor: Actor, action: str) -> Scope:
     """A background job is seen by whoever started it and by 民生办; nobody edits one (the worker does)."""
     if action != "view" or actor.user is None:
