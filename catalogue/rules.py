@@ -63,6 +63,28 @@ def unit_scoped(actor: Actor, action: str, project_path: str, unit_path: str) ->
     return False
 
 
+def program_in_own_government(user: Any, program_id: int | None) -> bool:
+    """Whether the program belongs to the user's own government — for the named decisions on its rows (confirm a
+    report, answer a finding, draft a performance table). One query per request (cached on the user object)."""
+    from core.policy import actor_for, own_government
+
+    if actor_for(user).unscoped:
+        return True
+    own = getattr(user, "_own_program_ids", None)
+    if own is None:
+        q = own_government(user, Program)
+        qs = (
+            Program.objects.all()
+            if q is True
+            else Program.objects.filter(q)
+            if q is not False
+            else Program.objects.none()
+        )
+        own = frozenset(qs.values_list("pk", flat=True))
+        user._own_program_ids = own
+    return program_id in own
+
+
 @rule(Program, **program_tenant(""))
 def program_rule(actor: Actor, action: str) -> Scope:
     if action == "view":

@@ -15,14 +15,13 @@ from typing import Any
 
 from django.db.models import F, Q
 
-from catalogue.rules import led_projects, program_tenant
+from catalogue.rules import led_projects, program_in_own_government, program_tenant
 from core.policy import (
     PUBLIC,
     Actor,
     Scope,
     actor_for,
     can,
-    in_own_government,
     own_government,
     rule,
     scope,
@@ -131,9 +130,15 @@ def may_take_step(user: Any, report: Report, step: str | None) -> bool:
     own_unit = actor.org_id is not None and actor.org_id == report.unit_id and actor.role != Role.ADMIN
     if step == REVIEW:
         lead = actor.role == Role.DEPARTMENT and actor.org_id == report.project.lead_department_id
-        return (lead or (actor.is_manager and in_own_government(user, report))) and not own_unit
+        if own_unit:
+            return False
+        return lead or (actor.is_manager and program_in_own_government(user, report.project.program_id))
     if step in (CONFIRM, UNLOCK):
-        return actor.is_manager and not (step == CONFIRM and own_unit) and in_own_government(user, report)
+        return (
+            actor.is_manager
+            and not (step == CONFIRM and own_unit)
+            and program_in_own_government(user, report.project.program_id)
+        )
     return False
 
 
