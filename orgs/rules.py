@@ -207,6 +207,9 @@ def may_manage_account(user: Any, account: Any) -> bool:
     """May ``user`` change this account: a manager, and an administrator's account only for an administrator."""
     if not may_manage_users(user):
         return False
+    membership = Membership.objects.filter(user=account).only("organisation_id").first()
+    if membership is not None and not in_own_government(user, membership.organisation_id):
+        return False
     role = account_role(account)
     return role is None or role in assignable_roles(user)
 

@@ -210,3 +210,55 @@ def test_other_governments_write_nothing_in_district_a(
             wrong.append(f"{role} {label}: changed")
     PROBES.leaks += wrong
     assert not wrong, "\n".join(wrong)
+
+
+def test_read_models_count_only_confirmed_figures_from_below(scene: dict[str, Any], persona: Any) -> None:
+    """The 进度表's and the ranking's scope (reporting.rules.figures_scope, put into their one SQL query): the city
+    counts a district's report once confirmed; pending ones of its districts never; its own district office all."""
+    from reporting.models import Report
+    from reporting.rules import figures_scope
+
+    def counted(role: str) -> set[int]:
+        q = figures_scope(persona(role))
+        qs = (
+            Report.objects.all()
+            if q is True
+            else Report.objects.filter(q)
+            if q is not False
+            else Report.objects.none()
+        )
+        return set(qs.values_list("pk", flat=True))
+
+    own, other = scene["own"]["report"], scene["other"]["report"]
+    Report.objects.filter(pk=own.pk).update(status="submitted")
+    Report.objects.filter(pk=other.pk).update(status="confirmed")
+    assert {own.pk, other.pk} <= counted("office")
+    for role in ("city_office", "city_leader", "province_office"):
+        assert own.pk not in counted(role) and other.pk in counted(role), role
+    assert own.pk not in counted("office_b")
+
+
+def test_search_finds_nothing_of_another_government(client_for: Any, scene: dict[str, Any]) -> None:
+    from search.services import search_index_rebuild
+
+    search_index_rebuild()
+    assert "标记-own-进展" in client_for("office").get("/search/", {"q": "标记"}).content.decode()
+    for role in ("office_b", "leader_b", "town_b", "city_office", "province_office"):
+        html = client_for(role).get("/search/", {"q": "标记"}).content.decode()
+        PROBES.count += 1
+        assert not [m for m in FORBIDDEN[role] if m in html], role
+    html = client_for("office").get("/search/", {"q": "草稿项目"}).content.decode()
+    assert B_DRAFT not in html
+
+
+def test_accounts_are_managed_within_the_government(client_for: Any, persona: Any) -> None:
+    from orgs.rules import may_manage_account
+    from orgs.selectors import users_list
+
+    listed = set(users_list(user=persona("office_b")).values_list("username", flat=True))
+    assert "t_office_b" in listed and "t_town_b" in listed and not {"t_office", "t_town_shitai"} & listed
+    assert "t_town_shitai" in set(users_list(user=persona("office")).values_list("username", flat=True))
+    assert not may_manage_account(persona("office_b"), persona("town_shitai"))
+    assert not may_manage_account(persona("city_office"), persona("town_shitai"))
+    assert may_manage_account(persona("office"), persona("town_shitai"))
+    assert client_for("office_b").get(f"/users/{persona('town_shitai').pk}/").status_code == 404
