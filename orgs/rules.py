@@ -76,15 +76,22 @@ def government_filter(
     An actor whose organisation has no government (an install without levels) shares the rows that have none."""
     if actor.unscoped:
         return True
-    field = f"{path}__government_id" if path else "government_id"
-    own = (
-        Q(**{field: actor.government_id})
+
+    def of(condition: Q) -> Q:
+        # an IN (subquery) on the path's own column: no join to the organisations in the outer query
+        if not path:
+            return condition
+        return Q(**{f"{path}__in": Organisation.objects.filter(condition).order_by().values("pk")})
+
+    own_q = (
+        Q(government_id=actor.government_id)
         if actor.government_id is not None
-        else Q(**{f"{field}__isnull": True})
+        else Q(government__isnull=True)
     )
+    own = of(own_q)
     if action != "view" or not actor.is_staff_wide or not actor.lower_government_ids or released is False:
         return own
-    lower = Q(**{f"{field}__in": sorted(actor.lower_government_ids)})
+    lower = of(Q(government_id__in=sorted(actor.lower_government_ids)))
     return own | (lower & released if isinstance(released, Q) else lower)
 
 
