@@ -268,3 +268,24 @@ def test_accounts_are_managed_within_the_government(client_for: Any, persona: An
     assert not may_manage_account(persona("city_office"), persona("town_shitai"))
     assert may_manage_account(persona("office"), persona("town_shitai"))
     assert client_for("office_b").get(f"/users/{persona('town_shitai').pk}/").status_code == 404
+
+
+#: Models whose rule scopes governments itself (or that belong to no government): everything else must declare
+#: ``tenant=`` in its ``@rule`` — a new app's model fails here until it does.
+SCOPES_ITSELF = {
+    "AuditEvent": "each government's accounts' events (core.rules.audit_rule)",
+    "SampleRecord": "never reachable through a page",
+    "ScheduledRun": "the 系统管理员's",
+    "WorkerBeat": "the 系统管理员's",
+    "Supervisor": "by account, linked units and projects (supervision.rules.supervisors_of_government)",
+}
+
+
+def test_every_rule_declares_its_government() -> None:
+    from core.policy import registered_models, tenant_of
+
+    undeclared = [m.__name__ for m in registered_models() if tenant_of(m) is None]
+    assert sorted(undeclared) == sorted(SCOPES_ITSELF), (
+        "declare @rule(Model, tenant=..., released=...) — for rows of a program "
+        "@rule(Model, **catalogue.rules.program_tenant('<path to the program>'))"
+    )
