@@ -68,8 +68,21 @@ def resolve_actor(user: Any) -> Actor:
     )
 
 
+def _along(model: Any, path: str, organisations: Any) -> Q:
+    """``path__in=organisations`` written as one nested ``IN (subquery)`` per step of the path (Report →
+    project → program → issuer), so neither the outer query nor the subqueries join."""
+    parts = path.split("__")
+    chain = [model]
+    for name in parts[:-1]:
+        chain.append(chain[-1]._meta.get_field(name).related_model)
+    inner = organisations
+    for i in range(len(parts) - 1, 0, -1):
+        inner = chain[i]._default_manager.filter(**{f"{parts[i]}__in": inner}).order_by().values("pk")
+    return Q(**{f"{parts[0]}__in": inner})
+
+
 def government_filter(
-    actor: Actor, path: str, action: str = "change", released: Q | bool | None = None
+    actor: Actor, path: str, action: str = "change", released: Q | bool | None = None, model: Any = None
 ) -> Scope:
     """The tenancy filter on ``path`` (the path to an Organisation; "" for organisations themselves): the actor's
     own government; to view, the staff-wide roles also see the lower governments' rows that pass ``released``.
@@ -81,7 +94,10 @@ def government_filter(
         # an IN (subquery) on the path's own column: no join to the organisations in the outer query
         if not path:
             return condition
-        return Q(**{f"{path}__in": Organisation.objects.filter(condition).order_by().values("pk")})
+        organisations = Organisation.objects.filter(condition).order_by().values("pk")
+        if model is not None:
+            return _along(model, path, organisations)
+        return Q(**{f"{path}__in": organisations})
 
     own_q = (
         Q(government_id=actor.government_id)
@@ -95,9 +111,9 @@ def government_filter(
     return own | (lower & released if isinstance(released, Q) else lower)
 
 
-def government_tenancy(actor: Actor, action: str, tenant: Tenant) -> Scope:
+def government_tenancy(actor: Actor, action: str, tenant: Tenant, model: Any = None) -> Scope:
     """The tenancy function core.policy applies to every rule registered with ``tenant=``."""
-    return government_filter(actor, tenant.path, action, tenant.released)
+    return government_filter(actor, tenant.path, action, tenant.released, model)
 
 
 set_tenancy(government_tenancy)

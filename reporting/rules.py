@@ -34,9 +34,7 @@ from reporting.models import Period, Report, Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
-#: A report belongs to its unit's government (the program's: units report on their own government's programs), so
-#: the read models' subquery needs no join; the levels above count it once confirmed.
-@rule(Report, tenant="unit", released=Q(status=Status.CONFIRMED, project__program__status="published"))
+@rule(Report, **program_tenant("project__program", Q(status=Status.CONFIRMED)))
 def report_rule(actor: Actor, action: str) -> Scope:
     """A unit sees and fills its own reports; the lead department sees its projects' reports; 民生办 and 领导
     see all; a supervisor sees confirmed reports. Editing: the reporting unit (and 民生办) while not locked."""

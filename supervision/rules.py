@@ -27,7 +27,10 @@ def supervisors_of_government(actor: Actor, action: str) -> Scope:
             actor, "projects__program__issuer", action, Q(projects__program__status="published")
         )
     )
-    return Q(pk__in=Supervisor.objects.filter(linked).values("pk"))
+    # a supervisor linked to nothing yet (no account, no unit, no project) belongs to no government: every office
+    # sees it, as before governments existed
+    unlinked = Q(user__membership__isnull=True, units__isnull=True, projects__isnull=True)
+    return Q(pk__in=Supervisor.objects.filter(linked | unlinked).values("pk"))
 
 
 @rule(Supervisor)

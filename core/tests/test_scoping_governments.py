@@ -44,6 +44,10 @@ FORBIDDEN = {
     "city_leader": UPPER_FORBIDDEN,
     "province_office": UPPER_FORBIDDEN,
 }
+# The scene's "other" job was started by an account placed nowhere (no membership, so no government): such jobs are
+# every office's, as before governments existed (jobs.rules.job_rule); the offices of other governments may see it.
+for _role in ("office_b", "city_office", "province_office"):
+    FORBIDDEN[_role] = FORBIDDEN[_role] - {"标记-other-任务"}
 B_DRAFT = "标记-B-草稿项目"
 
 
@@ -278,6 +282,7 @@ SCOPES_ITSELF = {
     "ScheduledRun": "the 系统管理员's",
     "WorkerBeat": "the 系统管理员's",
     "Supervisor": "by account, linked units and projects (supervision.rules.supervisors_of_government)",
+    "Job": "by its starter's government, jobs of accounts placed nowhere shared (jobs.rules.job_rule)",
 }
 
 
