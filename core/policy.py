@@ -183,6 +183,12 @@ def in_own_government(user: Any, obj: models.Model) -> bool:
     return type(obj)._default_manager.filter(pk=obj.pk).filter(q).exists()
 
 
+def role_scope(model: type[models.Model], user: Any, action: str) -> Scope:
+    """The rule alone, before the government filter: whether the role sees every row of whatever it may open
+    (``True``), e.g. all targets of a program it may view."""
+    return _RULES[model](actor_for(user), action)
+
+
 def scope(model: type[models.Model], user: Any, action: str) -> Scope:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")

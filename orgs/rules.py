@@ -132,7 +132,11 @@ def in_own_government(user: Any, organisation_id: int | None) -> bool:
         return True
     if organisation_id is None:
         return False
-    return government_organisations(actor).filter(pk=organisation_id).exists()
+    own = getattr(user, "_own_organisation_ids", None)
+    if own is None:  # one query per request (an import checks many rows)
+        own = frozenset(government_organisations(actor).values_list("pk", flat=True))
+        user._own_organisation_ids = own
+    return organisation_id in own
 
 
 def is_unit_staff(actor: Actor) -> bool:
