@@ -135,11 +135,15 @@ def amendment_rule(actor: Actor, action: str) -> Scope:
     return actor.is_manager
 
 
-@rule(ProjectProposal, tenant="lead_department", released=False)
+@rule(ProjectProposal)
 def proposal_rule(actor: Actor, action: str) -> Scope:
     """项目建议 are worked on by 民生办; a department sees and files the ones it would lead."""
-    if actor.is_staff_wide and action == "view":
-        return True
+    from orgs.rules import government_filter
+
+    if actor.is_staff_wide and (action == "view" or actor.is_manager):
+        # its lead department's government (a proposal without one is every office's); internal to that government
+        own = government_filter(actor, "lead_department")
+        return True if own is True else own | Q(lead_department__isnull=True)
     if actor.is_manager:
         return True
     if actor.role == Role.DEPARTMENT and actor.org_id and action in ("view", "add"):

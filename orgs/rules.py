@@ -173,17 +173,23 @@ def unit_to_act_for(user: Any, code: str | None, *, writing: bool) -> Organisati
     raise PermissionDenied
 
 
-@rule(Organisation, tenant="")
+@rule(Organisation)
 def organisation_rule(actor: Actor, action: str) -> Scope:
     """The directory of names is public (see orgs.selectors); an organisation's page — contacts, members,
     edits — belongs to the district-wide roles and to the organisation itself (and its parents' staff)."""
     if actor.role == PUBLIC:
         return False
+    # scoped by government here (not by tenant=): an organisation placed in no government yet stays everyone's
+    placed_nowhere = Q(government__isnull=True)
     if action == "view":
-        return True if actor.is_staff_wide else Q(pk__in=actor.org_ids)
+        if actor.is_staff_wide:
+            own = government_filter(actor, "", "view")
+            return True if own is True else own | placed_nowhere
+        return Q(pk__in=actor.org_ids)
     if action == "change":
         if actor.is_manager:
-            return True
+            own = government_filter(actor, "")
+            return True if own is True else own | placed_nowhere
         if is_unit_staff(actor):
             return Q(pk=actor.org_id)
         return False

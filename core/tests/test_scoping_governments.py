@@ -282,6 +282,8 @@ SCOPES_ITSELF = {
     "ScheduledRun": "the 系统管理员's",
     "WorkerBeat": "the 系统管理员's",
     "Supervisor": "by account, linked units and projects (supervision.rules.supervisors_of_government)",
+    "Organisation": "its government; one placed in no government stays everyone's (orgs.rules.organisation_rule)",
+    "ProjectProposal": "its lead department's government, internal to it (catalogue.rules.proposal_rule)",
     "Job": "by its starter's government, jobs of accounts placed nowhere shared (jobs.rules.job_rule)",
 }
 
