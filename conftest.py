@@ -1,7 +1,8 @@
 """Shared test set-up: the reference data and the named personas are loaded once per test session.
 
 Personas (see DEVELOPERS guide): office, dept_health, town_shitai, supervisor, leader, anon — plus
-admin, dept_edu and town_duanyuan as the "other unit" in the scoping matrix.
+admin, dept_edu and town_duanyuan as the "other unit" in the scoping matrix; office_b, leader_b, town_b (another
+district, 相山区), city_office, city_leader (淮北市) and province_office (安徽省) for the matrix across governments.
 """
 
 from __future__ import annotations
@@ -23,7 +24,22 @@ PERSONAS: dict[str, tuple[str, str, str]] = {
     "town_duanyuan": ("t_town_duanyuan", "duanyuan", "town"),
     "supervisor": ("t_supervisor", "supervisors", "supervisor"),
     "leader": ("t_leader", "gov", "leader"),
+    # tenancy: another district's office and leader (相山区, a test district under 淮北市), the city's and the
+    # province's offices and the city's leader
+    "office_b": ("t_office_b", "xiangshan-msb", "office"),
+    "leader_b": ("t_leader_b", "xiangshan-gov", "leader"),
+    "town_b": ("t_town_b", "xiangshan-town", "town"),
+    "city_office": ("t_city_office", "huaibei-msb", "office"),
+    "city_leader": ("t_city_leader", "huaibei", "leader"),
+    "province_office": ("t_province_office", "anhui-msb", "office"),
 }
+#: District B of the tenancy personas (not reference data): code, name, kind, parent, level.
+DISTRICT_B = [
+    ("xiangshan", "相山区", "district", "huaibei", "district"),
+    ("xiangshan-gov", "相山区人民政府", "government", "xiangshan", ""),
+    ("xiangshan-msb", "相山区民生工程管理中心", "office", "xiangshan-gov", ""),
+    ("xiangshan-town", "渠沟镇", "town", "xiangshan", ""),
+]
 PASSWORD = "persona-pass-1"
 
 
@@ -55,6 +71,11 @@ def load_world() -> None:
     from orgs.services import membership_grant
 
     reference_data_load()
+    for code, name, kind, parent, level in DISTRICT_B:
+        if not Organisation.objects.filter(code=code).exists():
+            Organisation.objects.create(
+                code=code, name=name, kind=kind, level=level, parent=Organisation.objects.get(code=parent)
+            )
     User = get_user_model()
     for username, code, role in PERSONAS.values():
         user, created = User.objects.get_or_create(username=username, defaults={"first_name": username})

@@ -352,7 +352,9 @@ def import_bench(program: Program, repeat: int) -> dict[str, Any]:
 
 
 def bench_office() -> Any:
-    """The 民生办 account the measurements act as (created on first use)."""
+    """The account the measurements act as (created on first use). The 示例 districts are governments of their own
+    since issue 14 (tenancy), so 杜集区's 民生办 no longer sees their figures: the account is a 系统管理员 at 杜集区's
+    office, which sees every government as the office saw everything before."""
     from django.contrib.auth import get_user_model
 
     from orgs.models import Organisation
@@ -361,10 +363,7 @@ def bench_office() -> Any:
     user, created = get_user_model().objects.get_or_create(
         username="bench-office", defaults={"first_name": "示例性能测试"}
     )
-    if created:
-        membership_grant(
-            actor=None, user=user, organisation=Organisation.objects.get(code="msb"), role="office"
-        )
+    membership_grant(actor=None, user=user, organisation=Organisation.objects.get(code="msb"), role="admin")
     return user
 
 

@@ -15,6 +15,17 @@ from orgs.models import Role
 PUBLISHED = Program.Status.PUBLISHED
 
 
+def program_tenant(path: str, released: Q | None = None) -> dict[str, Any]:
+    """The ``@rule`` tenancy of a model hanging off a program at ``path`` ("" for programs): the program's issuer's
+    government owns the row; the governments above see it once the program is published (and ``released``)."""
+    prefix = f"{path}__" if path else ""
+    published = Q(**{f"{prefix}status": PUBLISHED})
+    return {
+        "tenant": f"{prefix}issuer",
+        "released": published & released if released is not None else published,
+    }
+
+
 def led_projects(actor: Actor) -> QuerySet:
     """A subquery of the projects the actor's department leads (no duplicate rows when used with ``__in``)."""
     return Project.objects.filter(lead_department_id=actor.org_id).values("pk")
@@ -52,7 +63,29 @@ def unit_scoped(actor: Actor, action: str, project_path: str, unit_path: str) ->
     return False
 
 
-@rule(Program)
+def program_in_own_government(user: Any, program_id: int | None) -> bool:
+    """Whether the program belongs to the user's own government — for the named decisions on its rows (confirm a
+    report, answer a finding, draft a performance table). One query per request (cached on the user object)."""
+    from core.policy import actor_for, own_government
+
+    if actor_for(user).unscoped:
+        return True
+    own = getattr(user, "_own_program_ids", None)
+    if own is None:
+        q = own_government(user, Program)
+        qs = (
+            Program.objects.all()
+            if q is True
+            else Program.objects.filter(q)
+            if q is not False
+            else Program.objects.none()
+        )
+        own = frozenset(qs.values_list("pk", flat=True))
+        user._own_program_ids = own
+    return program_id in own
+
+
+@rule(Program, **program_tenant(""))
 def program_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         if actor.role == Role.DEPARTMENT and actor.org_id:  # a subquery, so no duplicate rows
@@ -62,7 +95,7 @@ def program_rule(actor: Actor, action: str) -> Scope:
     return actor.is_manager
 
 
-@rule(Project)
+@rule(Project, **program_tenant("program"))
 def project_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return program_visible(actor, "program__", lead="lead_department_id")
@@ -77,7 +110,7 @@ def project_rule(actor: Actor, action: str) -> Scope:
     return False
 
 
-@rule(ContentItem)
+@rule(ContentItem, **program_tenant("project__program"))
 def content_item_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return program_visible(actor, "project__program__", lead="project__lead_department_id")
@@ -88,14 +121,14 @@ def content_item_rule(actor: Actor, action: str) -> Scope:
     return False
 
 
-@rule(ProjectChange)
+@rule(ProjectChange, **program_tenant("program"))
 def change_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return program_visible(actor, "program__")
     return actor.is_manager
 
 
-@rule(ProgramAmendment)
+@rule(ProgramAmendment, **program_tenant("program"))
 def amendment_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return program_visible(actor, "program__")
@@ -105,8 +138,12 @@ def amendment_rule(actor: Actor, action: str) -> Scope:
 @rule(ProjectProposal)
 def proposal_rule(actor: Actor, action: str) -> Scope:
     """项目建议 are worked on by 民生办; a department sees and files the ones it would lead."""
-    if actor.is_staff_wide and action == "view":
-        return True
+    from orgs.rules import government_filter
+
+    if actor.is_staff_wide and (action == "view" or actor.is_manager):
+        # its lead department's government (a proposal without one is every office's); internal to that government
+        own = government_filter(actor, "lead_department")
+        return True if own is True else own | Q(lead_department__isnull=True)
     if actor.is_manager:
         return True
     if actor.role == Role.DEPARTMENT and actor.org_id and action in ("view", "add"):

@@ -710,6 +710,10 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
     the names, so that nothing half-linked is saved."""
     if not can_any(actor, "add", Program):
         raise PermissionDenied("只有民生办可以导入通知")
+    from orgs.rules import in_own_government
+
+    if not in_own_government(actor, issuer.pk):
+        raise PermissionDenied(_("只能导入本级政府的通知"))
     if Program.objects.filter(issuer=issuer, year=data.year).exists():
         raise ValidationError(_("{year}年计划已经存在。").format(year=data.year))
     previous = Program.objects.filter(issuer=issuer, year=data.year - 1).first()

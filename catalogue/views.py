@@ -480,12 +480,16 @@ NOTICE_IMPORT = "catalogue.notice_import"
 def program_import(request: HttpRequest) -> HttpResponse:
     """Paste or upload a notice → a preview of the program it describes → confirm to create a draft."""
     from catalogue.notice import notice_upload_text, parse_text
-    from orgs.models import Organisation
 
     if not can_any(request.user, "add", Program):
         raise PermissionDenied
-    issuers = Organisation.objects.filter(kind__in=("government", "district"), is_sample=False).order_by(
-        "order"
+    from core.policy import actor_for
+    from orgs.rules import government_organisations
+
+    issuers = (
+        government_organisations(actor_for(request.user))  # one's own government issues its program
+        .filter(kind__in=("government", "district"), is_sample=False)
+        .order_by("order")
     )
     text = request.POST.get("text", "")
     if request.FILES.get("file"):

@@ -34,6 +34,14 @@ def money_formfield(db_field: models.Field, **kwargs: Any) -> Any:
 
 
 class AuditedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request: Any) -> Any:
+        """The admin site lists only what the policy lets the user see (a district's 民生办 its own government's
+        rows; the 系统管理员 everything)."""
+        from core.policy import registered_models, restrict
+
+        qs = super().get_queryset(request)
+        return restrict(qs, request.user, "view") if self.model in registered_models() else qs
+
     def formfield_for_dbfield(self, db_field: models.Field, request: Any, **kwargs: Any) -> Any:
         return money_formfield(db_field) or super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -13,6 +13,15 @@ tag library (``can_any``, ``can``, ``may``).
 Actions: ``view``, ``change``, ``add``, ``delete``, and ``plan`` (set a project's indicators, targets and
 funding — 部门主管 for the lead department even after the program is published).
 A rule returns ``True`` (all rows), ``False`` (none) or a ``Q`` filter.
+
+**Tenancy** (one deployment for a province, its cities and districts): every organisation belongs to a
+government (``orgs.Organisation.government``, precomputed), and the Actor carries its own government and the
+governments below it. A rule registered with ``tenant=`` (the path from the model to the organisation whose
+government owns the row, e.g. ``"project__program__issuer"``) and ``released=`` (what a lower government's row must
+be for the governments above to see it, e.g. published and confirmed) is narrowed here, after the rule itself, by the
+tenancy function ``orgs`` registers (``set_tenancy``): changes only in the actor's own government; views in the
+own government, plus released rows of lower governments for the staff-wide roles, plus whatever the rule grants the
+public. So a new app's rule is government-scoped by declaring ``tenant=`` — the rule's body stays about roles.
 """
 
 from __future__ import annotations
@@ -41,6 +50,9 @@ class Actor:
     org_ids: frozenset[int]  # own organisation and everything below it
     staff_wide: bool = False  # sees everything the district has (admin, 民生办, 领导)
     manager: bool = False  # changes everything the district has (admin, 民生办)
+    government_id: int | None = None  # the government the actor's organisation belongs to (None: none set)
+    lower_government_ids: frozenset[int] = frozenset()  # the governments below it (a city's districts, ...)
+    unscoped: bool = False  # not narrowed by government (the 系统管理员)
 
     @property
     def is_staff_wide(self) -> bool:
@@ -82,21 +94,99 @@ def actor_for(user: Any) -> Actor:
 _RULES: dict[type[models.Model], RuleFn] = {}
 
 
-def rule(model: type[models.Model]) -> Callable[[RuleFn], RuleFn]:
-    """Register ``fn`` as the access rule of ``model`` (one rule per model; a second one is an error)."""
+@dataclass(frozen=True)
+class Tenant:
+    """How a model's rows belong to a government: ``path`` to the owning organisation ("" for an organisation
+    itself); ``released``: the filter a lower government's row must pass to be seen from above (None: all of them,
+    False: none — internal to its government)."""
+
+    path: str
+    released: Q | bool | None = None
+
+
+TenancyFn = Callable[[Actor, str, Tenant, Any], Scope]
+_TENANTS: dict[type[models.Model], Tenant | None] = {}
+_tenancy: list[TenancyFn] = []
+
+
+def set_tenancy(fn: TenancyFn) -> None:
+    """Register the function that narrows a rule to the actor's government (``orgs`` does, at start-up)."""
+    _tenancy[:] = [fn]
+
+
+def rule(
+    model: type[models.Model], *, tenant: str | None = None, released: Q | bool | None = None
+) -> Callable[[RuleFn], RuleFn]:
+    """Register ``fn`` as the access rule of ``model`` (one rule per model; a second one is an error).
+
+    ``tenant``: the path to the organisation whose government owns a row (see the module docstring); without it
+    the rule scopes governments itself (or the model is not a government's, e.g. the scheduler's)."""
 
     def register(fn: RuleFn) -> RuleFn:
         known = _RULES.get(model)
         if known is not None and known.__qualname__ != fn.__qualname__:
             raise LookupError(f"{model.__name__} already has the rule {known.__qualname__}")
         _RULES[model] = fn
+        _TENANTS[model] = Tenant(tenant, released) if tenant is not None else None
         return fn
 
     return register
 
 
+def tenant_of(model: type[models.Model]) -> Tenant | None:
+    return _TENANTS.get(model)
+
+
+def scope_and(a: Scope, b: Scope) -> Scope:
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    return a & b
+
+
+def scope_or(a: Scope, b: Scope) -> Scope:
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    return a | b
+
+
+def tenancy(actor: Actor, action: str, tenant: Tenant, model: type[models.Model] | None = None) -> Scope:
+    """The government filter alone (``True`` when there is nothing to narrow); with ``model``, written as nested
+    ``IN (subquery)`` steps along the path (no join in the outer query)."""
+    if actor.unscoped or actor.is_public or not _tenancy:
+        return True
+    return _tenancy[0](actor, action, tenant, model)
+
+
+def own_government(user: Any, model: type[models.Model]) -> Scope:
+    """The rows of ``model`` that belong to the user's own government (what it may change, whatever the role)."""
+    tenant = _TENANTS.get(model)
+    return True if tenant is None else tenancy(actor_for(user), "change", tenant, model)
+
+
 def registered_models() -> list[type[models.Model]]:
     return list(_RULES)
+
+
+def in_own_government(user: Any, obj: models.Model) -> bool:
+    """Whether ``obj`` belongs to the user's own government (for named decisions such as confirming a report)."""
+    q = own_government(user, type(obj))
+    if isinstance(q, bool):
+        return q
+    return type(obj)._default_manager.filter(pk=obj.pk).filter(q).exists()
+
+
+def role_scope(model: type[models.Model], user: Any, action: str) -> Scope:
+    """The rule alone, before the government filter: whether the role sees every row of whatever it may open
+    (``True``), e.g. all targets of a program it may view."""
+    return _RULES[model](actor_for(user), action)
 
 
 def scope(model: type[models.Model], user: Any, action: str) -> Scope:
@@ -106,7 +196,17 @@ def scope(model: type[models.Model], user: Any, action: str) -> Scope:
         fn = _RULES[model]
     except KeyError as exc:  # a model without a rule is not reachable: fail loudly in development
         raise LookupError(f"no access rule registered for {model.__name__}") from exc
-    return fn(actor_for(user), action)
+    actor = actor_for(user)
+    result = fn(actor, action)
+    tenant = _TENANTS.get(model)
+    if tenant is None or result is False:
+        return result
+    gate = tenancy(actor, action, tenant, model)
+    if action == "view" and gate is not True:
+        gate = scope_or(
+            gate, fn(ANONYMOUS, "view")
+        )  # what the public sees stays visible to every signed-in user
+    return scope_and(result, gate)
 
 
 def restrict(queryset: QuerySet, user: Any, action: str = "view") -> QuerySet:

@@ -9,22 +9,23 @@ from typing import Any
 from django.db.models import Q
 
 from catalogue.models import Program
-from core.policy import Actor, Scope, actor_for, rule
+from catalogue.rules import program_tenant
+from core.policy import Actor, Scope, actor_for, own_government, rule
 from disclosure.models import Disclosure, Feedback, Publicity
 from orgs.models import Role
-from orgs.rules import is_unit_staff
+from orgs.rules import in_own_government, is_unit_staff
 
 PUBLISHED = Program.Status.PUBLISHED
 
 
-@rule(Publicity)
+@rule(Publicity, **program_tenant("program"))
 def publicity_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return True  # publicity is public by nature
     return actor.is_manager
 
 
-@rule(Disclosure)
+@rule(Disclosure, **program_tenant("program"))
 def disclosure_rule(actor: Actor, action: str) -> Scope:
     """A disclosure is public once it has started; staff see all of their scope including late ones."""
     if action == "view":
@@ -36,7 +37,7 @@ def disclosure_rule(actor: Actor, action: str) -> Scope:
     return actor.is_manager
 
 
-@rule(Feedback)
+@rule(Feedback, **program_tenant("program"))
 def feedback_rule(actor: Actor, action: str) -> Scope:
     return actor.is_staff_wide if action == "view" else actor.is_manager
 
@@ -46,7 +47,7 @@ def may_record_disclosure(user: Any, unit_id: int | None = None) -> bool:
     (``unit_id`` None: for some unit — to show the form)."""
     actor = actor_for(user)
     if actor.is_manager:
-        return True
+        return unit_id is None or in_own_government(user, unit_id)
     return is_unit_staff(actor) and (unit_id is None or actor.org_id == unit_id)
 
 
@@ -54,5 +55,5 @@ def disclosures_to_record(user: Any) -> Scope:
     """The queryset form of ``may_record_disclosure``: 民生办 all disclosures, a unit's staff their unit's."""
     actor = actor_for(user)
     if actor.is_manager:
-        return True
+        return own_government(user, Disclosure)
     return Q(unit_id=actor.org_id) if is_unit_staff(actor) else False

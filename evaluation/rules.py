@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
+from catalogue.rules import program_tenant
 from core.policy import Actor, Scope, actor_for, can, rule
 from evaluation.models import (
     Item,
@@ -42,17 +43,17 @@ def led_by_actor(actor: Actor, action: str, prefix: str = "project__") -> Scope:
     return False
 
 
-@rule(PerformanceTarget)
+@rule(PerformanceTarget, **program_tenant("project__program"))
 def performance_target_rule(actor: Actor, action: str) -> Scope:
     return led_by_actor(actor, action)
 
 
-@rule(MonitoringSheet)
+@rule(MonitoringSheet, **program_tenant("project__program"))
 def monitoring_rule(actor: Actor, action: str) -> Scope:
     return led_by_actor(actor, action)
 
 
-@rule(SelfEvaluation)
+@rule(SelfEvaluation, **program_tenant("project__program"))
 def self_evaluation_rule(actor: Actor, action: str) -> Scope:
     return led_by_actor(actor, action)
 
@@ -61,7 +62,9 @@ def may_draft(user: Any, project: Any) -> bool:
     """Draft and submit a project's performance tables: 民生办 and the project's lead department."""
     actor = actor_for(user)
     if actor.is_manager:
-        return True
+        from core.policy import in_own_government
+
+        return in_own_government(user, project)
     return actor.role == Role.DEPARTMENT and bool(actor.org_id) and project.lead_department_id == actor.org_id
 
 

@@ -11,8 +11,18 @@ from orgs.services import membership_grant
 
 @admin.register(Organisation)
 class OrganisationAdmin(AuditedAdmin):
-    list_display = ["name", "short_name", "kind", "parent", "order", "is_default", "is_active"]
-    list_filter = ["kind", "is_default", "is_active"]
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        "level",
+        "parent",
+        "government",
+        "order",
+        "is_default",
+        "is_active",
+    ]
+    list_filter = ["kind", "level", "is_default", "is_active"]
     search_fields = ["name", "short_name", "code"]
     exclude = ["version"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +37,14 @@ CUSTODIAN_KINDS = (*UNIT_KINDS, OrgKind.VILLAGE)
 LEADERSHIP_KINDS = (OrgKind.DISTRICT, OrgKind.PARTY, OrgKind.GOVERNMENT, OrgKind.FINANCE)
 
 
+class Level(models.TextChoices):
+    """The government level of an organisation that stands for a government (its node in the tree)."""
+
+    PROVINCE = "province", _("省")
+    CITY = "city", _("市")
+    DISTRICT = "district", _("区（县）")
+
+
 class Organisation(models.Model):
     code = models.SlugField(
         _("代码"), max_length=60, unique=True, help_text=_("稳定的英文代码，用于导入和接口")
@@ -51,6 +61,24 @@ class Organisation(models.Model):
         on_delete=models.PROTECT,
     )
     order = models.PositiveIntegerField(_("排序"), default=0)
+    level = models.CharField(
+        _("政府层级"),
+        max_length=10,
+        choices=Level.choices,
+        blank=True,
+        default="",
+        help_text=_("本单位代表一级政府（省、市、区县）时填写；其下的单位都属于这一级政府"),
+    )
+    government = models.ForeignKey(
+        "self",
+        verbose_name=_("所属政府"),
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="governed",
+        on_delete=models.SET_NULL,
+        help_text=_("最近的、设有政府层级的上级（或本单位），由系统维护"),
+    )
     is_default = models.BooleanField(
         _("默认数据"), default=False, help_text=_("随系统装入的默认设置，可按本地实际修改")
     )
@@ -69,6 +97,28 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keep ``government`` true: a new or unmoved organisation takes its own (it has a level) or its parent's;
+        a moved one, or one whose level changed, recomputes the whole tree (its descendants follow)."""
+        moved = getattr(self, "_tree_state", None) not in (None, (self.parent_id, self.level))
+        if not self.level:
+            parent = self.parent if self.parent_id else None
+            self.government_id = parent.government_id if parent is not None else None
+        super().save(*args, **kwargs)
+        if self.level and self.government_id != self.pk:
+            type(self).objects.filter(pk=self.pk).update(government_id=self.pk)
+            self.government_id = self.pk
+        if moved:
+            governments_refresh()
+            self.government_id = type(self).objects.values_list("government_id", flat=True).get(pk=self.pk)
+        self._tree_state = (self.parent_id, self.level)
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Organisation:
+        obj = super().from_db(db, field_names, values)
+        obj._tree_state = (obj.__dict__.get("parent_id"), obj.__dict__.get("level"))
+        return obj
+
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
@@ -76,6 +126,51 @@ class Organisation(models.Model):
     @property
     def is_local(self) -> bool:
         return self.kind in LOCAL_KINDS
+
+
+def governments_of(rows: list[tuple[int, int | None, str]]) -> dict[int, int | None]:
+    """Each organisation's government from ``(id, parent_id, level)`` rows: the nearest ancestor-or-self with a
+    level (None when there is none). Shared by :func:`governments_refresh` and the data migration."""
+    parent = {pk: parent_id for pk, parent_id, _level in rows}
+    has_level = {pk for pk, _parent, level in rows if level}
+    result: dict[int, int | None] = {}
+
+    def find(pk: int) -> int | None:
+        seen: list[int] = []
+        node: int | None = pk
+        found: int | None = None
+        while node is not None:
+            if node in result:
+                found = result[node]
+                break
+            if node in has_level:
+                found = node
+                break
+            if node in seen:  # a cycle (refused by the forms): no government
+                break
+            seen.append(node)
+            node = parent.get(node)
+        for visited in seen:
+            result[visited] = found
+        return found
+
+    for pk in parent:
+        find(pk)
+    return result
+
+
+def governments_refresh(model: Any = None) -> int:
+    """Recompute every organisation's ``government`` (precomputed, so the policy's scoping is one SQL filter);
+    two queries plus one update per changed row. Returns the number of rows changed."""
+    model = model or Organisation
+    rows = list(model.objects.values_list("id", "parent_id", "level", "government_id"))
+    wanted = governments_of([(pk, parent, level) for pk, parent, level, _gov in rows])
+    changed = 0
+    for pk, _parent, _level, government_id in rows:
+        if wanted.get(pk) != government_id:
+            model.objects.filter(pk=pk).update(government_id=wanted.get(pk))
+            changed += 1
+    return changed
 
 
 class Role(models.TextChoices):

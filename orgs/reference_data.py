@@ -1,4 +1,4 @@
-"""The default organisation tree of 杜集区 and its idempotent loader.
+"""The default organisation tree of 杜集区 (under 淮北市 and 安徽省) and its idempotent loader.
 
 Everything here is *default* data (``is_default=True``): department names differ between districts and
 the local administrator may rename, add or deactivate units. Loading again brings the listed fields back
@@ -18,7 +18,7 @@ from django.db import models, transaction
 
 from core.models import AuditEvent
 from core.services import audit_record, model_snapshot
-from orgs.models import Organisation, OrgKind
+from orgs.models import Level, Organisation, OrgKind
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
 
@@ -27,15 +27,51 @@ TOWN_CODES = ("duanyuan", "shitai", "shuoli")
 STREET_CODES = ("gaoyue", "kuangshanji")
 ZONE_CODES = ("kfq",)
 
-#: The tree, parents before children. ``parent`` is the parent's code.
+#: The tree, parents before children. ``parent`` is the parent's code; ``level`` marks a government's node.
+#: Above 杜集区: 淮北市 and 安徽省, each with its 民生办 (领导小组办公室) and its government for the leaders.
 ORGANISATIONS: list[dict[str, Any]] = [
+    {
+        "code": "anhui",
+        "name": "安徽省人民政府",
+        "short_name": "安徽省",
+        "kind": OrgKind.GOVERNMENT,
+        "parent": None,
+        "order": 0,
+        "level": Level.PROVINCE,
+    },
+    {
+        "code": "anhui-msb",
+        "name": "安徽省民生工程领导小组办公室",
+        "short_name": "省民生办",
+        "kind": OrgKind.OFFICE,
+        "parent": "anhui",
+        "order": 10,
+    },
+    {
+        "code": "huaibei",
+        "name": "淮北市人民政府",
+        "short_name": "淮北市",
+        "kind": OrgKind.GOVERNMENT,
+        "parent": "anhui",
+        "order": 100,
+        "level": Level.CITY,
+    },
+    {
+        "code": "huaibei-msb",
+        "name": "淮北市民生工程领导小组办公室",
+        "short_name": "市民生办",
+        "kind": OrgKind.OFFICE,
+        "parent": "huaibei",
+        "order": 10,
+    },
     {
         "code": "duji",
         "name": "杜集区",
         "short_name": "杜集区",
         "kind": OrgKind.DISTRICT,
-        "parent": None,
-        "order": 0,
+        "parent": "huaibei",
+        "order": 100,
+        "level": Level.DISTRICT,
     },
     # 区委 and its department(s)
     {
@@ -367,6 +403,7 @@ def organisations_load(*, actor: Any = None) -> dict[str, int]:
                     "kind": row["kind"],
                     "parent": parent,
                     "order": row["order"],
+                    "level": row.get("level", ""),
                     "is_default": True,
                 },
                 actor=actor,

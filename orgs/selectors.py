@@ -105,9 +105,15 @@ def users_list(
     from orgs.rules import may_manage_users
 
     User = get_user_model()
+    from orgs.rules import government_filter
+
     if not may_manage_users(user):
         return User.objects.none()
-    qs = User.objects.select_related("membership__organisation").order_by(
+    own = government_filter(actor_for(user), "membership__organisation")
+    if own is not True:  # the accounts of the own government, and those not placed anywhere yet
+        own = own | Q(membership__isnull=True, is_superuser=False)
+    qs = User.objects.filter(own) if own is not True else User.objects.all()
+    qs = qs.select_related("membership__organisation").order_by(
         "membership__organisation__kind", "membership__organisation__order", "username"
     )
     if q:

@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from core.policy import can
 from core.services import audit_record, audit_record_many, model_snapshot, versioned_save
@@ -235,6 +236,10 @@ def account_problems(
         org = data.organisation
         if org is None or not org.is_active:
             problems["organisation"] = "单位无效或已停用"
+        elif not rules.in_own_government(actor, org.pk):
+            problems["organisation"] = gettext("“%(name)s”不属于本级政府，不能在此设账号") % {
+                "name": org.name
+            }
         elif org.kind not in ROLE_KINDS[data.role]:
             kinds = "、".join(str(OrgKind(k).label) for k in ROLE_KINDS[data.role])
             problems["organisation"] = (

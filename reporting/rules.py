@@ -15,8 +15,18 @@ from typing import Any
 
 from django.db.models import F, Q
 
-from catalogue.rules import led_projects
-from core.policy import PUBLIC, Actor, Scope, actor_for, can, rule, scope
+from catalogue.rules import led_projects, program_in_own_government, program_tenant
+from core.policy import (
+    PUBLIC,
+    Actor,
+    Scope,
+    actor_for,
+    can,
+    own_government,
+    rule,
+    scope,
+    scope_and,
+)
 from orgs.models import Role
 from orgs.rules import is_unit_staff
 from reporting.models import Period, Report, Status
@@ -24,7 +34,7 @@ from reporting.models import Period, Report, Status
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 
 
-@rule(Report)
+@rule(Report, **program_tenant("project__program", Q(status=Status.CONFIRMED)))
 def report_rule(actor: Actor, action: str) -> Scope:
     """A unit sees and fills its own reports; the lead department sees its projects' reports; 民生办 and 领导
     see all; a supervisor sees confirmed reports. Editing: the reporting unit (and 民生办) while not locked."""
@@ -45,7 +55,7 @@ def report_rule(actor: Actor, action: str) -> Scope:
     return False
 
 
-@rule(Period)
+@rule(Period, **program_tenant("program"))
 def period_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return actor.role != PUBLIC
@@ -120,9 +130,15 @@ def may_take_step(user: Any, report: Report, step: str | None) -> bool:
     own_unit = actor.org_id is not None and actor.org_id == report.unit_id and actor.role != Role.ADMIN
     if step == REVIEW:
         lead = actor.role == Role.DEPARTMENT and actor.org_id == report.project.lead_department_id
-        return (actor.is_manager or lead) and not own_unit
+        if own_unit:
+            return False
+        return lead or (actor.is_manager and program_in_own_government(user, report.project.program_id))
     if step in (CONFIRM, UNLOCK):
-        return actor.is_manager and not (step == CONFIRM and own_unit)
+        return (
+            actor.is_manager
+            and not (step == CONFIRM and own_unit)
+            and program_in_own_government(user, report.project.program_id)
+        )
     return False
 
 
@@ -155,7 +171,8 @@ def awaiting_by_step(user: Any) -> dict[str, Q]:
     actor = actor_for(user)
     own = Q(unit=F("project__lead_department"))
     if actor.is_manager:
-        return {CONFIRM: Q(status=Status.DEPT_APPROVED) | (Q(status=Status.SUBMITTED) & own)}
+        waiting = Q(status=Status.DEPT_APPROVED) | (Q(status=Status.SUBMITTED) & own)
+        return {CONFIRM: scope_and(waiting, own_government(user, Report))}
     if actor.role == Role.DEPARTMENT and actor.org_id:
         return {
             REVIEW: Q(status=Status.SUBMITTED, project__lead_department_id=actor.org_id)

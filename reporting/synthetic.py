@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from catalogue.models import Program, Project
 from funding.models import FundingLine
-from orgs.models import Organisation, OrgKind
+from orgs.models import Level, Organisation, OrgKind
 from reporting.models import Period, Report, ReportFunds, ReportValue, Status, Summary
 from responsibility.models import Indicator, Target
 
@@ -93,7 +93,13 @@ def _district(
 ) -> None:
     code = f"sample-{d:03d}"
     district = Organisation.objects.create(
-        code=code, name=f"示例区{d:03d}", kind=OrgKind.DISTRICT, parent=root, is_sample=True, order=9000 + d
+        code=code,
+        name=f"示例区{d:03d}",
+        kind=OrgKind.DISTRICT,
+        level=Level.DISTRICT,
+        parent=root,
+        is_sample=True,
+        order=9000 + d,
     )
     gov = Organisation.objects.create(
         code=f"{code}-gov",

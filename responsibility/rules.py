@@ -8,14 +8,14 @@ from typing import Any
 
 from django.db.models import Q
 
-from catalogue.rules import program_visible, unit_scoped
+from catalogue.rules import program_tenant, program_visible, unit_scoped
 from core.policy import PUBLIC, Actor, Scope, actor_for, can_any, rule
 from orgs.models import Role
 from orgs.rules import is_unit_staff
 from responsibility.models import Indicator, Letter, Target
 
 
-@rule(Indicator)
+@rule(Indicator, **program_tenant("project__program"))
 def indicator_rule(actor: Actor, action: str) -> Scope:
     """Indicators (what is measured, the project total) are as public as the project; changed by 民生办 and the
     lead department."""
@@ -28,12 +28,12 @@ def indicator_rule(actor: Actor, action: str) -> Scope:
     return False
 
 
-@rule(Target)
+@rule(Target, **program_tenant("indicator__project__program"))
 def target_rule(actor: Actor, action: str) -> Scope:
     return unit_scoped(actor, action, "indicator__project", "unit_id")
 
 
-@rule(Letter)
+@rule(Letter, **program_tenant("program"))
 def letter_rule(actor: Actor, action: str) -> Scope:
     """A unit sees its own letters and registers the signature of an issued one; 民生办 drafts and issues."""
     if actor.role == PUBLIC:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Program, Project
-from core.policy import actor_for, restrict, scope
+from core.policy import actor_for, restrict
 from core.todo import INFO, WARNING, TodoItem
 from funding.models import FundingLine, Source
 from funding.selectors import with_current
@@ -155,7 +155,9 @@ def responsibility_matrix(
 def target_problems(*, user: Any, program: Program) -> list[str]:
     """Indicators whose unit targets do not add up to the project target (of those ``user`` may see in full: a
     partial view of the targets would report false gaps, so only whoever sees all targets gets the check)."""
-    if scope(Target, user, "view") is not True:
+    from core.policy import can, role_scope
+
+    if role_scope(Target, user, "view") is not True or not can(user, "view", program):
         return []
     sums = dict(
         Target.objects.filter(indicator__project__program=program, indicator__additive=True)

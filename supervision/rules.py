@@ -8,23 +8,41 @@ from typing import Any
 
 from django.db.models import Q
 
-from catalogue.rules import led_projects
-from core.policy import Actor, Scope, actor_for, rule
+from catalogue.rules import led_projects, program_tenant
+from core.policy import Actor, Scope, actor_for, in_own_government, own_government, rule, scope_and
 from orgs.models import Role
-from orgs.rules import is_unit_staff
+from orgs.rules import government_filter, is_unit_staff
 from supervision.models import Finding, Inspection, Supervisor
+
+
+def supervisors_of_government(actor: Actor, action: str) -> Scope:
+    """Supervisors belong to the government of their account's unit, of the units or of the projects they are
+    linked with (a subquery: no duplicate rows)."""
+    if actor.unscoped:
+        return True
+    linked = (
+        government_filter(actor, "user__membership__organisation", action)
+        | government_filter(actor, "units", action)
+        | government_filter(
+            actor, "projects__program__issuer", action, Q(projects__program__status="published")
+        )
+    )
+    # a supervisor linked to nothing yet (no account, no unit, no project) belongs to no government: every office
+    # sees it, as before governments existed
+    unlinked = Q(user__membership__isnull=True, units__isnull=True, projects__isnull=True)
+    return Q(pk__in=Supervisor.objects.filter(linked | unlinked).values("pk"))
 
 
 @rule(Supervisor)
 def supervisor_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         if actor.is_staff_wide:
-            return True
+            return supervisors_of_government(actor, action)
         return Q(user_id=actor.user.pk) if actor.role == Role.SUPERVISOR else False
-    return actor.is_manager
+    return supervisors_of_government(actor, action) if actor.is_manager else False
 
 
-@rule(Inspection)
+@rule(Inspection, **program_tenant("program"))
 def inspection_rule(actor: Actor, action: str) -> Scope:
     """District-wide roles see all; a supervisor his own; a unit those of its own; a department those on its projects.
     Filing one is ``may_file_inspection``; changes are 民生办's."""
@@ -45,7 +63,7 @@ def inspection_rule(actor: Actor, action: str) -> Scope:
     return False
 
 
-@rule(Finding)
+@rule(Finding, tenant="responsible")
 def finding_rule(actor: Actor, action: str) -> Scope:
     if action != "view":
         return actor.is_manager
@@ -85,14 +103,16 @@ def may_see_rectification_rates(user: Any) -> bool:
 def may_answer_finding(user: Any, finding: Finding) -> bool:
     """整改反馈: the responsible unit's staff (or 民生办 on its behalf)."""
     actor = actor_for(user)
-    return actor.is_manager or (is_unit_staff(actor) and actor.org_id == finding.responsible_id)
+    if actor.is_manager:
+        return in_own_government(user, finding)
+    return is_unit_staff(actor) and actor.org_id == finding.responsible_id
 
 
 def may_verify_finding(user: Any, finding: Finding) -> bool:
     """核实销号: 民生办, or the supervisor who reported the finding."""
     actor = actor_for(user)
     if actor.is_manager:
-        return True
+        return in_own_government(user, finding)
     return (
         actor.role == Role.SUPERVISOR
         and finding.inspection_id is not None
@@ -115,7 +135,7 @@ def findings_to_verify(user: Any) -> Scope:
     actor = actor_for(user)
     answered = Q(status=Finding.Status.ANSWERED)
     if actor.is_manager:
-        return answered
+        return scope_and(answered, own_government(user, Finding))
     if actor.role == Role.SUPERVISOR:
         return answered & Q(inspection__supervisor__user_id=actor.user.pk)
     return False

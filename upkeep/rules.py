@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from catalogue.rules import led_projects
+from catalogue.rules import led_projects, program_tenant
 from core.policy import PUBLIC, Actor, Scope, rule
 from orgs.models import Role
 from upkeep.models import Asset
 
 
-@rule(Asset)
+@rule(Asset, **program_tenant("project__program"))
 def asset_rule(actor: Actor, action: str) -> Scope:
     """District-wide roles and supervisors see all assets; a unit those it looks after; a department those its
     projects built. Changes: 民生办, the lead department, and the custodian (for checks)."""

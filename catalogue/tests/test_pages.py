@@ -93,11 +93,12 @@ def test_pages_have_constant_query_counts(client_for: Any, office: Any) -> None:
     for view, baseline in (("catalogue:program_detail", 20), ("catalogue:program_diff", 14)):
         counts = {p.year: _queries(client, reverse(view, args=[p.pk])) for p in (small, big)}
         assert counts[2098] == counts[2022] <= baseline, (view, counts)
-    assert _queries(client, reverse("catalogue:program_detail", args=[p2021.pk])) <= 20
+    # a published program's page asks can() a few times; with governments each answer is a query (was a bool)
+    assert _queries(client, reverse("catalogue:program_detail", args=[p2021.pk])) <= 23
     assert _queries(client, reverse("catalogue:program_list")) <= 10
     assert _queries(client, reverse("orgs:tree")) <= 10
     project = Project.objects.get(program__year=2021, name="文化惠民工程")
-    assert _queries(client, reverse("catalogue:project_detail", args=[project.pk])) <= 20
+    assert _queries(client, reverse("catalogue:project_detail", args=[project.pk])) <= 24
 
 
 def test_english_through_i18n(client_for: Any) -> None:

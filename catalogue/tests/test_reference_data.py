@@ -306,14 +306,23 @@ def test_organisation_tree(db):
     codes = [row["code"] for row in ORGANISATIONS]
     assert len(set(codes)) == len(codes)
     assert not Organisation.objects.filter(code__in=codes, is_default=False).exists()
-    root = Organisation.objects.get(parent=None)
-    assert (root.code, root.kind) == ("duji", OrgKind.DISTRICT)
+    root = Organisation.objects.get(parent=None, is_sample=False)
+    assert (root.code, root.level) == ("anhui", "province")
+    duji = Organisation.objects.get(code="duji")
+    assert (duji.kind, duji.level, duji.parent.code, duji.parent.level) == (
+        OrgKind.DISTRICT,
+        "district",
+        "huaibei",
+        "city",
+    )
+    assert Organisation.objects.get(code="msb").government == duji
+    assert Organisation.objects.get(code="huaibei-msb").government.code == "huaibei"
     assert Organisation.objects.get(code="msb").parent.code == "czj"
     assert Organisation.objects.get(code="czj").parent.code == "gov"
     assert Organisation.objects.get(code="zzb").parent.kind == OrgKind.PARTY
-    assert sorted(Organisation.objects.filter(kind=OrgKind.TOWN).values_list("name", flat=True)) == sorted(
-        ["段园镇", "石台镇", "朔里镇"]
-    )
+    assert sorted(
+        Organisation.objects.filter(kind=OrgKind.TOWN, government=duji).values_list("name", flat=True)
+    ) == sorted(["段园镇", "石台镇", "朔里镇"])
     assert Organisation.objects.filter(kind=OrgKind.STREET).count() == 2
     assert Organisation.objects.get(code="kfq").name == "开发区"
 

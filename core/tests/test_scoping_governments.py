@@ -1,0 +1,298 @@
+"""The access matrix across governments (issue 14, item 1): district A (杜集区), district B (相山区, a test district),
+the city (淮北市) and the province (安徽省).
+
+Two walks: every registered model × every action × every persona, asking the policy itself (no row of another
+government may be changed; a row of a government neither the actor's nor below it is seen only where the public
+sees it; a lower government's row only once released — published, and for reports confirmed); and every page and
+endpoint of the district matrix (core/tests/test_scoping_apps.py ROWS) fetched by the other governments' staff,
+which must answer without an error and show none of district A's internal marker texts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from core.tests.scoping import ALL_MARKERS, PROBES, build_scene
+from core.tests.test_scoping_apps import ROWS, _text
+
+pytestmark = pytest.mark.django_db
+
+TENANCY_ROLES = [
+    "office",
+    "leader",
+    "dept_health",
+    "town_shitai",
+    "supervisor",
+    "office_b",
+    "leader_b",
+    "town_b",
+    "city_office",
+    "city_leader",
+    "province_office",
+]
+OTHER_GOVERNMENTS = ["office_b", "leader_b", "town_b", "city_office", "city_leader", "province_office"]
+#: What the upper governments' staff may not see of district A's scene: its draft reports (progress text,
+#: attachments) and its background jobs; the rest of a published program is theirs to read.
+UPPER_FORBIDDEN = {m for m in ALL_MARKERS if m.endswith(("进展", "附件", "任务"))}
+FORBIDDEN = {
+    "office_b": ALL_MARKERS,
+    "leader_b": ALL_MARKERS,
+    "town_b": ALL_MARKERS,
+    "city_office": UPPER_FORBIDDEN,
+    "city_leader": UPPER_FORBIDDEN,
+    "province_office": UPPER_FORBIDDEN,
+}
+# The scene's "other" job was started by an account placed nowhere (no membership, so no government): such jobs are
+# every office's, as before governments existed (jobs.rules.job_rule); the offices of other governments may see it.
+for _role in ("office_b", "city_office", "province_office"):
+    FORBIDDEN[_role] = FORBIDDEN[_role] - {"标记-other-任务"}
+B_DRAFT = "标记-B-草稿项目"
+
+
+@pytest.fixture
+def scene(office: Any, persona: Any, settings: Any, tmp_path: Any) -> dict[str, Any]:
+    """District A's scene of the district matrix, plus district B's draft program with one project."""
+    from catalogue.models import Program, Project
+    from orgs.models import Organisation
+
+    settings.MEDIA_ROOT = tmp_path
+    scene = build_scene(office, persona)
+    gov_b = Organisation.objects.get(code="xiangshan-gov")
+    draft = Program.objects.create(year=2021, issuer=gov_b, issuer_name=gov_b.name)
+    project = Project.objects.create(program=draft, order=1, name=B_DRAFT, kind="works")
+    project.implementing_units.set([Organisation.objects.get(code="xiangshan-town")])
+    scene["b_draft"], scene["b_project"] = draft, project
+    return scene
+
+
+def _government_of(user: Any) -> tuple[int | None, frozenset[int]]:
+    from core.policy import actor_for
+
+    actor = actor_for(user)
+    return actor.government_id, actor.lower_government_ids
+
+
+def test_reference_tree_has_three_levels(db: Any) -> None:
+    from orgs.models import Organisation
+
+    duji = Organisation.objects.get(code="duji")
+    assert (duji.level, duji.government_id) == ("district", duji.pk)
+    assert Organisation.objects.get(code="shitai").government_id == duji.pk
+    assert Organisation.objects.get(code="huaibei-msb").government.level == "city"
+    assert Organisation.objects.get(code="anhui-msb").government.level == "province"
+
+
+def test_a_moved_organisation_takes_its_new_government(db: Any) -> None:
+    from orgs.models import Organisation
+
+    town = Organisation.objects.get(code="xiangshan-town")
+    town.parent = Organisation.objects.get(code="duji")
+    town.save()
+    assert Organisation.objects.get(pk=town.pk).government.code == "duji"
+
+
+def test_actor_knows_its_government(persona: Any) -> None:
+    from orgs.models import Organisation
+
+    ids = dict(Organisation.objects.values_list("code", "id"))
+    assert _government_of(persona("office")) == (ids["duji"], frozenset())
+    assert _government_of(persona("office_b")) == (ids["xiangshan"], frozenset())
+    city, lower = _government_of(persona("city_office"))
+    assert city == ids["huaibei"] and {ids["duji"], ids["xiangshan"]} <= lower
+    province, lower = _government_of(persona("province_office"))
+    assert province == ids["anhui"] and {ids["huaibei"], ids["duji"], ids["xiangshan"]} <= lower
+
+
+@pytest.mark.parametrize("role", TENANCY_ROLES)
+def test_policy_never_crosses_governments(scene: dict[str, Any], persona: Any, role: str) -> None:
+    """Every model with a tenancy × every action: rows of a government that is neither the actor's nor below
+    it are seen only as the public sees them and never changed; lower governments' rows are only read, once
+    released."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Q
+
+    from core.policy import ACTIONS, registered_models, restrict, tenant_of
+
+    user = persona(role)
+    own, lower = _government_of(user)
+    wrong = []
+    for model in registered_models():
+        tenant = tenant_of(model)
+        if tenant is None:
+            continue
+        field = f"{tenant.path}__government_id" if tenant.path else "government_id"
+        public = set(
+            restrict(model._default_manager.all(), AnonymousUser(), "view").values_list("pk", flat=True)
+        )
+        for action in ACTIONS:
+            PROBES.count += 1
+            rows = restrict(model._default_manager.all(), user, action).values_list("pk", field).distinct()
+            for pk, government in rows:
+                if government == own:
+                    continue
+                where = f"{role} {action} {model.__name__} #{pk} (government {government})"
+                if action != "view":
+                    wrong.append(f"{where}: changes another government's row")
+                elif pk in public:
+                    continue
+                elif government not in lower:
+                    wrong.append(f"{where}: sees a sibling's row")
+                elif tenant.released is False or (
+                    isinstance(tenant.released, Q)
+                    and not model._default_manager.filter(tenant.released, pk=pk).exists()
+                ):
+                    wrong.append(f"{where}: sees a lower government's unreleased row")
+    PROBES.leaks += wrong
+    assert not wrong, "\n".join(wrong[:40])
+
+
+@pytest.mark.parametrize("role", ["office", "leader", "city_office", "city_leader", "province_office"])
+def test_nobody_sees_district_b_draft(client_for: Any, scene: dict[str, Any], role: str) -> None:
+    client = client_for(role)
+    for url in (f"/programs/{scene['b_draft'].pk}/", f"/projects/{scene['b_project'].pk}/", "/programs/"):
+        response = client.get(url)
+        PROBES.count += 1
+        assert response.status_code in (200, 404), (role, url, response.status_code)
+        assert B_DRAFT not in _text(response), (role, url)
+
+
+def test_district_b_office_sees_its_own_draft(client_for: Any, scene: dict[str, Any]) -> None:
+    response = client_for("office_b").get(f"/projects/{scene['b_project'].pk}/")
+    assert response.status_code == 200 and B_DRAFT in response.content.decode()
+
+
+def test_city_reads_a_districts_published_program_but_changes_nothing(
+    scene: dict[str, Any], persona: Any
+) -> None:
+    from core.policy import can
+    from reporting.models import Report
+
+    city, program = persona("city_office"), scene["program"]
+    report = scene["own"]["report"]
+    assert can(city, "view", program) and not can(city, "change", program)
+    assert not can(city, "view", report)  # a draft report of district A
+    Report.objects.filter(pk=report.pk).update(status="confirmed")
+    assert can(city, "view", report) and not can(city, "change", report)
+    assert not can(persona("office_b"), "view", report)  # a sibling: not even confirmed reports
+    assert can(persona("office"), "view", report)
+
+
+@pytest.mark.parametrize("role", OTHER_GOVERNMENTS)
+def test_other_governments_pages(client_for: Any, scene: dict[str, Any], role: str) -> None:
+    """Every page and endpoint of district A's matrix, fetched by another government's staff: no error, and none
+    of A's internal texts (a sibling sees none; the levels above see no draft report and no job)."""
+    client = client_for(role)
+    wrong, leaks = [], []
+    for label, url, expected in ROWS:
+        response = client.get(url(scene))
+        PROBES.count += 1
+        if response.status_code >= 500 and response.status_code not in expected:
+            wrong.append(f"{role} GET {label}: {response.status_code}")
+        text = _text(response)
+        leaks += [f"{role} {label}: shows {m}" for m in sorted(FORBIDDEN[role]) if m in text]
+    PROBES.leaks += leaks
+    assert not wrong and not leaks, "\n".join(wrong + leaks)
+
+
+@pytest.mark.parametrize("role", ["office_b", "city_office", "province_office"])
+def test_other_governments_write_nothing_in_district_a(
+    client_for: Any, scene: dict[str, Any], role: str
+) -> None:
+    from core.tests.test_scoping_apps import _post_probes
+
+    client = client_for(role)
+    wrong = []
+    for label, url, data, changed in _post_probes(scene):
+        if label.startswith("api"):
+            client.post(url, data, content_type="application/json")
+        else:
+            client.post(url, data)
+        PROBES.count += 1
+        if changed():
+            wrong.append(f"{role} {label}: changed")
+    PROBES.leaks += wrong
+    assert not wrong, "\n".join(wrong)
+
+
+def test_read_models_count_only_confirmed_figures_from_below(scene: dict[str, Any], persona: Any) -> None:
+    """The 进度表's and the ranking's scope (reporting.rules.figures_scope, put into their one SQL query): the city
+    counts a district's report once confirmed; pending ones of its districts never; its own district office all."""
+    from reporting.models import Report
+    from reporting.rules import figures_scope
+
+    def counted(role: str) -> set[int]:
+        q = figures_scope(persona(role))
+        qs = (
+            Report.objects.all()
+            if q is True
+            else Report.objects.filter(q)
+            if q is not False
+            else Report.objects.none()
+        )
+        return set(qs.values_list("pk", flat=True))
+
+    own, other = scene["own"]["report"], scene["other"]["report"]
+    Report.objects.filter(pk=own.pk).update(status="submitted")
+    Report.objects.filter(pk=other.pk).update(status="confirmed")
+    assert {own.pk, other.pk} <= counted("office")
+    for role in ("city_office", "city_leader", "province_office"):
+        assert own.pk not in counted(role) and other.pk in counted(role), role
+    assert own.pk not in counted("office_b")
+
+
+def test_search_finds_nothing_of_another_government(client_for: Any, scene: dict[str, Any]) -> None:
+    import re
+
+    from django.core.management import call_command
+
+    call_command("search_rebuild", stdout=open("/dev/null", "w"))  # the scene writes some text with update()
+
+    def found(role: str, word: str) -> str:
+        return re.sub(r"</?mark>", "", client_for(role).get("/search/", {"q": word}).content.decode())
+
+    assert "标记-own-进展" in found("office", "标记")
+    for role in ("office_b", "leader_b", "town_b", "city_office", "province_office"):
+        html = found(role, "标记")
+        PROBES.count += 1
+        assert not [m for m in FORBIDDEN[role] if m in html], role
+    assert B_DRAFT not in found("office", "草稿项目") and B_DRAFT not in found("city_office", "草稿项目")
+    assert B_DRAFT in found("office_b", "草稿项目")
+
+
+def test_accounts_are_managed_within_the_government(client_for: Any, persona: Any) -> None:
+    from orgs.rules import may_manage_account
+    from orgs.selectors import users_list
+
+    listed = set(users_list(user=persona("office_b")).values_list("username", flat=True))
+    assert "t_office_b" in listed and "t_town_b" in listed and not {"t_office", "t_town_shitai"} & listed
+    assert "t_town_shitai" in set(users_list(user=persona("office")).values_list("username", flat=True))
+    assert not may_manage_account(persona("office_b"), persona("town_shitai"))
+    assert not may_manage_account(persona("city_office"), persona("town_shitai"))
+    assert may_manage_account(persona("office"), persona("town_shitai"))
+    assert client_for("office_b").get(f"/users/{persona('town_shitai').pk}/").status_code == 404
+
+
+#: Models whose rule scopes governments itself (or that belong to no government): everything else must declare
+#: ``tenant=`` in its ``@rule`` — a new app's model fails here until it does.
+SCOPES_ITSELF = {
+    "AuditEvent": "each government's accounts' events (core.rules.audit_rule)",
+    "SampleRecord": "never reachable through a page",
+    "ScheduledRun": "the 系统管理员's",
+    "WorkerBeat": "the 系统管理员's",
+    "Supervisor": "by account, linked units and projects (supervision.rules.supervisors_of_government)",
+    "Organisation": "its government; one placed in no government stays everyone's (orgs.rules.organisation_rule)",
+    "ProjectProposal": "its lead department's government, internal to it (catalogue.rules.proposal_rule)",
+    "Job": "by its starter's government, jobs of accounts placed nowhere shared (jobs.rules.job_rule)",
+}
+
+
+def test_every_rule_declares_its_government() -> None:
+    from core.policy import registered_models, tenant_of
+
+    undeclared = [m.__name__ for m in registered_models() if tenant_of(m) is None]
+    assert sorted(undeclared) == sorted(SCOPES_ITSELF), (
+        "declare @rule(Model, tenant=..., released=...) — for rows of a program "
+        "@rule(Model, **catalogue.rules.program_tenant('<path to the program>'))"
+    )
