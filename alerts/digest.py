@@ -1,5 +1,5 @@
 """The daily alert digest: a scheduled job (jobs.schedule, "alert_digest" in MINSHENG_SCHEDULE) run on the task
-engine. It computes every alert once, then each active staff user's share of it (alerts.rules.alert_visible), and
+engine. It computes each government's alerts once (on its own program), then each active staff user's share of it (alerts.rules.alert_visible), and
 writes the user's digest row (shown on the home page's to-do) and, where mail is configured, an e-mail."""
 
 from __future__ import annotations
@@ -17,11 +17,21 @@ from jobs.schedule import scheduled
 
 @scheduled("alert_digest", _("每日预警摘要"))
 def alert_digest(job: Job, progress: Callable[[int, int], None]) -> dict[str, Any]:
-    from alerts.selectors import alerts_all, alerts_for
+    from alerts.rules import alerts_of_own_government
+    from alerts.selectors import alert_program, alerts_all, alerts_for
     from alerts.services import digest_write
 
     today = timezone.localdate()
-    every = alerts_all(today=today)
+    computed: dict[int, list[Any]] = {}  # each government's program computed once, whoever reads it
+
+    def share(user: Any) -> list[Any]:
+        program = alert_program(user)
+        if program is None or not alerts_of_own_government(user, program):
+            return []
+        if program.pk not in computed:
+            computed[program.pk] = alerts_all(program=program, today=today)
+        return alerts_for(user=user, every=computed[program.pk])
+
     users = list(
         get_user_model()
         .objects.filter(is_active=True, membership__isnull=False)
@@ -30,10 +40,11 @@ def alert_digest(job: Job, progress: Callable[[int, int], None]) -> dict[str, An
     )
     written = mailed = 0
     for n, user in enumerate(users, 1):
-        digest = digest_write(user=user, day=today, alerts=alerts_for(user=user, every=every))
+        digest = digest_write(user=user, day=today, alerts=share(user))
         if digest is not None:
             written += 1
             mailed += int(digest.emailed)
         if n % 20 == 0 or n == len(users):
             progress(n, len(users))
-    return {"message": f"预警{len(every)}项，写入摘要{written}份，发送邮件{mailed}封"}
+    found = sum(len(alerts) for alerts in computed.values())
+    return {"message": f"预警{found}项，写入摘要{written}份，发送邮件{mailed}封"}

@@ -13,10 +13,11 @@ from typing import Any
 from django.db.models import Q
 
 from alerts.models import AlertRule, Digest
+from catalogue.rules import program_in_own_government, program_tenant
 from core.policy import PUBLIC, Actor, Scope, actor_for, rule
 
 
-@rule(AlertRule)
+@rule(AlertRule, **program_tenant("program"))
 def alert_rule_rule(actor: Actor, action: str) -> Scope:
     if actor.role == PUBLIC:
         return False
@@ -46,8 +47,26 @@ def alerts_in_todo(user: Any) -> bool:
     return is_unit_staff(actor) or actor.is_manager
 
 
-def may_manage_rules(user: Any) -> bool:
-    return actor_for(user).is_manager
+def may_manage_rules(user: Any, program: Any = None) -> bool:
+    """民生办 maintains the rules of its own government's programs; the defaults of every program (``program``
+    None) are the deployment's, changed by the 系统管理员 — or by the office of an install without government
+    levels. Without ``program``: whether the user maintains rules at all (the menu, the buttons)."""
+    actor = actor_for(user)
+    if not actor.is_manager:
+        return False
+    if program is None:
+        return True
+    if program is ALL_PROGRAMS:
+        return actor.unscoped or actor.government_id is None
+    return program_in_own_government(user, program.pk)
+
+
+ALL_PROGRAMS = object()  # may_manage_rules(user, ALL_PROGRAMS): the deployment's defaults
+
+
+def alerts_of_own_government(user: Any, program: Any) -> bool:
+    """Alerts are a government's working signals: computed only on a program of the viewer's own government."""
+    return program is not None and program_in_own_government(user, program.pk)
 
 
 def alert_visible(user: Any) -> Callable[[Any], bool]:

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from alerts.models import DEFAULTS, AlertRule, Digest, Kind
-from alerts.rules import alert_visible, alerts_in_todo, may_see_alerts
+from alerts.rules import alert_visible, alerts_in_todo, alerts_of_own_government, may_see_alerts
 from catalogue.models import Program
-from core.policy import actor_for, restrict
+from core.policy import actor_for, own_government, restrict
 from core.todo import DANGER, WARNING, TodoItem, TodoPart
 from orgs.models import Organisation
 
@@ -91,15 +91,14 @@ class Alert:
         }
 
 
-def alert_program() -> Program | None:
-    """The program alerts are raised on: the latest published (real) program that has reporting periods."""
-    return (
-        Program.objects.filter(status=Program.Status.PUBLISHED, periods__isnull=False, is_sample=False)
-        .select_related("issuer__parent")
-        .order_by("-year", "level", "id")
-        .distinct()
-        .first()
-    )
+def alert_program(user: Any = None) -> Program | None:
+    """The program alerts are raised on: the latest published (real) program that has reporting periods — of the
+    user's own government when a user is given (alerts are a government's own working signals)."""
+    programs = Program.objects.filter(status=Program.Status.PUBLISHED, periods__isnull=False, is_sample=False)
+    if user is not None:
+        own = own_government(user, Program)
+        programs = programs.filter(own) if not isinstance(own, bool) else programs if own else programs.none()
+    return programs.select_related("issuer__parent").order_by("-year", "level", "id").distinct().first()
 
 
 def thresholds(*, program: Program | None) -> dict[str, Threshold]:
@@ -489,6 +488,9 @@ def alerts_for(
     if not may_see_alerts(user):
         return []
     if every is None:
+        program = program or alert_program(user)
+        if not alerts_of_own_government(user, program):
+            return []
         wide = actor_for(user).is_staff_wide
         every = alerts_all(program=program, month=month, today=today, district_wide=wide)
     visible = alert_visible(user)
@@ -535,6 +537,14 @@ def latest_digest(*, user: Any, today: dt.date | None = None) -> Digest | None:
         .order_by("-day", "-id")
         .first()
     )
+
+
+def rule_programs(*, user: Any) -> list[Program]:
+    """The programs whose rules the rules page offers: the latest published ones of the user's own government."""
+    own = own_government(user, Program)
+    programs = Program.objects.filter(status=Program.Status.PUBLISHED)
+    programs = programs.filter(own) if not isinstance(own, bool) else programs if own else programs.none()
+    return list(programs.order_by("-year", "id")[:10])
 
 
 def digests(*, user: Any) -> Any:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from alerts.models import AlertRule, Digest, Kind
-from alerts.rules import may_manage_rules
+from alerts.rules import ALL_PROGRAMS, may_manage_rules
 from catalogue.models import Program
 from core.services import audit_record, model_snapshot, versioned_save
 
@@ -35,6 +35,12 @@ def alert_rule_set(
     A changed rule is written only if nobody saved it since it was read (``expected_version``)."""
     if not may_manage_rules(actor):
         raise PermissionDenied(_("只有民生办可以维护预警规则"))
+    if not may_manage_rules(actor, program if program is not None else ALL_PROGRAMS):
+        raise PermissionDenied(
+            _("默认预警规则适用于本系统的所有政府，只有系统管理员可以修改；请选择本级的年度计划再设置")
+            if program is None
+            else _("只能维护本级政府年度计划的预警规则")
+        )
     if kind not in Kind.values:
         raise ValidationError({"kind": _("预警类型无效")})
     unknown = set(data) - set(RULE_FIELDS)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from alerts import selectors, services
 from alerts.forms import AlertRuleForm
 from alerts.models import MEASURES, AlertRule, Kind
-from alerts.rules import may_manage_rules, may_see_alerts
+from alerts.rules import ALL_PROGRAMS, may_manage_rules, may_see_alerts
 from catalogue.models import Program
 from catalogue.selectors import program_get
 from core.forms import errors_to_form, form_errors, id_or_404
@@ -84,9 +84,9 @@ def rules(request: HttpRequest) -> HttpResponse:
         program = program_get(user=request.user, pk=id_or_404(request.GET["program"]))
     context = {
         "program": program,
-        "programs": Program.objects.filter(status=Program.Status.PUBLISHED).order_by("-year")[:10],
+        "programs": selectors.rule_programs(user=request.user),
         "rows": selectors.rule_rows(program=program),
-        "manage": may_manage_rules(request.user),
+        "manage": may_manage_rules(request.user, program or ALL_PROGRAMS),
     }
     return render(request, "alerts/rules.html", context)
 
@@ -97,11 +97,11 @@ def rule_edit(request: HttpRequest, kind: str) -> HttpResponse:
         raise Http404
     if not can_any(request.user, "view", AlertRule):
         raise PermissionDenied(_("您无权查看预警规则。"))
-    manage = may_manage_rules(request.user)
     program = None
     raw = request.GET.get("program") or request.POST.get("program")
     if raw:
         program = program_get(user=request.user, pk=id_or_404(raw))
+    manage = may_manage_rules(request.user, program or ALL_PROGRAMS)
     current = selectors.thresholds(program=program)[kind]
     scope_id = program.pk if program else None
     own = current.rule if current.rule is not None and current.rule.program_id == scope_id else None

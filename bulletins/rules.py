@@ -10,10 +10,11 @@ from typing import Any
 from django.db.models import Q
 
 from bulletins.models import Bulletin, Status
+from catalogue.rules import program_tenant
 from core.policy import Actor, Scope, actor_for, can, rule
 
 
-@rule(Bulletin)
+@rule(Bulletin, **program_tenant("period__program", released=Q(status=Status.ISSUED)))
 def bulletin_rule(actor: Actor, action: str) -> Scope:
     if actor.is_manager:
         return Q(status=Status.DRAFT) if action == "delete" else True

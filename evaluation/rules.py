@@ -92,24 +92,24 @@ def _staff(actor: Actor) -> bool:
     return actor.role in Role.values
 
 
-@rule(Scheme)
+@rule(Scheme, **program_tenant("program"))
 def scheme_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return _staff(actor)
     return actor.is_manager and action != "delete"
 
 
-@rule(Track)
+@rule(Track, **program_tenant("scheme__program"))
 def track_rule(actor: Actor, action: str) -> Scope:
     return actor.is_manager if action != "view" else _staff(actor)
 
 
-@rule(Item)
+@rule(Item, **program_tenant("track__scheme__program"))
 def item_rule(actor: Actor, action: str) -> Scope:
     return actor.is_manager if action != "view" else _staff(actor)
 
 
-@rule(Run)
+@rule(Run, **program_tenant("scheme__program"))
 def run_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return True if _staff(actor) else Q(status=RunStatus.PUBLISHED)
@@ -120,7 +120,7 @@ def _scorer(actor: Actor, prefix: str) -> Q:
     return Q(Exists(Track.objects.filter(scheme=OuterRef(f"{prefix}scheme"), scorer_id=actor.org_id)))
 
 
-@rule(UnitResult)
+@rule(UnitResult, **program_tenant("run__scheme__program"))
 def unit_result_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         if actor.is_staff_wide:
@@ -146,17 +146,17 @@ def _score_scope(actor: Actor, action: str, prefix: str) -> Scope:
     return False
 
 
-@rule(ItemScore)
+@rule(ItemScore, **program_tenant("result__run__scheme__program"))
 def item_score_rule(actor: Actor, action: str) -> Scope:
     return _score_scope(actor, action, "")
 
 
-@rule(SampleCheck)
+@rule(SampleCheck, **program_tenant("score__result__run__scheme__program"))
 def sample_rule(actor: Actor, action: str) -> Scope:
     return _score_scope(actor, action, "score__")
 
 
-@rule(Objection)
+@rule(Objection, **program_tenant("score__result__run__scheme__program"))
 def objection_rule(actor: Actor, action: str) -> Scope:
     return (
         _score_scope(actor, action, "score__")
@@ -165,7 +165,7 @@ def objection_rule(actor: Actor, action: str) -> Scope:
     )
 
 
-@rule(Rescore)
+@rule(Rescore, **program_tenant("score__result__run__scheme__program"))
 def rescore_rule(actor: Actor, action: str) -> Scope:
     return _score_scope(actor, action, "score__") if action == "view" else False
 

@@ -12,15 +12,21 @@ from typing import Any
 
 from django.db.models import Q
 
+from catalogue.rules import program_tenant
 from core.policy import Actor, Scope, actor_for, can, rule
 from orgs.models import Role
 from surveys.models import Answer, Option, Question, Questionnaire, Response, Wave
 
 
 def _questionnaire_scope(actor: Actor, action: str) -> Scope:
+    """Questionnaires are the deployment's shared forms (every government's surveyors read them out): 民生办
+    creates the default one; changing one that other governments use is the 系统管理员's (or, in an install
+    without government levels, 民生办's)."""
     if action == "view":
         return actor.role in (Role.DEPARTMENT, Role.TOWN) or actor.is_staff_wide
-    return actor.is_manager
+    if action == "add":
+        return actor.is_manager
+    return actor.is_manager and (actor.unscoped or actor.government_id is None)
 
 
 @rule(Questionnaire)
@@ -53,12 +59,12 @@ def wave_scope(actor: Actor, action: str, prefix: str = "") -> Scope:
     return False
 
 
-@rule(Wave)
+@rule(Wave, **program_tenant("project__program"))
 def wave_rule(actor: Actor, action: str) -> Scope:
     return wave_scope(actor, action)
 
 
-@rule(Response)
+@rule(Response, **program_tenant("wave__project__program"))
 def response_rule(actor: Actor, action: str) -> Scope:
     if action == "add" and actor.role == Role.TOWN and actor.org_ids:
         return Q(wave__unit_id__in=sorted(actor.org_ids))
@@ -67,7 +73,7 @@ def response_rule(actor: Actor, action: str) -> Scope:
     return wave_scope(actor, action, prefix="wave__")
 
 
-@rule(Answer)
+@rule(Answer, **program_tenant("response__wave__project__program"))
 def answer_rule(actor: Actor, action: str) -> Scope:
     if action != "view":
         return False  # answers are written with their response only

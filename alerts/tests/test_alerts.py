@@ -65,9 +65,9 @@ def _confirmed(month: dict[str, Any], unit: Any, m: int, values: tuple[int, int,
 def test_behind_schedule_by_exactly_the_threshold_is_not_lit(month: dict[str, Any], office: Any) -> None:
     # June: 序时 50%; 石台镇's targets 10/10/100, done 4/4/40 → completion 40% → 10.0 points behind
     _confirmed(month, month["shitai"], 6, (4, 4, 40), office)
-    _rule(office, Kind.BEHIND, "10", "20")
+    _rule(office, Kind.BEHIND, "10", "20", program=month["program"])
     assert _of(selectors.alerts_all(month=6), Kind.BEHIND, month["shitai"]) == []
-    _rule(office, Kind.BEHIND, "9.9", "20")
+    _rule(office, Kind.BEHIND, "9.9", "20", program=month["program"])
     [alert] = _of(selectors.alerts_all(month=6), Kind.BEHIND, month["shitai"])
     assert alert.level == "yellow" and alert.value == Decimal("10.0000") and "10.0个百分点" in alert.text
 
@@ -252,10 +252,10 @@ def test_fiscal_ratio_over_the_threshold(month: dict[str, Any], office: Any) -> 
 
 
 def test_a_program_rule_overrides_the_default_and_a_disabled_rule_lights_nothing(
-    month: dict[str, Any], office: Any
+    month: dict[str, Any], office: Any, persona: Any
 ) -> None:
     _confirmed(month, month["shitai"], 6, (3, 3, 30), office)  # 20 points behind
-    _rule(office, Kind.BEHIND, "25", "30")  # the default: nothing
+    _rule(persona("admin"), Kind.BEHIND, "25", "30")  # the deployment's default: nothing
     assert _of(selectors.alerts_all(month=6), Kind.BEHIND) == []
     _rule(office, Kind.BEHIND, "5", "19.99", program=month["program"])  # this year's own: red
     assert _of(selectors.alerts_all(month=6), Kind.BEHIND)[0].level == "red"
@@ -302,7 +302,9 @@ def test_the_rules_page_saves_with_audit_and_refuses_a_stale_version(
         )
 
 
-def test_only_the_office_changes_rules(month: dict[str, Any], client_for: Any, town_shitai: Any) -> None:
+def test_only_the_office_changes_rules(
+    month: dict[str, Any], client_for: Any, town_shitai: Any, office: Any, persona: Any
+) -> None:
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
@@ -313,13 +315,20 @@ def test_only_the_office_changes_rules(month: dict[str, Any], client_for: Any, t
     url = reverse("alerts:rule_edit", args=["letter"])
     assert leader.get(url).status_code == 200
     assert leader.post(url, {"yellow": "1", "red": "2"}).status_code == 403
+    data = {"yellow": Decimal(1), "red": Decimal(2)}
+    with pytest.raises(
+        PermissionDenied, match="系统管理员"
+    ):  # the deployment's defaults are not one office's
+        services.alert_rule_set(actor=office, program=None, kind="letter", data=data)
+    with pytest.raises(PermissionDenied, match="本级政府"):  # nor another district's program
+        services.alert_rule_set(actor=persona("office_b"), program=month["program"], kind="letter", data=data)
 
 
 def test_red_below_yellow_is_refused_naming_the_field(month: dict[str, Any], office: Any) -> None:
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError, match="红灯阈值不能低于黄灯阈值"):
-        _rule(office, Kind.FINDING, "10", "5")
+        _rule(office, Kind.FINDING, "10", "5", program=month["program"])
 
 
 # --- scoping: the page, the to-do, the panel ----------------------------------------------------------------
@@ -436,8 +445,10 @@ def test_no_mail_without_an_smtp_host(month: dict[str, Any], town_shitai: Any, s
     assert digest is not None and not digest.emailed and not mail.outbox
 
 
-def test_the_api_lists_rules_to_the_district_wide_roles_only(office: Any, client_for: Any) -> None:
-    rule = _rule(office, Kind.LETTER, "7", "21")
+def test_the_api_lists_rules_to_the_district_wide_roles_only(
+    month: dict[str, Any], office: Any, client_for: Any
+) -> None:
+    rule = _rule(office, Kind.LETTER, "7", "21", program=month["program"])
     rows = client_for("office").get("/api/alert-rules/?limit=50").json()["results"]
     assert [(r["id"], r["kind"], r["yellow"]) for r in rows] == [(rule.pk, "letter", "7.00")]
     assert client_for("town_shitai").get("/api/alert-rules/?limit=50").status_code == 403

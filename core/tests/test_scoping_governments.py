@@ -285,6 +285,10 @@ SCOPES_ITSELF = {
     "Organisation": "its government; one placed in no government stays everyone's (orgs.rules.organisation_rule)",
     "ProjectProposal": "its lead department's government, internal to it (catalogue.rules.proposal_rule)",
     "Job": "by its starter's government, jobs of accounts placed nowhere shared (jobs.rules.job_rule)",
+    "Digest": "its reader's own (alerts.rules.digest_rule)",
+    "Questionnaire": "the deployment's shared forms: read by all, changed by the 系统管理员 (surveys.rules)",
+    "Question": "a shared questionnaire's (surveys.rules)",
+    "Option": "a shared questionnaire's (surveys.rules)",
 }
 
 
