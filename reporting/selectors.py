@@ -18,14 +18,18 @@ from reporting.rules import reported_by
 
 
 def current_program(*, user: Any) -> Program | None:
+    """The program a user works on by default: the latest published one with reporting periods — of the user's
+    own government first (another government's published program is public, not the user's work)."""
     from catalogue.selectors import program_list
+    from core.policy import own_government
 
-    return (
-        program_list(user=user)
-        .filter(status=Program.Status.PUBLISHED, periods__isnull=False)
-        .distinct()
-        .first()
-    )
+    programs = program_list(user=user).filter(status=Program.Status.PUBLISHED, periods__isnull=False).distinct()
+    own = own_government(user, Program)
+    if not isinstance(own, bool):
+        mine = programs.filter(own).first()
+        if mine is not None:
+            return mine
+    return programs.first()
 
 
 def period_get(*, user: Any, program_pk: int, month: int) -> Period:
