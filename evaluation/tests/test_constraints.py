@@ -179,3 +179,29 @@ def test_results_notice_lists_the_criticisms_and_interviews(
     text = "\n".join(p.text for p in document.paragraphs)
     assert "通报批评和约谈" in text
     assert "段园镇\t约谈\t2022-01-10\t年度考评排名末位\t一个月内完成资金拨付\t2022-02-10" in rows
+
+
+def test_api_records_and_closes_a_constraint_scoped_to_the_unit(client_for: Any, assessed: Any) -> None:
+    c = client_for("office")
+    body = {
+        "run": assessed["run"].pk,
+        "unit": assessed["duanyuan"].pk,
+        "kind": "interview",
+        "reason": "排名末位",
+        "date": "2022-01-10",
+        "attendees": "",
+        "commitments": "整改",
+    }
+    refused = c.post("/api/constraints/", body, content_type="application/json")
+    assert refused.status_code == 400 and "attendees" in refused.json()
+    created = c.post("/api/constraints/", {**body, "attendees": "镇长"}, content_type="application/json")
+    assert created.status_code == 201, created.content
+    row = created.json()
+    closed = c.post(
+        f"/api/constraints/{row['id']}/close/",
+        {"expected_version": row["version"], "follow_up": "已整改"},
+        content_type="application/json",
+    )
+    assert closed.status_code == 200 and closed.json()["closed_at"]
+    assert client_for("town_shitai").get("/api/constraints/").json()["results"] == []
+    assert len(client_for("leader").get("/api/constraints/").json()["results"]) == 1

@@ -221,3 +221,44 @@ def test_results_notice_lists_the_rewards_with_their_formula(
     pdf = PdfReader(io.BytesIO(c.get(url + "?format=pdf").content))
     pdf_text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "").replace(" ", "")
     assert "奖补资金分配" in pdf_text and "51.43" in pdf_text
+
+
+def test_api_allocates_and_a_town_lists_only_its_own_share(client_for: Any, assessed: Any) -> None:
+    c = client_for("office")
+    body = {
+        "run": assessed["run"].pk,
+        "amount": "1000000",
+        "rule": "proportional",
+        "min_band": "良好",
+        "applies_to": "local",
+        "target": "next_year",
+        "project": assessed["next_project"].pk,
+        "source": "district",
+    }
+    assert (
+        c.post("/api/reward-pools/", {**body, "amount": "NaN"}, content_type="application/json").status_code
+        == 400
+    )
+    wrong = c.post(
+        "/api/reward-pools/", {**body, "project": assessed["project"].pk}, content_type="application/json"
+    )
+    assert wrong.status_code == 400 and "project" in wrong.json()
+    created = c.post("/api/reward-pools/", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    pool = created.json()
+    url = f"/api/reward-pools/{pool['id']}/allocate/"
+    assert (
+        c.post(url, {"expected_version": pool["version"] + 5}, content_type="application/json").status_code
+        == 409
+    )
+    done = c.post(url, {"expected_version": pool["version"]}, content_type="application/json").json()
+    assert done["status"] == "allocated" and {s["amount"] for s in done["shares"]} == {
+        "514285.71",
+        "485714.29",
+    }
+
+    town = client_for("town_shitai")
+    assert town.get(f"/api/reward-pools/{pool['id']}/").status_code in (403, 404)
+    mine = town.get("/api/reward-shares/").json()["results"]
+    assert [s["unit"] for s in mine] == [assessed["shitai"].pk]
+    assert town.post(url, {"expected_version": 1}, content_type="application/json").status_code in (403, 404)
