@@ -152,6 +152,7 @@ def chinese_chrome(html: str, data: re.Pattern[str]) -> list[str]:
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
     """The living 示例 year (make demo, as of mid-July 2021) plus a finished job — rolled back at the end."""
+    from evaluation.models import Run
     from jobs.models import Job
     from reporting.demo import demo_load
     from reporting.models import Report
@@ -191,6 +192,7 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
                 "asset": Asset.objects.first().pk,
                 "job": job.pk,
                 "org": project.lead_department_id,
+                "run": Run.objects.filter(scheme__program=program).first().pk,
                 "data": data_strings(),
             }
         finally:
@@ -217,6 +219,7 @@ PAGES: dict[str, list[str]] = {
         "/programs/{p}/responsibility/",
         "/programs/{p}/letters/",
         "/programs/{p}/assessment/",
+        "/assessment/runs/{run}/incentives/",
         "/programs/{p}/targets/import/",
         "/projects/{project}/",
         "/projects/{project}/targets/",
