@@ -250,28 +250,43 @@ def assessment_notice(
     if rewards:
         pool = rewards[0].pool
         total = sum((r.amount for r in rewards), Decimal(0))
+        if pool.rule == "band":
+            rule = (
+                "按档次定额分配（"
+                + "、".join(
+                    f"{band}每个单位{wan_text(Decimal(amount))}万元"
+                    for band, amount in pool.band_amounts.items()
+                )
+                + "）"
+            )
+        else:
+            scores = sum((r.result.score for r in rewards), Decimal(0))
+            rule = (
+                f"按得分比例分配：单位奖补金额 = 奖补资金总额 × 单位得分 ÷ 参与分配单位得分合计（{scores:,.2f}），"
+                "计算到分，尾差按最大余数法补足"
+            )
         blocks += [
             Block("h1", f"{next(numerals)}、奖补资金分配（以奖代补）"),
             Block(
                 "para",
-                f"按照正向激励的要求，安排奖补资金{wan_text(pool.amount)}万元，{pool.get_rule_display()}，"
+                f"按照正向激励的要求，安排奖补资金{wan_text(pool.amount)}万元，{rule}，"
                 f"{pool.get_target_display()}（{pool.project.name}）。分配结果如下：",
             ),
             Block(
                 "table",
                 rows=[
-                    ["单位", "得分", "档次", "奖补金额（万元）", "计算公式"],
+                    ["单位", "得分", "档次", "奖补金额（元）", "奖补金额（万元）"],
                     *[
                         [
                             r.result.unit.display_name,
                             f"{r.result.score}",
                             r.result.band,
+                            f"{r.amount:,.2f}",
                             wan_text(r.amount),
-                            r.formula,
                         ]
                         for r in rewards
                     ],
-                    ["合计", "", "", wan_text(total), ""],
+                    ["合计", "", "", f"{total:,.2f}", wan_text(total)],
                 ],
             ),
         ]

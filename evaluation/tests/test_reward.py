@@ -216,8 +216,11 @@ def test_results_notice_lists_the_rewards_with_their_formula(
         + ["\t".join(cell.text for cell in row.cells) for t in document.tables for row in t.rows]
     )
     assert "奖补资金分配（以奖代补）" in text and "安排奖补资金100.00万元" in text
-    assert "石台镇\t90.00\t优秀\t51.43\t得分 90.00 ÷ 得分合计 175.00" in text
-    assert "合计\t\t\t100.00" in text
+    assert "单位奖补金额 = 奖补资金总额 × 单位得分 ÷ 参与分配单位得分合计（175.00）" in text
+    assert (
+        "石台镇\t90.00\t优秀\t514,285.71\t51.43" in text and "段园镇\t85.00\t良好\t485,714.29\t48.57" in text
+    )
+    assert "合计\t\t\t1,000,000.00\t100.00" in text
     pdf = PdfReader(io.BytesIO(c.get(url + "?format=pdf").content))
     pdf_text = "".join(page.extract_text() for page in pdf.pages).replace("\n", "").replace(" ", "")
     assert "奖补资金分配" in pdf_text and "51.43" in pdf_text
