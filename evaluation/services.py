@@ -909,6 +909,8 @@ def reward_pool_allocate(*, actor: Any, pool: Any, expected_version: int) -> Any
     before = model_snapshot(pool)
     results = list(pool.run.results.select_related("unit"))
     planned = incentives.plan(pool, results)
+    if not any(share.amount > 0 for share in planned):
+        raise ValidationError({"band_amounts": _("按当前方案没有单位获得奖补资金")})
     reason = _("以奖代补：%(run)s奖补资金") % {"run": pool.run}
     for share in planned:
         line = None

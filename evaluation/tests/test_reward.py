@@ -265,3 +265,25 @@ def test_api_allocates_and_a_town_lists_only_its_own_share(client_for: Any, asse
     mine = town.get("/api/reward-shares/").json()["results"]
     assert [s["unit"] for s in mine] == [assessed["shitai"].pk]
     assert town.post(url, {"expected_version": 1}, content_type="application/json").status_code in (403, 404)
+
+
+def test_a_stale_pool_edit_is_refused_and_every_step_is_audited(office: Any, assessed: Any) -> None:
+    from core.models import AuditEvent
+    from core.services import ConflictError
+
+    pool = _pool(office, assessed)
+    with pytest.raises(ConflictError):
+        services.reward_pool_save(
+            actor=office, run=assessed["run"], data={"amount": D("5")}, expected_version=pool.version + 1
+        )
+    services.reward_pool_allocate(actor=office, pool=pool, expected_version=pool.version)
+    services.reward_pool_reverse(actor=office, pool=pool, reason="更正", expected_version=pool.version)
+    reasons = list(AuditEvent.objects.filter(object_id=str(pool.pk)).values_list("reason", flat=True))
+    assert {"奖补资金方案", "分配奖补资金", "撤销分配：更正"} <= set(reasons)
+
+
+def test_a_band_scheme_giving_nobody_anything_is_refused(office: Any, assessed: Any) -> None:
+    pool = _pool(office, assessed, rule="band", amount=D("100000"), band_amounts={"合格": "1000"})
+    with pytest.raises(ValidationError) as exc:
+        services.reward_pool_allocate(actor=office, pool=pool, expected_version=pool.version)
+    assert "band_amounts" in exc.value.message_dict
