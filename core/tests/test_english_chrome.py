@@ -115,6 +115,11 @@ def data_strings() -> re.Pattern[str]:
     for program in Program.objects.all():
         # The program's name and the notice's official title are official text, built from the stored data.
         found |= {program.display_title, f"{program.issuer_name}关于{program.display_title}的通知"}
+    from evaluation.models import Scheme
+
+    for bands in Scheme.objects.values_list("bands", flat=True):
+        # 档次 names are the office's configured data even when they read like a label of the code (优秀).
+        found |= {str(b.get("label", "")) for b in bands or [] if HAN.search(str(b.get("label", "")))}
     found |= SHEET_NAMES
     ordered = sorted(found, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(s) for s in ordered))
@@ -149,10 +154,21 @@ def chinese_chrome(html: str, data: re.Pattern[str]) -> list[str]:
     return left
 
 
+def _assessment_run(program: Any) -> int:
+    """The demo year's assessment run (the 考评 demo made on first use when the reporting demo has none)."""
+    from evaluation.demo import assessment_demo
+    from evaluation.models import Run
+
+    run = Run.objects.filter(scheme__program=program).first()
+    if run is None:
+        assessment_demo(program=program, office=get_user_model().objects.get(username="demo_office"))
+        run = Run.objects.get(scheme__program=program)
+    return run.pk
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -> Any:
     """The living 示例 year (make demo, as of mid-July 2021) plus a finished job — rolled back at the end."""
-    from evaluation.models import Run
     from jobs.models import Job
     from reporting.demo import demo_load
     from reporting.models import Report
@@ -192,7 +208,7 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
                 "asset": Asset.objects.first().pk,
                 "job": job.pk,
                 "org": project.lead_department_id,
-                "run": Run.objects.filter(scheme__program=program).first().pk,
+                "run": _assessment_run(program),
                 "data": data_strings(),
             }
         finally:
