@@ -8,7 +8,14 @@ from api.tokens import TokenObtainView, TokenRevokeView
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
 from core.api import not_found
 from disclosure.api import DisclosureViewSet, PublicityViewSet
-from evaluation.api import MonitoringSheetViewSet, PerformanceTargetViewSet, SelfEvaluationViewSet
+from evaluation.api import (
+    ConstraintViewSet,
+    MonitoringSheetViewSet,
+    PerformanceTargetViewSet,
+    RewardPoolViewSet,
+    RewardShareViewSet,
+    SelfEvaluationViewSet,
+)
 from funding.api import FundingLineViewSet
 from orgs.api import MembershipViewSet, OrganisationViewSet
 from portal import api as public_api
@@ -37,6 +44,9 @@ router.register("disclosures", DisclosureViewSet)
 router.register("performance-targets", PerformanceTargetViewSet)
 router.register("monitoring-sheets", MonitoringSheetViewSet)
 router.register("self-evaluations", SelfEvaluationViewSet)
+router.register("reward-pools", RewardPoolViewSet)
+router.register("reward-shares", RewardShareViewSet)
+router.register("constraints", ConstraintViewSet)
 router.register("alert-rules", AlertRuleViewSet)
 router.register("questionnaires", QuestionnaireViewSet)
 router.register("survey-waves", WaveViewSet)

@@ -131,3 +131,18 @@ def assessment_demo(*, program: Program, office: Any) -> None:
         services.sample_result_save(
             actor=office, check=check, passed=False, note="【示例】报表数据与台账不一致"
         )
+    project = program.projects.order_by("order").first()
+    if project is not None:  # a draft 以奖代补 pool: the office sees the preview, allocates once approved
+        services.reward_pool_save(
+            actor=office,
+            run=run,
+            data={
+                "amount": Decimal("1000000"),
+                "rule": "proportional",
+                "applies_to": "local",
+                "target": "adjustment",
+                "project": project,
+                "source": "district",
+                "note": "【示例】以奖代补资金，按考评得分比例分配",
+            },
+        )

@@ -220,8 +220,11 @@ def monitoring_xlsx(program: Program, month: int, rows: list[MonitoringRow]) -> 
     return buffer.getvalue()
 
 
-def assessment_notice(run: Any, results: list[Any]) -> OfficialDocument:
-    """考评结果通报: totals, 档次 and ranks of the towns and the departments (no personal data)."""
+def assessment_notice(
+    run: Any, results: list[Any], *, rewards: list[Any] | None = None, constraints: list[Any] | None = None
+) -> OfficialDocument:
+    """考评结果通报: totals, 档次 and ranks of the towns and the departments (no personal data); the 以奖代补
+    allocation with its formula, and the 通报批评 / 约谈 / 限期整改 of the run, when there are any."""
     program = run.scheme.program
     period = f"{program.year}年度" if run.annual else f"{program.year}年1—{run.month}月"
     head = ["名次", "单位", "得分", "档次"]
@@ -243,9 +246,78 @@ def assessment_notice(run: Any, results: list[Any]) -> OfficialDocument:
                     rows=[head, *[[str(r.rank), r.unit.display_name, f"{r.score}", r.band] for r in rows]],
                 ),
             ]
+    numerals = iter("三四五六")
+    if rewards:
+        pool = rewards[0].pool
+        total = sum((r.amount for r in rewards), Decimal(0))
+        if pool.rule == "band":
+            rule = (
+                "按档次定额分配（"
+                + "、".join(
+                    f"{band}每个单位{wan_text(Decimal(amount))}万元"
+                    for band, amount in pool.band_amounts.items()
+                )
+                + "）"
+            )
+        else:
+            scores = sum((r.result.score for r in rewards), Decimal(0))
+            rule = (
+                f"按得分比例分配：单位奖补金额 = 奖补资金总额 × 单位得分 ÷ 参与分配单位得分合计（{scores:,.2f}），"
+                "计算到分，尾差按最大余数法补足"
+            )
+        blocks += [
+            Block("h1", f"{next(numerals)}、奖补资金分配（以奖代补）"),
+            Block(
+                "para",
+                f"按照正向激励的要求，安排奖补资金{wan_text(pool.amount)}万元，{rule}，"
+                f"{pool.get_target_display()}（{pool.project.name}）。分配结果如下：",
+            ),
+            Block(
+                "table",
+                rows=[
+                    ["单位", "得分", "档次", "奖补金额（元）", "奖补金额（万元）"],
+                    *[
+                        [
+                            r.result.unit.display_name,
+                            f"{r.result.score}",
+                            r.result.band,
+                            f"{r.amount:,.2f}",
+                            wan_text(r.amount),
+                        ]
+                        for r in rewards
+                    ],
+                    ["合计", "", "", f"{total:,.2f}", wan_text(total)],
+                ],
+            ),
+        ]
+    if constraints:
+        blocks += [
+            Block("h1", f"{next(numerals)}、通报批评和约谈"),
+            Block(
+                "para",
+                "按照刚性约束的要求，对考评排名靠后、工作滞后的单位采取以下措施，有关单位须在期限内整改到位并报告整改情况：",
+            ),
+            Block(
+                "table",
+                rows=[
+                    ["单位", "措施", "日期", "事由", "表态和承诺", "整改期限"],
+                    *[
+                        [
+                            c.unit.display_name,
+                            c.get_kind_display(),
+                            f"{c.date:%Y-%m-%d}",
+                            c.reason,
+                            c.commitments,
+                            f"{c.deadline:%Y-%m-%d}" if c.deadline else "",
+                        ]
+                        for c in constraints
+                    ],
+                ],
+            ),
+        ]
     bands = "、".join(f"{b['label']}（{b['min']}分及以上）" for b in run.scheme.bands)
     blocks += [
-        Block("h1", "三、有关要求"),
+        Block("h1", f"{next(numerals)}、有关要求"),
         Block("para", f"考评档次：{bands}。请各单位对照扣分项目认真整改。"),
     ]
     date = run.approved_at or run.computed_at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -223,6 +224,15 @@ class SchemeForm(_StyledForm):
         help_text=_("每行一档：名称 最低分（含本数），如“优秀 90”"),
     )
 
+    constrain_bottom = forms.IntegerField(
+        label=_("建议约束的末位单位数"),
+        required=False,
+        min_value=0,
+        max_value=50,
+        help_text=_("每个排名组名次最后的若干单位建议通报批评或约谈；0表示不按名次建议"),
+    )
+    constrain_lowest_band = forms.BooleanField(label=_("最低档次的单位建议约束"), required=False)
+
     def clean_bands(self) -> list[dict[str, str]]:
         out = []
         for n, line in enumerate(self.cleaned_data["bands"].splitlines(), start=1):
@@ -304,3 +314,125 @@ class AnswerForm(_StyledForm):
 class RescoreForm(_StyledForm):
     value = forms.DecimalField(label=_("复核后得分"), max_digits=6, decimal_places=2, min_value=0)
     reason = forms.CharField(label=_("复核理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+TEXT_MAX = 2000
+POOL_MAX_WAN = 100_000  # 10亿元: far above any district's reward pool
+
+
+class RewardPoolForm(_StyledForm):
+    """The reward pool of a run: amount in 万元, the rule, per-band amounts (``band-<n>``), the units taking part,
+    where the shares are recorded."""
+
+    amount = MoneyField(label=_("奖补资金总额（万元）"), min_wan=Decimal("0.01"), max_wan=POOL_MAX_WAN)
+    rule = forms.ChoiceField(label=_("分配方式"))
+    applies_to = forms.ChoiceField(label=_("分配对象"))
+    min_band = forms.ChoiceField(label=_("参与分配的最低档次"), required=False)
+    target = forms.ChoiceField(label=_("列入方式"))
+    project = forms.ModelChoiceField(label=_("列入项目"), queryset=None)
+    source = forms.ChoiceField(label=_("资金来源"))
+    note = forms.CharField(
+        label=_("说明"), required=False, max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, bands: list[dict[str, Any]], projects: Any, **kwargs: Any) -> None:
+        from evaluation.models import Applies, RewardRule, RewardTarget
+        from funding.models import Source
+
+        super().__init__(*args, **kwargs)
+        self.bands = [str(b["label"]) for b in bands]
+        self.fields["rule"].choices = RewardRule.choices
+        self.fields["applies_to"].choices = Applies.choices
+        self.fields["min_band"].choices = [("", _("所有单位"))] + [(b, b) for b in self.bands]
+        self.fields["target"].choices = RewardTarget.choices
+        self.fields["project"].queryset = projects
+        self.fields["project"].label_from_instance = lambda p: f"{p.program.year}年 {p.name}"
+        self.fields["source"].choices = Source.choices
+        for n, label in enumerate(self.bands):
+            self.fields[f"band-{n}"] = MoneyField(
+                label=_("%(band)s档每个单位定额（万元）") % {"band": label},
+                required=False,
+                max_wan=POOL_MAX_WAN,
+            )
+        _style(self)
+
+    def service_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        amounts = {
+            label: str(d[f"band-{n}"]) for n, label in enumerate(self.bands) if d.get(f"band-{n}") is not None
+        }
+        return {
+            "amount": d["amount"],
+            "rule": d["rule"],
+            "band_amounts": amounts,
+            "min_band": d.get("min_band") or "",
+            "applies_to": d["applies_to"],
+            "target": d["target"],
+            "project": d["project"],
+            "source": d["source"],
+            "note": d.get("note") or "",
+        }
+
+    @staticmethod
+    def initial_for(pool: Any, bands: list[dict[str, Any]]) -> dict[str, Any]:
+        if pool is None:
+            return {}
+        out: dict[str, Any] = {
+            name: getattr(pool, name)
+            for name in ("amount", "rule", "applies_to", "min_band", "target", "project", "source", "note")
+        }
+        out["version"] = pool.version
+        for n, b in enumerate(bands):
+            raw = (pool.band_amounts or {}).get(str(b["label"]))
+            if raw not in (None, ""):
+                out[f"band-{n}"] = Decimal(str(raw))
+        return out
+
+
+class ReverseForm(_StyledForm):
+    reason = forms.CharField(
+        label=_("撤销原因"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ConstraintForm(_StyledForm):
+    unit = forms.TypedChoiceField(label=_("单位"), coerce=int)
+    kind = forms.ChoiceField(label=_("约束方式"))
+    reason = forms.CharField(label=_("事由"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(
+        label=_("参加人员"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("约谈时必填：约谈人和被约谈人"),
+    )
+    commitments = forms.CharField(
+        label=_("表态和承诺"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("约谈时必填"),
+    )
+    deadline = forms.DateField(
+        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        from evaluation.models import ConstraintKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = units
+        self.fields["kind"].choices = ConstraintKind.choices
+        _style(self)
+
+    def service_data(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {k: d.get(k) for k in ("kind", "reason", "date", "attendees", "commitments", "deadline")}
+
+
+class CloseForm(_StyledForm):
+    follow_up = forms.CharField(
+        label=_("跟踪落实情况"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Program, Project
 from core import numbers
+from funding.models import Source
 from orgs.models import Organisation
 
 
@@ -235,6 +236,15 @@ class Scheme(models.Model):
     bands = models.JSONField(_("档次"), default=list, help_text=_("从高到低：档次名称和最低分（含本数）"))
     objection_days = models.PositiveSmallIntegerField(
         _("申诉期限（天）"), default=7, validators=[MinValueValidator(1), MaxValueValidator(60)]
+    )
+    constrain_bottom = models.PositiveSmallIntegerField(
+        _("建议约束的末位单位数"),
+        default=1,
+        validators=[MaxValueValidator(50)],
+        help_text=_("每个排名组（镇街、部门）名次最后的若干单位建议通报批评或约谈；0表示不按名次建议"),
+    )
+    constrain_lowest_band = models.BooleanField(
+        _("最低档次的单位建议约束"), default=True, help_text=_("处于最低一档的单位建议通报批评或约谈")
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
@@ -501,3 +511,162 @@ class Rescore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.old} → {self.new}"
+
+
+# --- 正向激励和刚性约束: 以奖代补 and 通报批评 / 约谈 ---------------------------------------------------------
+
+
+class RewardRule(models.TextChoices):
+    PROPORTIONAL = "proportional", _("按得分比例分配")
+    BAND = "band", _("按档次定额")
+
+
+class RewardTarget(models.TextChoices):
+    NEXT_YEAR = "next_year", _("列入下一年度资金计划")
+    ADJUSTMENT = "adjustment", _("本年度预算调整")
+
+
+class PoolStatus(models.TextChoices):
+    DRAFT = "draft", _("草稿（未分配）")
+    ALLOCATED = "allocated", _("已分配并列入资金计划")
+
+
+class RewardPool(models.Model):
+    """奖补资金 (以奖代补) of one assessment run: how much, by which rule, among which units, and where the shares
+    are recorded (funding lines on ``project``: next year's plan or an adjustment of this year's)."""
+
+    run = models.OneToOneField(
+        Run, verbose_name=_("考评"), related_name="reward_pool", on_delete=models.CASCADE
+    )
+    amount = numbers.DecimalField(
+        _("奖补资金总额（元）"), validators=[MinValueValidator(Decimal("0.01"))], **numbers.MONEY
+    )
+    rule = models.CharField(
+        _("分配方式"), max_length=15, choices=RewardRule.choices, default=RewardRule.PROPORTIONAL
+    )
+    band_amounts = models.JSONField(
+        _("各档次定额（元）"),
+        default=dict,
+        blank=True,
+        help_text=_("按档次定额时：档次名称 → 每个单位的金额"),
+    )
+    min_band = models.CharField(
+        _("参与分配的最低档次"), max_length=20, blank=True, help_text=_("留空表示所有单位参与分配")
+    )
+    applies_to = models.CharField(
+        _("分配对象"), max_length=10, choices=Applies.choices, default=Applies.LOCAL
+    )
+    target = models.CharField(
+        _("列入方式"), max_length=12, choices=RewardTarget.choices, default=RewardTarget.NEXT_YEAR
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("列入项目"),
+        related_name="+",
+        on_delete=models.PROTECT,
+        help_text=_("奖补资金作为该项目各单位的资金计划列入"),
+    )
+    source = models.CharField(_("资金来源"), max_length=10, choices=Source.choices, default=Source.DISTRICT)
+    note = models.TextField(_("说明"), blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=PoolStatus.choices, default=PoolStatus.DRAFT)
+    allocated_at = models.DateTimeField(_("分配时间"), null=True, blank=True)
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("分配人"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        verbose_name = _("奖补资金")
+        verbose_name_plural = _("奖补资金")
+
+    def __str__(self) -> str:
+        return f"{self.run} 奖补资金"
+
+
+class RewardShare(models.Model):
+    """One unit's share of an allocated pool, the formula actually applied and the funding line it was recorded
+    on (``created_line``: the allocation created that line; otherwise it added an adjustment to it)."""
+
+    pool = models.ForeignKey(
+        RewardPool, verbose_name=_("奖补资金"), related_name="shares", on_delete=models.CASCADE
+    )
+    result = models.ForeignKey(
+        UnitResult, verbose_name=_("单位考评结果"), related_name="reward_shares", on_delete=models.CASCADE
+    )
+    amount = numbers.DecimalField(_("奖补金额（元）"), **numbers.MONEY)
+    formula = models.CharField(_("计算公式"), max_length=300)
+    line = models.ForeignKey(
+        "funding.FundingLine",
+        verbose_name=_("资金计划"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    created_line = models.BooleanField(_("新建资金计划"), default=False)
+
+    class Meta:
+        ordering = ["pool", "result__group", "result__rank", "result__unit__order"]
+        constraints = [models.UniqueConstraint(fields=["pool", "result"], name="reward_share_unique")]
+        verbose_name = _("奖补分配")
+        verbose_name_plural = _("奖补分配")
+
+    def __str__(self) -> str:
+        return f"{self.pool} · {self.result.unit.display_name}"
+
+
+class ConstraintKind(models.TextChoices):
+    CRITICISM = "criticism", _("通报批评")
+    INTERVIEW = "interview", _("约谈")
+    RECTIFY = "rectify", _("限期整改")
+
+
+class Constraint(models.Model):
+    """A 刚性约束 on a unit (lowest-ranked or lagging): 通报批评, 约谈 (date, attendees, commitments) or 限期整改,
+    with the follow-up deadline and the follow-up result that closes it."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("年度计划"), related_name="+", on_delete=models.CASCADE
+    )
+    run = models.ForeignKey(
+        Run,
+        verbose_name=_("考评"),
+        null=True,
+        blank=True,
+        related_name="constraints",
+        on_delete=models.SET_NULL,
+    )
+    unit = models.ForeignKey(Organisation, verbose_name=_("单位"), related_name="+", on_delete=models.PROTECT)
+    kind = models.CharField(_("约束方式"), max_length=10, choices=ConstraintKind.choices)
+    reason = models.TextField(_("事由"))
+    date = models.DateField(_("日期"))
+    attendees = models.TextField(_("参加人员"), blank=True)
+    commitments = models.TextField(_("表态和承诺"), blank=True)
+    deadline = models.DateField(_("整改期限"), null=True, blank=True)
+    follow_up = models.TextField(_("跟踪落实情况"), blank=True)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["program", "-date", "id"]
+        verbose_name = _("约束措施")
+        verbose_name_plural = _("约束措施")
+
+    def __str__(self) -> str:
+        return f"{self.unit.display_name} {self.get_kind_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

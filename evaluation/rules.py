@@ -13,12 +13,15 @@ from django.db.models import Exists, OuterRef, Q
 from catalogue.rules import program_tenant
 from core.policy import Actor, Scope, actor_for, can, rule
 from evaluation.models import (
+    Constraint,
     Item,
     ItemScore,
     MonitoringSheet,
     Objection,
     PerformanceTarget,
     Rescore,
+    RewardPool,
+    RewardShare,
     Run,
     RunStatus,
     SampleCheck,
@@ -196,3 +199,42 @@ def may_object(user: Any, score: Any) -> bool:
 def may_see_assessment(user: Any) -> bool:
     """The 考评 pages: every staff role."""
     return _staff(actor_for(user))
+
+
+# --- 正向激励和刚性约束 ----------------------------------------------------------------------------------------
+# The reward pool of a run (its settings) is read by the district-wide roles and changed by 民生办; a share and a
+# constraint by the district-wide roles and by the unit concerned (its own only); only 民生办 writes them.
+
+
+@rule(RewardPool)
+def reward_pool_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        return actor.is_staff_wide
+    return actor.is_manager and action != "delete"
+
+
+@rule(RewardShare)
+def reward_share_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        if actor.is_staff_wide:
+            return True
+        if _staff(actor) and actor.org_id:
+            return Q(result__unit_id__in=actor.org_ids)
+        return False
+    return False  # written by the allocation service only
+
+
+@rule(Constraint)
+def constraint_rule(actor: Actor, action: str) -> Scope:
+    if action == "view":
+        if actor.is_staff_wide:
+            return True
+        if _staff(actor) and actor.org_id:
+            return Q(unit_id__in=actor.org_ids)
+        return False
+    return actor.is_manager and action != "delete"
+
+
+def may_see_incentives(user: Any) -> bool:
+    """The run's 奖补与约束 page: the district-wide roles (units see their own on their result page)."""
+    return actor_for(user).is_staff_wide

@@ -483,3 +483,112 @@ def public_results(*, run: Any) -> list[Any]:
     return list(
         UnitResult.objects.filter(run=run).select_related("unit").order_by("group", "rank", "unit__order")
     )
+
+
+# --- 正向激励和刚性约束 ----------------------------------------------------------------------------------------
+
+
+def reward_pool(*, run: Any) -> Any:
+    from evaluation.models import RewardPool
+
+    return RewardPool.objects.filter(run=run).select_related("project__program").first()
+
+
+def reward_shares(*, user: Any, run: Any) -> list[Any]:
+    """The visible shares of ``run``'s allocated pool (a unit: its own)."""
+    from evaluation.models import RewardShare
+
+    return list(
+        restrict(RewardShare.objects.filter(pool__run=run), user)
+        .select_related("result__unit", "line__project")
+        .order_by("result__group", "result__rank", "result__unit__order")
+    )
+
+
+def reward_preview(*, pool: Any) -> tuple[list[Any], str]:
+    """The shares ``pool`` would give (nothing written) and the refusal, if any, in Chinese."""
+    from django.core.exceptions import ValidationError
+
+    from evaluation import incentives
+
+    try:
+        return incentives.plan(pool, list(pool.run.results.select_related("unit"))), ""
+    except ValidationError as exc:
+        return [], "；".join(exc.messages)
+
+
+def pool_projects(*, user: Any, program: Program) -> QuerySet[Project]:
+    """Projects a pool may be recorded on: this year's and next year's, that the user may plan."""
+    return (
+        restrict(Project.objects.filter(program__year__in=[program.year, program.year + 1]), user, "view")
+        .select_related("program")
+        .order_by("program__year", "order", "name")
+    )
+
+
+def constraints(*, user: Any, run: Any = None, unit: Any = None, program: Any = None) -> list[Any]:
+    from evaluation.models import Constraint
+
+    qs = Constraint.objects.select_related("unit", "run__scheme__program")
+    if run is not None:
+        qs = qs.filter(run=run)
+    if unit is not None:
+        qs = qs.filter(unit=unit)
+    if program is not None:
+        qs = qs.filter(program=program)
+    return list(restrict(qs, user).order_by("date", "id"))
+
+
+def constraint_suggestions(*, run: Any, recorded: list[Any]) -> list[tuple[Any, str]]:
+    """The units the scheme advises constraining (evaluation.incentives.suggestions), less those with a
+    constraint recorded on this run."""
+    from evaluation import incentives
+
+    done = {c.unit_id for c in recorded if c.run_id == run.pk}
+    results = list(run.results.select_related("unit"))
+    return [(r, why) for r, why in incentives.suggestions(run.scheme, results) if r.unit_id not in done]
+
+
+def unit_incentives(*, user: Any, result: Any) -> dict[str, Any]:
+    """A unit's reward share of ``result``'s run and its constraints of the year, as the user may see them."""
+    from evaluation.models import RewardShare
+
+    share = (
+        restrict(RewardShare.objects.filter(result=result), user)
+        .select_related("pool", "line__project__program")
+        .first()
+    )
+    return {
+        "share": share,
+        "constraints": constraints(user=user, unit=result.unit, program=result.run.scheme.program),
+    }
+
+
+def run_incentives_summary(*, user: Any, run: Any) -> dict[str, Any] | None:
+    """The run page's 奖补与约束 line (district-wide roles only; None for the others)."""
+    from evaluation.models import Constraint
+    from evaluation.rules import may_see_incentives
+
+    if not may_see_incentives(user):
+        return None
+    return {
+        "pool": reward_pool(run=run),
+        "constraints": restrict(Constraint.objects.filter(run=run), user).count(),
+    }
+
+
+def notice_rewards(*, run: Any) -> list[Any]:
+    """The allocated shares the results notice lists (the notice is the office's official document)."""
+    from evaluation.models import PoolStatus, RewardShare
+
+    return list(
+        RewardShare.objects.filter(pool__run=run, pool__status=PoolStatus.ALLOCATED)
+        .select_related("result__unit", "pool")
+        .order_by("result__group", "result__rank", "result__unit__order")
+    )
+
+
+def notice_constraints(*, run: Any) -> list[Any]:
+    from evaluation.models import Constraint
+
+    return list(Constraint.objects.filter(run=run).select_related("unit").order_by("kind", "date", "id"))

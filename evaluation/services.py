@@ -416,7 +416,18 @@ def scheme_update(*, actor: Any, scheme: Any, data: dict[str, Any], expected_ver
     scheme.objection_days = int(data.get("objection_days") or scheme.objection_days)
     if "bands" in data:
         scheme.bands = _bands_check(data["bands"])
-    versioned_save(scheme, expected_version=expected_version, fields=["title", "objection_days", "bands"])
+    if data.get("constrain_bottom") is not None:
+        bottom = int(data["constrain_bottom"])
+        if not 0 <= bottom <= 50:
+            raise ValidationError({"constrain_bottom": _("建议约束的末位单位数应在0到50之间")})
+        scheme.constrain_bottom = bottom
+    if "constrain_lowest_band" in data:
+        scheme.constrain_lowest_band = bool(data["constrain_lowest_band"])
+    versioned_save(
+        scheme,
+        expected_version=expected_version,
+        fields=["title", "objection_days", "bands", "constrain_bottom", "constrain_lowest_band"],
+    )
     audit_record(actor=actor, action="update", obj=scheme, before=before, after=model_snapshot(scheme))
     return scheme
 
@@ -784,3 +795,301 @@ def run_publish(*, actor: Any, run: Any) -> Any:
         actor=actor, action="update", obj=run, before=before, after=model_snapshot(run), reason="公布"
     )
     return run
+
+
+# --- 正向激励和刚性约束 ----------------------------------------------------------------------------------------
+
+POOL_FIELDS = (
+    "amount",
+    "rule",
+    "band_amounts",
+    "min_band",
+    "applies_to",
+    "target",
+    "project",
+    "source",
+    "note",
+)
+CONSTRAINT_FIELDS = ("kind", "reason", "date", "attendees", "commitments", "deadline")
+TEXT_MAX = 2000
+
+
+def _pool_check(pool: Any) -> None:
+    """The pool's settings against its run: the 档次 named exist, the amounts are sane, the project belongs to the
+    year the target names."""
+    from core import numbers
+    from evaluation.models import RewardRule, RewardTarget
+
+    program = pool.run.scheme.program
+    labels = [str(b["label"]) for b in pool.run.scheme.bands]
+    if pool.amount is None or not numbers.is_sane(pool.amount) or pool.amount <= 0:
+        raise ValidationError({"amount": _("奖补资金总额须大于零")})
+    if pool.amount > numbers.wan_to_yuan(numbers.MONEY_MAX_WAN):
+        raise ValidationError({"amount": _("奖补资金总额超出合理范围")})
+    if pool.min_band and pool.min_band not in labels:
+        raise ValidationError({"min_band": _("档次“%(band)s”不在考评办法中") % {"band": pool.min_band}})
+    clean: dict[str, str] = {}
+    for label, raw in (pool.band_amounts or {}).items():
+        if label not in labels:
+            raise ValidationError({"band_amounts": _("档次“%(band)s”不在考评办法中") % {"band": label}})
+        try:
+            value = Decimal(str(raw)).quantize(Decimal("0.01"))
+        except ArithmeticError:
+            raise ValidationError(
+                {"band_amounts": _("%(band)s档定额不是有效数字") % {"band": label}}
+            ) from None
+        if not numbers.is_sane(value) or value < 0 or value > pool.amount:
+            raise ValidationError(
+                {"band_amounts": _("%(band)s档定额应在0到奖补资金总额之间") % {"band": label}}
+            )
+        clean[label] = str(value)
+    pool.band_amounts = clean
+    if pool.rule == RewardRule.BAND and not any(Decimal(v) > 0 for v in clean.values()):
+        raise ValidationError({"band_amounts": _("按档次定额分配时，至少为一个档次设定金额")})
+    year = program.year + 1 if pool.target == RewardTarget.NEXT_YEAR else program.year
+    if pool.project_id is None or pool.project.program.year != year:
+        raise ValidationError({"project": _("列入项目须为%(year)s年度计划中的项目") % {"year": year}})
+    if len(pool.note or "") > TEXT_MAX:
+        raise ValidationError({"note": _("说明不能超过%(n)s字") % {"n": TEXT_MAX}})
+
+
+@transaction.atomic
+def reward_pool_save(
+    *, actor: Any, run: Any, data: dict[str, Any], expected_version: int | None = None
+) -> Any:
+    """Create or change the run's reward pool (民生办); only while it is not allocated."""
+    from evaluation.models import PoolStatus, RewardPool
+
+    _manager(actor)
+    unknown = set(data) - set(POOL_FIELDS)
+    if unknown:
+        raise ValidationError("未知字段：" + "、".join(sorted(unknown)))
+    pool = RewardPool.objects.select_for_update().filter(run=run).first()
+    before = model_snapshot(pool) if pool else None
+    if pool is not None and pool.status != PoolStatus.DRAFT:
+        raise ValidationError(_("奖补资金已分配并列入资金计划；如需修改，请先撤销分配"))
+    if pool is None:
+        pool = RewardPool(run=run)
+    for name, value in data.items():
+        setattr(pool, name, value)
+    _pool_check(pool)
+    pool.full_clean(exclude=["run"])
+    if before is None:
+        pool.save()
+    else:
+        versioned_save(pool, expected_version=expected_version or pool.version, fields=list(data))
+    audit_record(
+        actor=actor,
+        action="update" if before else "create",
+        obj=pool,
+        before=before,
+        after=model_snapshot(pool),
+        reason="奖补资金方案",
+    )
+    return pool
+
+
+@transaction.atomic
+def reward_pool_allocate(*, actor: Any, pool: Any, expected_version: int) -> Any:
+    """Allocate the pool (the approved results only): one RewardShare per unit with its formula, each recorded as a
+    funding line through funding.services — a new line of the target project for the unit (next year's plan), or
+    an adjustment of its existing line (this year's adjustment; a line of 0 is opened first when the unit has
+    none). All or nothing."""
+    from evaluation import incentives
+    from evaluation.models import PoolStatus, RewardShare, RewardTarget
+    from funding.models import FundingLine
+    from funding.services import funding_adjust, funding_line_create
+
+    _manager(actor)
+    if pool.status != PoolStatus.DRAFT:
+        raise ValidationError(_("奖补资金已经分配；如需重新分配，请先撤销"))
+    if not pool.run.locked:
+        raise ValidationError(_("考评结果须经民生办审定后才能分配奖补资金"))
+    _pool_check(pool)
+    before = model_snapshot(pool)
+    results = list(pool.run.results.select_related("unit"))
+    planned = incentives.plan(pool, results)
+    if not any(share.amount > 0 for share in planned):
+        raise ValidationError({"band_amounts": _("按当前方案没有单位获得奖补资金")})
+    reason = _("以奖代补：%(run)s奖补资金") % {"run": pool.run}
+    for share in planned:
+        line = None
+        created = False
+        if share.amount > 0:
+            unit = share.result.unit
+            line = FundingLine.objects.filter(project=pool.project, unit=unit, source=pool.source).first()
+            if line is None and pool.target == RewardTarget.NEXT_YEAR:
+                line = funding_line_create(
+                    actor=actor,
+                    project=pool.project,
+                    unit=unit,
+                    source=pool.source,
+                    original=share.amount,
+                    reason=reason,
+                )
+                created = True
+            else:
+                if line is None:
+                    line = funding_line_create(
+                        actor=actor,
+                        project=pool.project,
+                        unit=unit,
+                        source=pool.source,
+                        original=0,
+                        reason=reason,
+                    )
+                    created = True
+                funding_adjust(actor=actor, line=line, delta=share.amount, reason=reason)
+        RewardShare.objects.create(
+            pool=pool,
+            result=share.result,
+            amount=share.amount,
+            formula=share.formula,
+            line=line,
+            created_line=created,
+        )
+    pool.status, pool.allocated_at, pool.allocated_by = PoolStatus.ALLOCATED, timezone.now(), actor
+    versioned_save(pool, expected_version=expected_version, fields=["status", "allocated_at", "allocated_by"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=pool,
+        before=before,
+        after={
+            **model_snapshot(pool),
+            "shares": {s.result.unit.display_name: str(s.amount) for s in planned},
+        },
+        reason="分配奖补资金",
+    )
+    return pool
+
+
+@transaction.atomic
+def reward_pool_reverse(*, actor: Any, pool: Any, reason: str, expected_version: int) -> Any:
+    """Undo an allocation: every amount recorded is taken back out of its funding line by a dated adjustment of the
+    same amount (funding keeps its history: nothing is deleted there), the shares are removed and the pool is a
+    draft again."""
+    from evaluation.models import PoolStatus
+    from funding.services import funding_adjust
+
+    _manager(actor)
+    if pool.status != PoolStatus.ALLOCATED:
+        raise ValidationError(_("奖补资金尚未分配"))
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("撤销分配须写明原因")})
+    if len(reason) > TEXT_MAX:
+        raise ValidationError({"reason": _("撤销原因不能超过%(n)s字") % {"n": TEXT_MAX}})
+    before = {
+        **model_snapshot(pool),
+        "shares": {s.result.unit.display_name: str(s.amount) for s in pool.shares.all()},
+    }
+    for share in pool.shares.select_related("line"):
+        if share.line is not None and share.amount > 0:
+            funding_adjust(
+                actor=actor,
+                line=share.line,
+                delta=-share.amount,
+                reason=_("撤销以奖代补分配：%(r)s") % {"r": reason.strip()},
+            )
+    pool.shares.all().delete()
+    pool.status, pool.allocated_at, pool.allocated_by = PoolStatus.DRAFT, None, None
+    versioned_save(pool, expected_version=expected_version, fields=["status", "allocated_at", "allocated_by"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=pool,
+        before=before,
+        after=model_snapshot(pool),
+        reason=f"撤销分配：{reason.strip()}",
+    )
+    return pool
+
+
+def _constraint_check(c: Any) -> None:
+    from evaluation.models import ConstraintKind
+
+    for name, label in (
+        ("reason", _("事由")),
+        ("attendees", _("参加人员")),
+        ("commitments", _("表态和承诺")),
+    ):
+        if len(getattr(c, name) or "") > TEXT_MAX:
+            raise ValidationError({name: _("%(f)s不能超过%(n)s字") % {"f": label, "n": TEXT_MAX}})
+    if not (c.reason or "").strip():
+        raise ValidationError({"reason": _("请填写事由")})
+    if c.kind == ConstraintKind.INTERVIEW:
+        if not (c.attendees or "").strip():
+            raise ValidationError({"attendees": _("约谈须填写参加人员")})
+        if not (c.commitments or "").strip():
+            raise ValidationError({"commitments": _("约谈须记录被约谈单位的表态和承诺")})
+    if c.date and (c.date.year < c.program.year - 1 or c.date.year > c.program.year + 2):
+        raise ValidationError({"date": _("日期应在%(y)s年前后") % {"y": c.program.year}})
+    if c.deadline and c.date and c.deadline < c.date:
+        raise ValidationError({"deadline": _("整改期限不能早于约束日期")})
+
+
+@transaction.atomic
+def constraint_record(*, actor: Any, program: Any, unit: Any, data: dict[str, Any], run: Any = None) -> Any:
+    """Record a 通报批评 / 约谈 / 限期整改 of ``unit`` (民生办), usually one the run suggested."""
+    from evaluation.models import Constraint
+
+    _manager(actor)
+    unknown = set(data) - set(CONSTRAINT_FIELDS)
+    if unknown:
+        raise ValidationError("未知字段：" + "、".join(sorted(unknown)))
+    if run is not None:
+        if run.scheme.program_id != program.pk:
+            raise ValidationError({"run": _("考评不属于该年度计划")})
+        if not run.results.filter(unit=unit).exists():
+            raise ValidationError({"unit": _("该单位不在本次考评的被考核单位中")})
+    c = Constraint(program=program, run=run, unit=unit, recorded_by=actor, **data)
+    _constraint_check(c)
+    c.full_clean()
+    c.save()
+    audit_record(actor=actor, action="create", obj=c, after=model_snapshot(c), reason=c.get_kind_display())
+    return c
+
+
+@transaction.atomic
+def constraint_update(*, actor: Any, constraint: Any, data: dict[str, Any], expected_version: int) -> Any:
+    _manager(actor)
+    unknown = set(data) - set(CONSTRAINT_FIELDS)
+    if unknown:
+        raise ValidationError("未知字段：" + "、".join(sorted(unknown)))
+    if not constraint.is_open:
+        raise ValidationError(_("该约束措施已办结，不能修改"))
+    before = model_snapshot(constraint)
+    for name, value in data.items():
+        setattr(constraint, name, value)
+    _constraint_check(constraint)
+    constraint.full_clean()
+    versioned_save(constraint, expected_version=expected_version, fields=list(data))
+    audit_record(
+        actor=actor, action="update", obj=constraint, before=before, after=model_snapshot(constraint)
+    )
+    return constraint
+
+
+@transaction.atomic
+def constraint_close(*, actor: Any, constraint: Any, follow_up: str, expected_version: int) -> Any:
+    """Close a constraint with the follow-up result (跟踪落实情况)."""
+    _manager(actor)
+    if not constraint.is_open:
+        raise ValidationError(_("该约束措施已办结"))
+    text = (follow_up or "").strip()
+    if not text:
+        raise ValidationError({"follow_up": _("办结须填写跟踪落实情况")})
+    if len(text) > TEXT_MAX:
+        raise ValidationError({"follow_up": _("跟踪落实情况不能超过%(n)s字") % {"n": TEXT_MAX}})
+    before = model_snapshot(constraint)
+    constraint.follow_up, constraint.closed_at = text, timezone.now()
+    versioned_save(constraint, expected_version=expected_version, fields=["follow_up", "closed_at"])
+    audit_record(
+        actor=actor,
+        action="update",
+        obj=constraint,
+        before=before,
+        after=model_snapshot(constraint),
+        reason="办结",
+    )
+    return constraint

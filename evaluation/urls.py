@@ -14,6 +14,7 @@ urlpatterns = [
     path("programs/<id:program_pk>/assessment/", views.assessment, name="assessment_program"),
     path("programs/<id:program_pk>/assessment/scheme/", views.assessment_scheme, name="assessment_scheme"),
     path("assessment/runs/<id:pk>/", views.run_detail, name="run"),
+    path("assessment/runs/<id:pk>/incentives/", views.run_incentives, name="incentives"),
     path("assessment/results/<id:pk>/", views.result_detail, name="result"),
     path("assessment/scores/<id:pk>/", views.score_detail, name="score"),
     path("public/assessment/<id:pk>/", views.public_results, name="public_results"),

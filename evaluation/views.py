@@ -403,6 +403,8 @@ def assessment_scheme(request: HttpRequest, program_pk: int) -> HttpResponse:
             "title": scheme.title,
             "objection_days": scheme.objection_days,
             "bands": bands_text(scheme.bands),
+            "constrain_bottom": scheme.constrain_bottom,
+            "constrain_lowest_band": scheme.constrain_lowest_band,
         },
     )
     track_form = TrackForm(request.POST if action == "track" else None, prefix="track")
@@ -481,7 +483,13 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not (run.locked or may_manage_assessment(request.user)):
             raise PermissionDenied
         content, content_type = exports.document_bytes(
-            exports.assessment_notice(run, selectors.public_results(run=run)), fmt
+            exports.assessment_notice(
+                run,
+                selectors.public_results(run=run),
+                rewards=selectors.notice_rewards(run=run),
+                constraints=selectors.notice_constraints(run=run),
+            ),
+            fmt,
         )
         return _download(content, content_type, f"{run}结果通报.{fmt}")
     if fmt:
@@ -515,6 +523,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "towns": groups.get("local", []),
             "departments": groups.get("department", []),
             "manage": may_manage_assessment(request.user),
+            "incentives": selectors.run_incentives_summary(user=request.user, run=run),
             "open_objections": Objection.objects.filter(
                 score__result__run=run, answered_at__isnull=True
             ).count()
@@ -539,7 +548,13 @@ def result_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "evaluation/assessment/result.html",
-        {"result": result, "run": result.run, "program": result.run.scheme.program, "tracks": tracks},
+        {
+            "result": result,
+            "run": result.run,
+            "program": result.run.scheme.program,
+            "tracks": tracks,
+            "incentives": selectors.unit_incentives(user=request.user, result=result),
+        },
     )
 
 
@@ -653,5 +668,130 @@ def public_results(request: HttpRequest, pk: int) -> HttpResponse:
             "program": run.scheme.program,
             "towns": [r for r in results if r.group == "local"],
             "departments": [r for r in results if r.group == "department"],
+        },
+    )
+
+
+@login_required
+def run_incentives(request: HttpRequest, pk: int) -> HttpResponse:
+    """正向激励和刚性约束 of a run: the reward pool (settings, a preview of every unit's share with its formula,
+    allocation into funding lines, reversal) and the constraints (suggested units, recording, closing)."""
+    from evaluation.forms import CloseForm, ConstraintForm, ReverseForm, RewardPoolForm
+    from evaluation.models import Constraint, PoolStatus, RewardPool
+    from evaluation.rules import may_manage_assessment, may_see_incentives
+
+    if not may_see_incentives(request.user):
+        raise PermissionDenied
+    run = selectors.run_get(user=request.user, pk=pk)
+    program = run.scheme.program
+    manage = may_manage_assessment(request.user)
+    pool = selectors.reward_pool(run=run)
+    action = request.POST.get("action", "") if manage else ""
+    bands = run.scheme.bands
+    projects = selectors.pool_projects(user=request.user, program=program)
+    pool_form = RewardPoolForm(
+        request.POST if action in ("pool", "preview") else None,
+        bands=bands,
+        projects=projects,
+        initial=RewardPoolForm.initial_for(pool, bands),
+        prefix="pool",
+    )
+    reverse_form = ReverseForm(request.POST if action == "reverse" else None, prefix="reverse")
+    results = list(run.results.select_related("unit").order_by("group", "rank", "unit__order"))
+    recorded = selectors.constraints(user=request.user, run=run)
+    suggested = selectors.constraint_suggestions(run=run, recorded=recorded)
+    units = [(r.unit_id, f"{r.unit.display_name}（{r.score}，{r.band}，第{r.rank}名）") for r in results]
+    chosen = request.GET.get("unit")
+    reasons = dict((r.unit_id, why) for r, why in suggested)
+    constraint_form = ConstraintForm(
+        request.POST if action == "constraint" else None,
+        units=units,
+        prefix="c",
+        initial={
+            "unit": chosen,
+            "reason": reasons.get(_pk(chosen), "") if chosen and chosen.isdigit() else "",
+        },
+    )
+    close_form = CloseForm(request.POST if action == "close" else None, prefix="close")
+    preview: list[Any] = []
+    refusal = ""
+    if request.method == "POST":
+        if not manage:
+            raise PermissionDenied
+        try:
+            if action == "preview" and pool_form.is_valid():
+                draft = RewardPool(run=run, **pool_form.service_data())
+                preview, refusal = selectors.reward_preview(pool=draft)
+            elif action == "pool" and pool_form.is_valid():
+                services.reward_pool_save(
+                    actor=request.user,
+                    run=run,
+                    data=pool_form.service_data(),
+                    expected_version=pool_form.cleaned_data.get("version") or None,
+                )
+                messages.success(request, _("奖补资金方案已保存，请核对分配预览后确认分配。"))
+                return redirect("evaluation:incentives", run.pk)
+            elif action == "allocate" and pool is not None:
+                services.reward_pool_allocate(
+                    actor=request.user, pool=pool, expected_version=_version(request) or 0
+                )
+                messages.success(request, _("奖补资金已分配，并已列入资金计划。"))
+                return redirect("evaluation:incentives", run.pk)
+            elif action == "reverse" and pool is not None and reverse_form.is_valid():
+                services.reward_pool_reverse(
+                    actor=request.user,
+                    pool=pool,
+                    reason=reverse_form.cleaned_data["reason"],
+                    expected_version=_version(request) or 0,
+                )
+                messages.success(request, _("奖补资金分配已撤销，资金计划已相应调减。"))
+                return redirect("evaluation:incentives", run.pk)
+            elif action == "constraint" and constraint_form.is_valid():
+                unit = next(r.unit for r in results if r.unit_id == constraint_form.cleaned_data["unit"])
+                services.constraint_record(
+                    actor=request.user,
+                    program=program,
+                    run=run,
+                    unit=unit,
+                    data=constraint_form.service_data(),
+                )
+                messages.success(request, _("约束措施已登记。"))
+                return redirect("evaluation:incentives", run.pk)
+            elif action == "close" and close_form.is_valid():
+                c = get_object_or_404(Constraint, run=run, pk=_pk(request.POST.get("constraint")))
+                services.constraint_close(
+                    actor=request.user,
+                    constraint=c,
+                    follow_up=close_form.cleaned_data["follow_up"],
+                    expected_version=_version(request) or 0,
+                )
+                messages.success(request, _("约束措施已办结。"))
+                return redirect("evaluation:incentives", run.pk)
+            elif action not in ("preview", "pool", "reverse", "constraint", "close"):
+                raise PermissionDenied
+        except (ValidationError, PermissionDenied, ConflictError) as exc:
+            _errors(request, exc)
+    allocated = pool is not None and pool.status == PoolStatus.ALLOCATED
+    if pool is not None and not allocated and not preview and not refusal:
+        preview, refusal = selectors.reward_preview(pool=pool)
+    return render(
+        request,
+        "evaluation/assessment/incentives.html",
+        {
+            "run": run,
+            "program": program,
+            "manage": manage,
+            "pool": pool,
+            "allocated": allocated,
+            "shares": selectors.reward_shares(user=request.user, run=run) if allocated else [],
+            "preview": preview,
+            "preview_total": sum((s.amount for s in preview), Decimal(0)),
+            "refusal": refusal,
+            "pool_form": pool_form,
+            "reverse_form": reverse_form,
+            "constraints": recorded,
+            "suggested": suggested,
+            "constraint_form": constraint_form,
+            "close_form": close_form,
         },
     )

@@ -115,6 +115,11 @@ def data_strings() -> re.Pattern[str]:
     for program in Program.objects.all():
         # The program's name and the notice's official title are official text, built from the stored data.
         found |= {program.display_title, f"{program.issuer_name}关于{program.display_title}的通知"}
+    from evaluation.models import Scheme
+
+    for bands in Scheme.objects.values_list("bands", flat=True):
+        # 档次 names are the office's configured data even when they read like a label of the code (优秀).
+        found |= {str(b.get("label", "")) for b in bands or [] if HAN.search(str(b.get("label", "")))}
     found |= SHEET_NAMES
     ordered = sorted(found, key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(s) for s in ordered))
@@ -147,6 +152,18 @@ def chinese_chrome(html: str, data: re.Pattern[str]) -> list[str]:
         if HAN.search(data.sub("", _without_truncated_data(text, data))):
             left.append(text if len(text) < 160 else text[:160] + "…")
     return left
+
+
+def _assessment_run(program: Any) -> int:
+    """The demo year's assessment run (the 考评 demo made on first use when the reporting demo has none)."""
+    from evaluation.demo import assessment_demo
+    from evaluation.models import Run
+
+    run = Run.objects.filter(scheme__program=program).first()
+    if run is None:
+        assessment_demo(program=program, office=get_user_model().objects.get(username="demo_office"))
+        run = Run.objects.get(scheme__program=program)
+    return run.pk
 
 
 @pytest.fixture(scope="module")
@@ -191,6 +208,7 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
                 "asset": Asset.objects.first().pk,
                 "job": job.pk,
                 "org": project.lead_department_id,
+                "run": _assessment_run(program),
                 "data": data_strings(),
             }
         finally:
@@ -217,6 +235,7 @@ PAGES: dict[str, list[str]] = {
         "/programs/{p}/responsibility/",
         "/programs/{p}/letters/",
         "/programs/{p}/assessment/",
+        "/assessment/runs/{run}/incentives/",
         "/programs/{p}/targets/import/",
         "/projects/{project}/",
         "/projects/{project}/targets/",

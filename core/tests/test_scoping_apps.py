@@ -276,6 +276,11 @@ ROWS: list[Row] = [
         lambda s: _r("evaluation:public_results", _assessment(s)["run"].pk),
         [404] * 7,
     ),
+    # 奖补与约束: the run's page is the district-wide roles'; a unit sees its own share and constraints
+    ("assessment incentives", lambda s: _r("evaluation:incentives", _assessment(s)["run"].pk), DISTRICT_WIDE),
+    ("api reward pools", lambda s: "/api/reward-pools/", [200, 200, 200, 403, 403, 403, 403]),
+    ("api reward shares", lambda s: "/api/reward-shares/", API_STAFF),
+    ("api constraints", lambda s: "/api/constraints/", API_STAFF),
     # --- upkeep
     ("upkeep index", lambda s: _r("upkeep:index"), STAFF),
     (

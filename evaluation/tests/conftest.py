@@ -47,3 +47,32 @@ def confirmed(
 
 
 D = Decimal
+
+
+@pytest.fixture
+def assessed(perf: dict[str, Any], office: Any) -> dict[str, Any]:
+    """A December run of the default scheme, approved, whose town totals are set by hand (石台镇 90 优秀,
+    段园镇 85 良好, every other unit 50 不合格) so rewards and constraints can be worked out on paper; a project of the
+    next year's program to record rewards on."""
+    from catalogue.models import Program, Project
+    from evaluation import services
+    from evaluation.models import Run, UnitResult
+
+    scheme = services.scheme_create_from_template(actor=office, program=perf["program"])
+    run = services.run_compute(actor=office, scheme=scheme, month=12)
+    UnitResult.objects.filter(run=run).update(score=D(50), band="不合格", rank=3)
+    UnitResult.objects.filter(run=run, unit=perf["shitai"]).update(score=D(90), band="优秀", rank=1)
+    UnitResult.objects.filter(run=run, unit=perf["duanyuan"]).update(score=D("85"), band="良好", rank=2)
+    Run.objects.filter(pk=run.pk).update(status="approved")
+    run.refresh_from_db()
+    next_program = Program.objects.filter(year=perf["program"].year + 1).first()
+    if next_program is None:
+        next_program = Program.objects.create(
+            year=perf["program"].year + 1, issuer=perf["program"].issuer, issuer_name="示例", status="draft"
+        )
+    project = Project.objects.filter(program=next_program).order_by(
+        "order"
+    ).first() or Project.objects.create(
+        program=next_program, order=1, name="以奖代补项目", kind=perf["project"].kind
+    )
+    return {**perf, "scheme": scheme, "run": run, "next_project": project}
