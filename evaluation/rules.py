@@ -173,9 +173,16 @@ def rescore_rule(actor: Actor, action: str) -> Scope:
     return _score_scope(actor, action, "score__") if action == "view" else False
 
 
-def may_manage_assessment(user: Any) -> bool:
-    """Build the scheme, run, answer objections, re-score, approve and publish: 民生办."""
-    return actor_for(user).is_manager
+def may_manage_assessment(user: Any, obj: Any = None) -> bool:
+    """Build the scheme, run, answer objections, re-score, approve and publish: 民生办 — on its own government's
+    assessment when ``obj`` (the program, scheme, run, score … acted on) is given."""
+    if not actor_for(user).is_manager:
+        return False
+    if obj is None:
+        return True
+    from core.policy import in_own_government
+
+    return in_own_government(user, obj)
 
 
 def may_score(user: Any, score: Any) -> bool:
@@ -206,14 +213,14 @@ def may_see_assessment(user: Any) -> bool:
 # constraint by the district-wide roles and by the unit concerned (its own only); only 民生办 writes them.
 
 
-@rule(RewardPool)
+@rule(RewardPool, **program_tenant("run__scheme__program"))
 def reward_pool_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return actor.is_staff_wide
     return actor.is_manager and action != "delete"
 
 
-@rule(RewardShare)
+@rule(RewardShare, **program_tenant("pool__run__scheme__program"))
 def reward_share_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         if actor.is_staff_wide:
@@ -224,7 +231,7 @@ def reward_share_rule(actor: Actor, action: str) -> Scope:
     return False  # written by the allocation service only
 
 
-@rule(Constraint)
+@rule(Constraint, **program_tenant("program"))
 def constraint_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         if actor.is_staff_wide:

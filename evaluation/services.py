@@ -358,11 +358,14 @@ def self_evaluation_decide(
 # --- 目标管理绩效考评 -----------------------------------------------------------------------------------------
 
 
-def _manager(actor: Any) -> None:
+def _manager(actor: Any, obj: Any = None) -> None:
+    """民生办, on its own government's assessment (``obj``: the program, scheme, run … acted on)."""
     from evaluation.rules import may_manage_assessment
 
     if not may_manage_assessment(actor):
         raise PermissionDenied(_("只有民生办可以管理考评"))
+    if not may_manage_assessment(actor, obj):
+        raise PermissionDenied(_("只能管理本级政府的考评"))
 
 
 def _bands_check(bands: list[dict[str, Any]]) -> list[dict[str, str]]:
@@ -390,7 +393,7 @@ def scheme_create_from_template(*, actor: Any, program: Any) -> Any:
     from evaluation.assessment import template_tracks
     from evaluation.models import DEFAULT_BANDS, Item, Scheme, Track
 
-    _manager(actor)
+    _manager(actor, program)
     if Scheme.objects.filter(program=program).exists():
         raise ValidationError(_("该年度已有考评办法"))
     scheme = Scheme.objects.create(
@@ -410,7 +413,7 @@ def scheme_create_from_template(*, actor: Any, program: Any) -> Any:
 
 @transaction.atomic
 def scheme_update(*, actor: Any, scheme: Any, data: dict[str, Any], expected_version: int) -> Any:
-    _manager(actor)
+    _manager(actor, scheme)
     before = model_snapshot(scheme)
     scheme.title = str(data.get("title") or scheme.title)
     scheme.objection_days = int(data.get("objection_days") or scheme.objection_days)
@@ -447,7 +450,7 @@ def _item_check(item: Any) -> None:
 def track_save(*, actor: Any, scheme: Any, track: Any = None, data: dict[str, Any]) -> Any:
     from evaluation.models import Track
 
-    _manager(actor)
+    _manager(actor, scheme)
     before = model_snapshot(track) if track else None
     track = track or Track(scheme=scheme)
     for name in ("order", "name", "kind", "applies_to", "scorer"):
@@ -469,7 +472,7 @@ def track_save(*, actor: Any, scheme: Any, track: Any = None, data: dict[str, An
 def item_save(*, actor: Any, track: Any, item: Any = None, data: dict[str, Any]) -> Any:
     from evaluation.models import Item
 
-    _manager(actor)
+    _manager(actor, track)
     before = model_snapshot(item) if item else None
     item = item or Item(track=track)
     for name in (
@@ -500,7 +503,7 @@ def item_save(*, actor: Any, track: Any, item: Any = None, data: dict[str, Any])
 
 @transaction.atomic
 def item_delete(*, actor: Any, item: Any) -> None:
-    _manager(actor)
+    _manager(actor, item)
     if item.scores.exists():
         raise ValidationError(_("该考核项目已用于考评，不能删除"))
     audit_record(actor=actor, action="delete", obj=item, before=model_snapshot(item))
@@ -543,7 +546,7 @@ def run_compute(*, actor: Any, scheme: Any, month: int, annual: bool = False) ->
     from evaluation import assessment as a
     from evaluation.models import ItemScore, RuleKind, Run, SampleCheck, UnitResult
 
-    _manager(actor)
+    _manager(actor, scheme)
     if annual:
         month = 12
     if not 1 <= month <= 12:
@@ -711,7 +714,7 @@ def objection_answer(
     *, actor: Any, objection: Any, answer: str, new_score: Decimal | None = None, reason: str = ""
 ) -> Any:
     """民生办 answers an objection; a changed score goes through ``item_rescore`` (reason = the answer)."""
-    _manager(actor)
+    _manager(actor, objection)
     _open(objection.score)
     if not objection.is_open:
         raise ValidationError(_("该申诉已答复"))
@@ -733,7 +736,7 @@ def item_rescore(*, actor: Any, score: Any, value: Decimal, reason: str, objecti
     """The only way a computed score changes: a recorded re-score (old, new, reason, who), audited."""
     from evaluation.models import Rescore
 
-    _manager(actor)
+    _manager(actor, score)
     _open(score)
     if not (reason or "").strip():
         raise ValidationError(_("请填写复核理由"))
@@ -764,7 +767,7 @@ def run_approve(*, actor: Any, run: Any) -> Any:
     """民生办 approves: the results are locked (no objection, score or re-score any more)."""
     from evaluation.models import ItemScore, Objection, RunStatus
 
-    _manager(actor)
+    _manager(actor, run)
     if run.status != RunStatus.COMPUTED:
         raise ValidationError(_("考评结果已审定"))
     if Objection.objects.filter(score__result__run=run, answered_at__isnull=True).exists():
@@ -785,7 +788,7 @@ def run_publish(*, actor: Any, run: Any) -> Any:
     """Publish an approved run to the public portal (totals and 档次 per unit only)."""
     from evaluation.models import RunStatus
 
-    _manager(actor)
+    _manager(actor, run)
     if run.status != RunStatus.APPROVED:
         raise ValidationError(_("须先审定考评结果再公布"))
     before = model_snapshot(run)
@@ -860,7 +863,7 @@ def reward_pool_save(
     """Create or change the run's reward pool (民生办); only while it is not allocated."""
     from evaluation.models import PoolStatus, RewardPool
 
-    _manager(actor)
+    _manager(actor, run)
     unknown = set(data) - set(POOL_FIELDS)
     if unknown:
         raise ValidationError("未知字段：" + "、".join(sorted(unknown)))
@@ -900,7 +903,7 @@ def reward_pool_allocate(*, actor: Any, pool: Any, expected_version: int) -> Any
     from funding.models import FundingLine
     from funding.services import funding_adjust, funding_line_create
 
-    _manager(actor)
+    _manager(actor, pool)
     if pool.status != PoolStatus.DRAFT:
         raise ValidationError(_("奖补资金已经分配；如需重新分配，请先撤销"))
     if not pool.run.locked:
@@ -972,7 +975,7 @@ def reward_pool_reverse(*, actor: Any, pool: Any, reason: str, expected_version:
     from evaluation.models import PoolStatus
     from funding.services import funding_adjust
 
-    _manager(actor)
+    _manager(actor, pool)
     if pool.status != PoolStatus.ALLOCATED:
         raise ValidationError(_("奖补资金尚未分配"))
     if not (reason or "").strip():
@@ -1033,7 +1036,7 @@ def constraint_record(*, actor: Any, program: Any, unit: Any, data: dict[str, An
     """Record a 通报批评 / 约谈 / 限期整改 of ``unit`` (民生办), usually one the run suggested."""
     from evaluation.models import Constraint
 
-    _manager(actor)
+    _manager(actor, program)
     unknown = set(data) - set(CONSTRAINT_FIELDS)
     if unknown:
         raise ValidationError("未知字段：" + "、".join(sorted(unknown)))
@@ -1052,7 +1055,7 @@ def constraint_record(*, actor: Any, program: Any, unit: Any, data: dict[str, An
 
 @transaction.atomic
 def constraint_update(*, actor: Any, constraint: Any, data: dict[str, Any], expected_version: int) -> Any:
-    _manager(actor)
+    _manager(actor, constraint)
     unknown = set(data) - set(CONSTRAINT_FIELDS)
     if unknown:
         raise ValidationError("未知字段：" + "、".join(sorted(unknown)))
@@ -1073,7 +1076,7 @@ def constraint_update(*, actor: Any, constraint: Any, data: dict[str, Any], expe
 @transaction.atomic
 def constraint_close(*, actor: Any, constraint: Any, follow_up: str, expected_version: int) -> Any:
     """Close a constraint with the follow-up result (跟踪落实情况)."""
-    _manager(actor)
+    _manager(actor, constraint)
     if not constraint.is_open:
         raise ValidationError(_("该约束措施已办结"))
     text = (follow_up or "").strip()

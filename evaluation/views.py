@@ -342,7 +342,7 @@ def assessment(request: HttpRequest, program_pk: int | None = None) -> HttpRespo
 
     program = _assessment_program(request, program_pk)
     scheme = selectors.assessment_scheme(program=program) if program else None
-    manage = may_manage_assessment(request.user)
+    manage = may_manage_assessment(request.user, program)
     compute = ComputeForm(request.POST if request.POST.get("action") == "compute" else None)
     if request.method == "POST":
         if not manage or program is None:
@@ -391,7 +391,7 @@ def assessment_scheme(request: HttpRequest, program_pk: int) -> HttpResponse:
     from evaluation.rules import may_manage_assessment
 
     program = _assessment_program(request, program_pk)
-    if not may_manage_assessment(request.user):
+    if not may_manage_assessment(request.user, program):
         raise PermissionDenied
     scheme = selectors.assessment_scheme(program=program)
     if scheme is None:
@@ -480,7 +480,7 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.run_get(user=request.user, pk=pk)
     fmt = request.GET.get("format")
     if fmt in ("docx", "pdf"):
-        if not (run.locked or may_manage_assessment(request.user)):
+        if not (run.locked or may_manage_assessment(request.user, run)):
             raise PermissionDenied
         content, content_type = exports.document_bytes(
             exports.assessment_notice(
@@ -522,12 +522,12 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "program": run.scheme.program,
             "towns": groups.get("local", []),
             "departments": groups.get("department", []),
-            "manage": may_manage_assessment(request.user),
+            "manage": may_manage_assessment(request.user, run),
             "incentives": selectors.run_incentives_summary(user=request.user, run=run),
             "open_objections": Objection.objects.filter(
                 score__result__run=run, answered_at__isnull=True
             ).count()
-            if may_manage_assessment(request.user)
+            if may_manage_assessment(request.user, run)
             else 0,
         },
     )
@@ -645,7 +645,7 @@ def score_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_score": may_score(request.user, score) and bool(score.detail.get("manual")),
             "may_check": may_score(request.user, score) and score.item.rule == "sample",
             "may_object": may_object(request.user, score),
-            "manage": may_manage_assessment(request.user) and not score.result.run.locked,
+            "manage": may_manage_assessment(request.user, score) and not score.result.run.locked,
             "manual_form": manual,
             "objection_form": objection_form,
             "answer_form": answer_form,
@@ -684,7 +684,7 @@ def run_incentives(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     run = selectors.run_get(user=request.user, pk=pk)
     program = run.scheme.program
-    manage = may_manage_assessment(request.user)
+    manage = may_manage_assessment(request.user, run)
     pool = selectors.reward_pool(run=run)
     action = request.POST.get("action", "") if manage else ""
     bands = run.scheme.bands
