@@ -13,7 +13,7 @@ the same year.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -135,12 +135,23 @@ LEFT JOIN fig f ON f.district = d.id LEFT JOIN owed w ON w.district = d.id
 """
 
 
+#: The policy's scope of programs compiled to SQL, per actor (core.policy rules are functions of the Actor alone,
+#: their subqueries evaluated by the database): compiling the ORM filter costs more than the whole table's query.
+_SCOPES: dict[Any, tuple[str, tuple[Any, ...]]] = {}
+
+
 def _program_scope(user: Any) -> tuple[str, list[Any]]:
     """The policy's scope on the districts' programs (``AND g.id IN (...)``): a lower government's program once
     published, never a draft."""
-    visible = restrict(Program.objects.all(), user, "view").order_by().values("id")
-    sub, params = visible.query.sql_with_params()
-    return f" AND g.id IN ({sub})", list(params)
+    key = replace(actor_for(user), user=None)
+    known = _SCOPES.get(key)
+    if known is None:
+        visible = restrict(Program.objects.all(), user, "view").order_by().values("id")
+        sub, params = visible.query.sql_with_params()
+        if len(_SCOPES) >= 512:
+            _SCOPES.clear()
+        known = _SCOPES[key] = (f" AND g.id IN ({sub})", tuple(params))
+    return known[0], list(known[1])
 
 
 def _fetch(
