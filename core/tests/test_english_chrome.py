@@ -201,7 +201,16 @@ def world(django_db_setup: Any, django_db_blocker: Any, tmp_path_factory: Any) -
 
 PAGES: dict[str, list[str]] = {
     "anon": ["/public/", "/public/programs/{p}/", "/public/projects/{project}/", "/login/"],
-    "admin": ["/", "/users/", "/users/new/", "/users/import/", "/audit/", "/orgs/", "/orgs/{org}/"],
+    "admin": [
+        "/",
+        "/users/",
+        "/users/new/",
+        "/users/import/",
+        "/audit/",
+        "/orgs/",
+        "/orgs/{org}/",
+        "/reporting/tree/2021/6/",
+    ],
     "office": [
         "/",
         "/programs/",
