@@ -6,6 +6,12 @@ official, confirmed-only read model rewritten after each confirmation, reporting
 districts' programs that the policy lets the user view (core.policy on Program: a lower government's program
 once published). Like the district's 进度表 and ranking, each table is one SQL query, scoped.
 
+Reports owed (the 确认率's denominator) are counted as reporting.rules.REPORTING_PAIRS_SQL defines them (the
+implementing units, or the lead department of a project without them), written here per district so that the
+province's query stays one pass over its projects (tests/test_city_rollup.py checks it against ``reporting_units``).
+The summaries are read by period (the ``(period, unit)`` index), projects materialized once: the plans that keep the
+province's table within reach of the raw SQL (docs/performance.md).
+
 Which district projects count for an upper government's project (the table of one project):
 ``linked_projects_sql`` — by ``Project.derives_from`` once the catalogue has it, else by the project's name within
 the same year.
@@ -23,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from catalogue.models import Program, Project
 from core.policy import actor_for, restrict
 from orgs.models import Level, Organisation
-from reporting.rollup import BEHIND_TOLERANCE, REPORTING_PAIRS_SQL, UnitRef, _dec, _ratio, assign_ranks
+from reporting.rollup import BEHIND_TOLERANCE, UnitRef, _dec, _ratio, assign_ranks
 
 TREE_FORMULA = gettext_lazy(
     "综合得分 = 40 × 任务完成率 + 20 × 资金到位率 + 20 × 资金支出率 + 20 × 确认率（各率以100%封顶；"
@@ -116,22 +122,26 @@ WITH dist AS ({districts}),
 prog AS (SELECT g.id, o.government_id AS district FROM catalogue_program g
   JOIN orgs_organisation o ON o.id = g.issuer_id
   WHERE g.year = %s AND o.government_id IN (SELECT id FROM dist){programs}),
-per AS (SELECT pe.id, prog.district FROM reporting_period pe JOIN prog ON prog.id = pe.program_id
+per AS (SELECT pe.id, pe.program_id, prog.district FROM reporting_period pe JOIN prog ON prog.id = pe.program_id
   WHERE pe.month = %s),
-prj AS (SELECT p.id, p.lead_department_id AS lead, prog.district FROM catalogue_project p
-  JOIN prog ON prog.id = p.program_id
-  WHERE prog.district IN (SELECT district FROM per){link}),
-fig AS (SELECT prj.district, SUM(s.budget) AS b, SUM(s.arrived) AS a, SUM(s.spent) AS sp,
+prj AS MATERIALIZED (SELECT p.id, per.district FROM catalogue_project p
+  JOIN per ON per.program_id = p.program_id WHERE 1 = 1{link}),
+fig AS (SELECT per.district, SUM(s.budget) AS b, SUM(s.arrived) AS a, SUM(s.spent) AS sp,
   SUM(ROUND(s.completion, 4)) AS c, COUNT(s.completion) AS cn, SUM(s.reports_confirmed) AS rc
-  FROM reporting_summary s JOIN per ON per.id = s.period_id JOIN prj ON prj.id = s.project_id
-  WHERE s.unit_id IS NULL AND s.reports_confirmed > 0 GROUP BY prj.district),
-pairs AS ({pairs}),
-owed AS (SELECT prj.district, COUNT(*) AS n FROM pairs JOIN prj ON prj.id = pairs.project_id
-  GROUP BY prj.district)
+  FROM per JOIN reporting_summary s ON s.period_id = per.id
+  WHERE s.unit_id IS NULL AND s.reports_confirmed > 0{linked} GROUP BY per.district),
+owed AS (SELECT prj.district, COUNT(*) AS n FROM prj
+  JOIN catalogue_project_implementing_units iu ON iu.project_id = prj.id GROUP BY prj.district
+  UNION ALL
+  SELECT prj.district, COUNT(*) FROM prj
+  WHERE NOT EXISTS (SELECT 1 FROM catalogue_project_implementing_units iu WHERE iu.project_id = prj.id)
+  AND (SELECT p.lead_department_id FROM catalogue_project p WHERE p.id = prj.id) IS NOT NULL
+  GROUP BY prj.district),
+owing AS (SELECT district, SUM(n) AS n FROM owed GROUP BY district)
 SELECT d.id, d.code, d.name, d.short_name, d."order", g.id, g.code, g.name, g.short_name, g."order",
   CAST(f.b AS TEXT), CAST(f.a AS TEXT), CAST(f.sp AS TEXT), CAST(f.c AS TEXT), f.cn, f.rc, w.n
 FROM dist JOIN orgs_organisation d ON d.id = dist.id JOIN orgs_organisation g ON g.id = dist.grp
-LEFT JOIN fig f ON f.district = d.id LEFT JOIN owed w ON w.district = d.id
+LEFT JOIN fig f ON f.district = d.id LEFT JOIN owing w ON w.district = d.id
 """
 
 
@@ -161,7 +171,10 @@ def _fetch(
     scope_sql, scope_params = _program_scope(user)
     link = f" AND {linked_projects_sql(hops)}" if project is not None else ""
     sql = _TREE_SQL.format(
-        districts=_districts_sql(government.level), programs=scope_sql, link=link, pairs=REPORTING_PAIRS_SQL
+        districts=_districts_sql(government.level),
+        programs=scope_sql,
+        link=link,
+        linked=" AND s.project_id IN (SELECT id FROM prj)" if project is not None else "",
     )
     params: list[Any] = [government.pk, year, *scope_params, month]
     if project is not None:
