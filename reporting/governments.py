@@ -19,7 +19,7 @@ the same year.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -148,12 +148,23 @@ LEFT JOIN fig f ON f.district = d.id LEFT JOIN owing w ON w.district = d.id
 #: The policy's scope of programs compiled to SQL, per actor (core.policy rules are functions of the Actor alone,
 #: their subqueries evaluated by the database): compiling the ORM filter costs more than the whole table's query.
 _SCOPES: dict[Any, tuple[str, tuple[Any, ...]]] = {}
+_SQL: dict[tuple[str, bool, str], str] = {}  # the table's SQL text per level, project filter and scope
 
 
 def _program_scope(user: Any) -> tuple[str, list[Any]]:
     """The policy's scope on the districts' programs (``AND g.id IN (...)``): a lower government's program once
     published, never a draft."""
-    key = replace(actor_for(user), user=None)
+    a = actor_for(user)
+    key = (
+        a.role,
+        a.org_id,
+        a.org_ids,
+        a.staff_wide,
+        a.manager,
+        a.government_id,
+        a.lower_government_ids,
+        a.unscoped,
+    )
     known = _SCOPES.get(key)
     if known is None:
         visible = restrict(Program.objects.all(), user, "view").order_by().values("id")
@@ -167,15 +178,20 @@ def _program_scope(user: Any) -> tuple[str, list[Any]]:
 def _fetch(
     *, user: Any, government: Organisation, year: int, month: int, project: Project | None
 ) -> list[Any]:
-    hops = 1 if government.level == Level.CITY else 2
     scope_sql, scope_params = _program_scope(user)
-    link = f" AND {linked_projects_sql(hops)}" if project is not None else ""
-    sql = _TREE_SQL.format(
-        districts=_districts_sql(government.level),
-        programs=scope_sql,
-        link=link,
-        linked=" AND s.project_id IN (SELECT id FROM prj)" if project is not None else "",
-    )
+    sql_key = (government.level, project is not None, scope_sql)
+    sql = _SQL.get(sql_key)
+    if sql is None:
+        if len(_SQL) >= 512:
+            _SQL.clear()
+        hops = 1 if government.level == Level.CITY else 2
+        link = f" AND {linked_projects_sql(hops)}" if project is not None else ""
+        sql = _SQL[sql_key] = _TREE_SQL.format(
+            districts=_districts_sql(government.level),
+            programs=scope_sql,
+            link=link,
+            linked=" AND s.project_id IN (SELECT id FROM prj)" if project is not None else "",
+        )
     params: list[Any] = [government.pk, year, *scope_params, month]
     if project is not None:
         params.append(project.pk)
