@@ -187,6 +187,7 @@ def main() -> None:
         else text + report.block(previous, "plans")
     )
     text += "\n" + report.block(previous, "scale")  # the hand-written part: partitioning, pooling, indexes
+    text += "\n" + report.block(previous, "governments")  # written by python -m bench.governments render
     doc.write_text(text, encoding="utf-8")
     if rush:
         print(report.render_rush(rush).split("\n\n", 2)[-1])  # the rush's two tables

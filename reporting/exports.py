@@ -246,3 +246,108 @@ def _cjk_font() -> str:
         path, index = resolve_font_file("宋体")
         pdfmetrics.registerFont(TTFont(name, path, subfontIndex=index))
     return name
+
+
+def tree_xlsx(*, government: Any, year: int, month: int, project: Any, rows: list[Any]) -> bytes:
+    """The roll-up up the government tree (reporting.governments.TreeRow: a city's districts or the province's
+    cities) as an Excel sheet: confirmed figures only, money in 万元, rates as percentages."""
+    from django.utils.translation import gettext as _
+
+    from orgs.models import Level
+
+    is_city = government.level == Level.CITY
+    head = [
+        _("名次"),
+        _("区（县）") if is_city else _("市"),
+        *([] if is_city else [_("区县数"), _("已确认区县")]),
+        _("完成率"),
+        _("序时进度"),
+        _("预算"),
+        _("到位"),
+        _("到位率"),
+        _("支出"),
+        _("支出率"),
+        _("应报"),
+        _("已确认"),
+        _("确认率"),
+        _("得分"),
+        _("序时"),
+    ]
+    kinds = ["int", "text", *([] if is_city else ["int", "int"])] + [
+        "pct",
+        "pct",
+        "money",
+        "money",
+        "pct",
+        "money",
+        "pct",
+        "int",
+        "int",
+        "pct",
+        "num",
+        "text",
+    ]
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = book.add_worksheet(_("汇总表"))
+    title = book.add_format({"bold": True, "font_size": 16, "align": "center"})
+    header = book.add_format(
+        {"bold": True, "bg_color": "#F2DCDB", "border": 1, "align": "center", "valign": "vcenter"}
+    )
+    styles = {
+        "text": book.add_format({"border": 1}),
+        "int": book.add_format({"border": 1, "num_format": "0"}),
+        "num": book.add_format({"border": 1, "num_format": "0.00"}),
+        "money": book.add_format({"border": 1, "num_format": "#,##0.00"}),
+        "pct": book.add_format({"border": 1, "num_format": "0.0%"}),
+    }
+    behind = book.add_format({"border": 1, "font_color": "#C00000", "bold": True})
+    last = len(head) - 1
+    subject = f"{project.name}·" if project is not None else ""
+    ws.merge_range(
+        0,
+        0,
+        0,
+        last,
+        _("%(government)s%(year)s年%(subject)s各%(level)s汇总表（截至%(month)s月）")
+        % {
+            "government": government.name,
+            "year": year,
+            "subject": subject,
+            "level": _("区县") if is_city else _("市"),
+            "month": month,
+        },
+        title,
+    )
+    ws.merge_range(
+        1, 0, 1, last, _("金额单位：万元；只计各区县民生办已确认的数据"), book.add_format({"align": "right"})
+    )
+    ws.write_row(2, 0, head, header)
+    for c, kind in enumerate(kinds):
+        ws.set_column(c, c, 16 if c == 1 else 11, styles[kind])
+    flag = len(head) - 1
+    for r, row in enumerate(rows, start=3):
+        status = _("滞后") if row.behind else ("—" if row.completion is None else _("正常"))
+        values = [
+            row.rank,
+            row.unit.display_name,
+            *([] if is_city else [row.districts, row.districts_reporting]),
+            _rate(row.completion),
+            _rate(row.schedule),
+            _wan(row.budget),
+            _wan(row.arrived),
+            _rate(row.arrival_rate),
+            _wan(row.spent),
+            _rate(row.spending_rate),
+            row.owed,
+            row.confirmed,
+            _rate(row.confirmed_rate),
+            as_float(row.score),
+            status,
+        ]
+        ws.write_row(r, 0, values)
+        if row.behind:
+            ws.write_string(r, flag, status, behind)
+    ws.freeze_panes(3, 2)
+    book.close()
+    return buffer.getvalue()

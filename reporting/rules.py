@@ -232,3 +232,10 @@ def report_pair_visible(user: Any) -> Any:
     if actor.role == Role.TOWN and actor.org_id:
         return lambda lead_id, unit_id: unit_id in actor.org_ids
     return lambda lead_id, unit_id: False  # a supervisor sees confirmed reports only: none is overdue
+
+
+def may_see_rollup(user: Any) -> bool:
+    """The roll-up up the government tree (the city's table of its districts, the province's of its cities):
+    the staff-wide roles of a government with governments below it, and the 系统管理员."""
+    actor = actor_for(user)
+    return actor.unscoped or (actor.is_staff_wide and bool(actor.lower_government_ids))

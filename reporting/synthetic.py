@@ -277,3 +277,65 @@ def _district(
                     )
                 )
             _bulk(Summary, summaries, batch)
+
+
+def generate_tree(
+    *,
+    cities: int,
+    districts_per_city: int,
+    years: int = 1,
+    months: int = 12,
+    units: int = 6,
+    last_year: int = 2021,
+    seed: int = 2021,
+    batch: int = 20000,
+    progress: Any = None,
+) -> Counts:
+    """A 示例 province of ``cities`` cities with ``districts_per_city`` districts each (governments with levels, as
+    issue 14's tree), every district as ``generate`` makes them: for the roll-ups up the tree and their bench."""
+    rng = random.Random(seed)
+    template = _template_projects()
+    counts = Counts()
+    province, _ = Organisation.objects.get_or_create(
+        code="sample-tree",
+        defaults={
+            "name": "示例省（分级）",
+            "kind": OrgKind.GOVERNMENT,
+            "level": Level.PROVINCE,
+            "is_sample": True,
+            "order": 9500,
+        },
+    )
+    Organisation.objects.get_or_create(
+        code="sample-tree-msb",
+        defaults={"name": "示例省民生办", "kind": OrgKind.OFFICE, "parent": province, "is_sample": True},
+    )
+    d = Organisation.objects.filter(is_sample=True, kind=OrgKind.DISTRICT).count() + 1
+    for c in range(1, cities + 1):
+        city, _ = Organisation.objects.get_or_create(
+            code=f"sample-tree-c{c:02d}",
+            defaults={
+                "name": f"示例市{c:02d}",
+                "kind": OrgKind.GOVERNMENT,
+                "level": Level.CITY,
+                "parent": province,
+                "is_sample": True,
+                "order": c,
+            },
+        )
+        Organisation.objects.get_or_create(
+            code=f"sample-tree-c{c:02d}-msb",
+            defaults={
+                "name": f"示例市{c:02d}民生办",
+                "kind": OrgKind.OFFICE,
+                "parent": city,
+                "is_sample": True,
+            },
+        )
+        for _ in range(districts_per_city):
+            with transaction.atomic():
+                _district(rng, city, d, template, years, months, units, last_year, batch, counts)
+            d += 1
+        if progress:
+            progress(c, cities, counts)
+    return counts

@@ -5,6 +5,8 @@ from reporting import views
 app_name = "reporting"
 urlpatterns = [
     path("reporting/", views.index, name="index"),
+    path("reporting/tree/", views.tree_index, name="tree_index"),
+    path("reporting/tree/<id:year>/<id:month>/", views.tree, name="tree"),
     path("reporting/<id:program_pk>/periods/", views.periods, name="periods"),
     path("reporting/<id:program_pk>/<id:month>/fill/", views.fill, name="fill"),
     path("reporting/<id:program_pk>/<id:month>/review/", views.review, name="review"),

@@ -7,8 +7,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,12 +20,12 @@ from core.forms import errors_to_messages, form_errors
 from core.policy import can, can_any, restrict
 from core.services import ConflictError
 from funding.models import Source
-from orgs.models import Organisation
+from orgs.models import Level, Organisation
 from orgs.rules import may_act_for_unit, unit_to_act_for
 from reporting import rollup, selectors, services
 from reporting.forms import PeriodChangeForm, ReportFillForm
 from reporting.models import Period, Report, Status
-from reporting.rules import may_confirm_report, may_see_pending
+from reporting.rules import may_confirm_report, may_see_pending, may_see_rollup
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -514,3 +515,63 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             else:
                 result.versions_json = json.dumps(result.versions)
     return render(request, "reporting/excel.html", {"period": period, "unit": unit, "result": result})
+
+
+def _tree_context(request: HttpRequest, year: int, month: int) -> dict[str, Any]:
+    from reporting import governments as tree
+
+    if not may_see_rollup(request.user):
+        raise PermissionDenied
+    government = tree.tree_government(request.user, request.GET.get("government"))
+    if government is None or not 1 <= month <= 12 or not 2000 <= year <= 2100:
+        raise Http404
+    projects = tree.tree_projects(request.user, government, year)
+    chosen = request.GET.get("project")
+    project = next((p for p in projects if str(p.pk) == chosen), None)
+    rows = tree.tree_table(user=request.user, government=government, year=year, month=month, project=project)
+    return {
+        "government": government,
+        "is_city": government.level == Level.CITY,
+        "governments": tree.tree_governments(request.user),
+        "year": year,
+        "month": month,
+        "months": range(1, 13),
+        "projects": projects,
+        "project": project,
+        "rows": rows,
+        "schedule": Decimal(month) / Decimal(12),
+        "formula": tree.TREE_FORMULA,
+    }
+
+
+@login_required
+def tree_index(request: HttpRequest) -> HttpResponse:
+    """The roll-up up the government tree: the latest year and month with confirmed figures below."""
+    from reporting import governments as tree
+
+    if not may_see_rollup(request.user):
+        raise PermissionDenied
+    government = tree.tree_government(request.user, request.GET.get("government"))
+    if government is None:
+        raise Http404
+    year, month = tree.tree_latest(request.user, government)
+    today = timezone.localdate()
+    url = reverse("reporting:tree", args=(year or today.year, month or today.month))
+    return redirect(f"{url}?government={government.code}")
+
+
+@login_required
+def tree(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """The city's table of its districts, the province's of its cities (confirmed figures only), ranked."""
+    ctx = _tree_context(request, year, month)
+    if request.GET.get("format") == "xlsx":
+        from reporting.exports import tree_xlsx
+
+        data = tree_xlsx(**{k: ctx[k] for k in ("government", "year", "month", "project", "rows")})
+        name = _("%(government)s%(year)s年%(month)s月汇总表") % {
+            "government": ctx["government"].name,
+            "year": year,
+            "month": month,
+        }
+        return download_response(data, filename=f"{name}.xlsx")
+    return render(request, "reporting/tree.html", ctx)

@@ -225,7 +225,16 @@ PAGES: dict[str, list[str]] = {
         "/public/bulletins/",
         "/login/",
     ],
-    "admin": ["/", "/users/", "/users/new/", "/users/import/", "/audit/", "/orgs/", "/orgs/{org}/"],
+    "admin": [
+        "/",
+        "/users/",
+        "/users/new/",
+        "/users/import/",
+        "/audit/",
+        "/orgs/",
+        "/orgs/{org}/",
+        "/reporting/tree/2021/6/",
+    ],
     "office": [
         "/",
         "/programs/",

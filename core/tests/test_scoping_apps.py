@@ -41,6 +41,7 @@ DASHBOARD_CHARTS = (
     "ranking-local",
     "ranking-department",
 )
+UPPER_ONLY = [200, 403, 403, 403, 403, 403, 302]  # the governments above a district (and the 系统管理员)
 
 
 def _feedback(s: dict[str, Any]) -> Any:
@@ -182,6 +183,15 @@ ROWS: list[Row] = [
         "other attachment via own report",
         lambda s: _r("reporting:attachment_file", s["own"]["report"].pk, s["other"]["attachment"].pk),
         [404, 404, 404, 404, 404, 404, 302],
+    ),
+    # roll-ups up the government tree: the city's and the province's tables (a district's staff: none)
+    ("rollup index", lambda s: _r("reporting:tree_index"), [302, 403, 403, 403, 403, 403, 302]),
+    ("rollup", lambda s: _r("reporting:tree", s["program"].year, s["period"].month), UPPER_ONLY),
+    (
+        "rollup of the city, one project, xlsx",
+        lambda s: _r("reporting:tree", s["program"].year, s["period"].month)
+        + f"?government=huaibei&project={s['own']['report'].project_id}&format=xlsx",
+        UPPER_ONLY,
     ),
     # --- supervision
     ("supervision index", lambda s: _r("supervision:index"), STAFF),

@@ -242,6 +242,32 @@ def test_read_models_count_only_confirmed_figures_from_below(scene: dict[str, An
     assert own.pk not in counted("office_b")
 
 
+@pytest.mark.parametrize("role", OTHER_GOVERNMENTS)
+def test_rollup_pages_across_governments(client_for: Any, scene: dict[str, Any], role: str) -> None:
+    """The city's table of its districts and the province's of its cities (reporting.governments): the levels
+    above read them (without district A's internal texts); another district's staff get none."""
+    year, month = scene["program"].year, scene["period"].month
+    urls = [
+        f"/reporting/tree/{year}/{month}/",
+        f"/reporting/tree/{year}/{month}/?government=huaibei&format=xlsx",
+        f"/reporting/tree/{year}/{month}/?government=anhui",
+    ]
+    client = client_for(role)
+    upper = role in ("city_office", "city_leader", "province_office")
+    for url in urls:
+        response = client.get(url)
+        PROBES.count += 1
+        if not upper:
+            assert response.status_code == 403, (role, url)
+            continue
+        own_level = role == "province_office" or "anhui" not in url
+        assert response.status_code == (200 if own_level else 404), (role, url, response.status_code)
+        text = _text(response)
+        leaks = [m for m in sorted(FORBIDDEN[role]) if m in text]
+        PROBES.leaks += leaks
+        assert not leaks, (role, url, leaks)
+
+
 def test_search_finds_nothing_of_another_government(client_for: Any, scene: dict[str, Any]) -> None:
     import re
 
