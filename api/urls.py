@@ -8,7 +8,20 @@ from api.tokens import TokenObtainView, TokenRevokeView
 from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
 from core.api import not_found
 from disclosure.api import DisclosureViewSet, PublicityViewSet
-from evaluation.api import MonitoringSheetViewSet, PerformanceTargetViewSet, SelfEvaluationViewSet
+from evaluation.api import (
+    ItemScoreViewSet,
+    ItemViewSet,
+    MonitoringSheetViewSet,
+    ObjectionViewSet,
+    PerformanceTargetViewSet,
+    RunViewSet,
+    SampleViewSet,
+    SchemeViewSet,
+    SelfEvaluationViewSet,
+    UnitResultViewSet,
+    public_assessment,
+    public_assessments,
+)
 from funding.api import FundingLineViewSet
 from orgs.api import MembershipViewSet, OrganisationViewSet
 from portal import api as public_api
@@ -37,6 +50,13 @@ router.register("disclosures", DisclosureViewSet)
 router.register("performance-targets", PerformanceTargetViewSet)
 router.register("monitoring-sheets", MonitoringSheetViewSet)
 router.register("self-evaluations", SelfEvaluationViewSet)
+router.register("assessment-schemes", SchemeViewSet)
+router.register("assessment-items", ItemViewSet)
+router.register("assessment-runs", RunViewSet)
+router.register("assessment-results", UnitResultViewSet)
+router.register("assessment-scores", ItemScoreViewSet)
+router.register("assessment-samples", SampleViewSet)
+router.register("assessment-objections", ObjectionViewSet)
 router.register("alert-rules", AlertRuleViewSet)
 router.register("questionnaires", QuestionnaireViewSet)
 router.register("survey-waves", WaveViewSet)
@@ -58,6 +78,8 @@ urlpatterns = [
     path("public/programs/", public_api.programs, name="public-programs"),
     path("public/programs/<id:pk>/", public_api.program, name="public-program"),
     path("public/surveys/", public_surveys, name="public-surveys"),
+    path("public/assessments/", public_assessments, name="public-assessments"),
+    path("public/assessments/<id:pk>/", public_assessment, name="public-assessment"),
     *router.urls,
     re_path(r"^.*$", not_found),  # last: unmatched API URLs answer JSON, not the HTML 404 page
 ]

@@ -620,9 +620,17 @@ def _open(score: Any) -> None:
 
 @transaction.atomic
 def manual_score_save(
-    *, actor: Any, score: Any, value: Decimal, evidence: str, scorer_name: str, evidence_file: Any = None
+    *,
+    actor: Any,
+    score: Any,
+    value: Decimal,
+    evidence: str,
+    scorer_name: str,
+    evidence_file: Any = None,
+    expected_version: int | None = None,
 ) -> Any:
-    """A manual item's score with its evidence (text, optional file) and the scorer's name."""
+    """A manual item's score with its evidence (text, optional file) and the scorer's name. A changed score is
+    versioned (``expected_version``: the version read; a stale one is refused) and audited old → new."""
     from evaluation.rules import may_score
 
     if not may_score(actor, score):
@@ -642,7 +650,8 @@ def manual_score_save(
         score.evidence_file = evidence_file
         fields.append("evidence_file")
     _open(score)
-    versioned_save(score, expected_version=score.version, fields=fields)
+    version = score.version if expected_version is None else expected_version
+    versioned_save(score, expected_version=version, fields=fields)
     audit_record(
         actor=actor, action="update", obj=score, before=before, after=model_snapshot(score), reason="人工评分"
     )
@@ -718,8 +727,17 @@ def objection_answer(
 
 
 @transaction.atomic
-def item_rescore(*, actor: Any, score: Any, value: Decimal, reason: str, objection: Any = None) -> Any:
-    """The only way a computed score changes: a recorded re-score (old, new, reason, who), audited."""
+def item_rescore(
+    *,
+    actor: Any,
+    score: Any,
+    value: Decimal,
+    reason: str,
+    objection: Any = None,
+    expected_version: int | None = None,
+) -> Any:
+    """The only way a computed score changes: a recorded re-score (old, new, reason, who), audited; a stale
+    ``expected_version`` (the version read) is refused."""
     from evaluation.models import Rescore
 
     _manager(actor)
@@ -732,7 +750,8 @@ def item_rescore(*, actor: Any, score: Any, value: Decimal, reason: str, objecti
     before = model_snapshot(score)
     old = score.score
     score.adjusted = value
-    versioned_save(score, expected_version=score.version, fields=["adjusted"])
+    version = score.version if expected_version is None else expected_version
+    versioned_save(score, expected_version=version, fields=["adjusted"])
     rescore = Rescore.objects.create(
         score=score, objection=objection, old=old, new=value, reason=reason.strip(), by=actor
     )
