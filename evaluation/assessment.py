@@ -458,6 +458,50 @@ def is_manual(item: Item, satisfaction: dict[int, Decimal] | None) -> bool:
     )
 
 
+@dataclass
+class Computation:
+    """One run's computation before anything is written: the scheme's items, the assessed units, the survey
+    scores, and the outcome of every automatic item (satisfaction included) per (unit id, item id)."""
+
+    items: list[Item]
+    units: list[tuple[Organisation, str]]
+    satisfaction: dict[int, Decimal] | None
+    scores: dict[tuple[int, int], Computed]
+
+
+def compute(*, scheme: Scheme, month: int) -> Computation:
+    """Every automatic item of every assessed unit of ``scheme`` up to ``month``, in a fixed number of queries
+    (one per metric kind, whatever the number of units): pure reads, written by services.run_compute."""
+    program = scheme.program
+    items = scheme_items(scheme)
+    units = assessed_units(program)
+    satisfaction = satisfaction_scores(program=program, unit_ids=[u.pk for u, _ in units])
+    metrics = {i.metric for i in items if i.rule == RuleKind.AUTO and i.metric}
+    facts = gather(program=program, month=month, metrics=metrics)
+    scores: dict[tuple[int, int], Computed] = {}
+    for unit, group in units:
+        for item in items:
+            if item.rule != RuleKind.AUTO or not applies(item.track.applies_to, group):
+                continue
+            if is_manual(item, satisfaction):
+                continue
+            if item.metric == Metric.SATISFACTION:
+                value = (satisfaction or {}).get(unit.pk)
+                scores[unit.pk, item.pk] = Computed(
+                    safe_quantize(Decimal(item.points) * Decimal(value) / 100, CENT)
+                    if value is not None
+                    else Decimal(item.points),
+                    {"satisfaction": str(value) if value is not None else None},
+                )
+                continue
+            rows = facts.get(item.metric, {}).get(unit.pk, [])
+            lead = item.track.scorer_id
+            if lead is not None:
+                rows = [f for f in rows if f.lead == lead]
+            scores[unit.pk, item.pk] = score_facts(item, rows)
+    return Computation(items=items, units=units, satisfaction=satisfaction, scores=scores)
+
+
 def template_tracks() -> list[dict[str, Any]]:
     """The default scheme (安徽 民生工程考核 structure: 综合考核 50 + 单项考核 40 + 社会问卷调查 10), editable
     after creation. The 单项 track is one per lead department, its 40 points split over the same items."""

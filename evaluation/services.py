@@ -543,11 +543,8 @@ def run_compute(*, actor: Any, scheme: Any, month: int, annual: bool = False) ->
     )
     if run.locked:
         raise ValidationError(_("考评结果已审定锁定，不能重新计算"))
-    items = a.scheme_items(scheme)
-    units = a.assessed_units(program)
-    satisfaction = a.satisfaction_scores(program=program, unit_ids=[u.pk for u, _ in units])
-    metrics = {i.metric for i in items if i.rule == RuleKind.AUTO and i.metric}
-    facts = a.gather(program=program, month=month, metrics=metrics)
+    computed = a.compute(scheme=scheme, month=month)
+    items, units, satisfaction = computed.items, computed.units, computed.satisfaction
     sources = {i.sample_source for i in items if i.rule == RuleKind.SAMPLE}
     candidates = a.sample_candidates(program=program, sources=sources) if created else {}
 
@@ -576,20 +573,8 @@ def run_compute(*, actor: Any, scheme: Any, month: int, annual: bool = False) ->
                     samples += [(score, oid, label) for oid, label in drawn]
                     score.computed = Decimal(item.points)
                     score.detail = {"sampled": len(drawn)}
-            elif item.metric == a.Metric.SATISFACTION:
-                value = (satisfaction or {}).get(unit.pk)
-                score.computed = (
-                    a.safe_quantize(Decimal(item.points) * Decimal(value) / 100, a.CENT)
-                    if value is not None
-                    else Decimal(item.points)
-                )
-                score.detail = {"satisfaction": str(value) if value is not None else None}
             else:
-                lead = item.track.scorer_id
-                rows = facts.get(item.metric, {}).get(unit.pk, [])
-                if lead is not None:
-                    rows = [f for f in rows if f.lead == lead]
-                outcome = a.score_facts(item, rows)
+                outcome = computed.scores[unit.pk, item.pk]
                 score.computed, score.detail = outcome.score, outcome.detail
             (to_update if score.pk else to_create).append(score)
     ItemScore.objects.bulk_create(to_create)
