@@ -10,11 +10,20 @@ from core.api import not_found
 from disclosure.api import DisclosureViewSet, PublicityViewSet
 from evaluation.api import (
     ConstraintViewSet,
+    ItemScoreViewSet,
+    ItemViewSet,
     MonitoringSheetViewSet,
+    ObjectionViewSet,
     PerformanceTargetViewSet,
     RewardPoolViewSet,
     RewardShareViewSet,
+    RunViewSet,
+    SampleViewSet,
+    SchemeViewSet,
     SelfEvaluationViewSet,
+    UnitResultViewSet,
+    public_assessment,
+    public_assessments,
 )
 from funding.api import FundingLineViewSet
 from orgs.api import MembershipViewSet, OrganisationViewSet
@@ -47,6 +56,13 @@ router.register("self-evaluations", SelfEvaluationViewSet)
 router.register("reward-pools", RewardPoolViewSet)
 router.register("reward-shares", RewardShareViewSet)
 router.register("constraints", ConstraintViewSet)
+router.register("assessment-schemes", SchemeViewSet)
+router.register("assessment-items", ItemViewSet)
+router.register("assessment-runs", RunViewSet)
+router.register("assessment-results", UnitResultViewSet)
+router.register("assessment-scores", ItemScoreViewSet)
+router.register("assessment-samples", SampleViewSet)
+router.register("assessment-objections", ObjectionViewSet)
 router.register("alert-rules", AlertRuleViewSet)
 router.register("questionnaires", QuestionnaireViewSet)
 router.register("survey-waves", WaveViewSet)
@@ -68,6 +84,8 @@ urlpatterns = [
     path("public/programs/", public_api.programs, name="public-programs"),
     path("public/programs/<id:pk>/", public_api.program, name="public-program"),
     path("public/surveys/", public_surveys, name="public-surveys"),
+    path("public/assessments/", public_assessments, name="public-assessments"),
+    path("public/assessments/<id:pk>/", public_assessment, name="public-assessment"),
     *router.urls,
     re_path(r"^.*$", not_found),  # last: unmatched API URLs answer JSON, not the HTML 404 page
 ]

@@ -22,6 +22,7 @@ TARGETS = {
     "search": "≤ 2×",
     "bulletin": "≤ 1.5×",
     "dashboard": "≤ 1.5×",
+    "assessment": "≤ 2×",
 }
 
 
@@ -40,12 +41,35 @@ def run(scale: str, database_url: str) -> dict:
     result = _module("bench.measure", [scale], database_url)
     result["concurrency"] = _module("bench.concurrency", [], database_url)
     result["dashboard"] = _module("bench.dashboard", [scale], database_url)
+    result["assessment"] = _module("bench.assessment", [scale], database_url)
     # the deadline-day rush (locust): one district on a county database, ten at once at province scale
     districts = "1" if scale == "county" else os.environ.get("RUSH_DISTRICTS", "10")
     result["rush"] = _module("bench.rush", [], database_url, RUSH_DISTRICTS=districts)
     if database_url.startswith("postgres"):
         result["plans"] = _module("bench.plans", [], database_url)
     return result
+
+
+def render_assessment(results: list[dict]) -> str:
+    """The 目标管理绩效考评 section: one district's annual assessment vs the raw SQL of the same figures."""
+    lines = [
+        "## Annual assessment of one district (目标管理绩效考评)",
+        "",
+        "`evaluation.assessment.compute` (every assessed unit, every automatic item, the data rows behind each point "
+        "kept for the drill-down) vs one aggregate SQL query per metric kind on the bare connection with the same "
+        f"scores computed from the raw tuples (`bench/assessment.py`). Target {TARGETS['assessment']}; the number "
+        "of queries does not depend on the number of units.",
+        "",
+        "| scale | database | reports | units | automatic scores | queries (ours / raw) | ours (ms) | raw (ms) | ratio |",
+        "|---|---|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    for r in results:
+        m = r["assessment"]
+        lines.append(
+            f"| {r['scale']} | {r['vendor']} | {m['reports']:,} | {m['units']} | {m['scores']} | "
+            f"{m['queries']} / {m['raw_queries']} | {m['ours'] * 1000:.1f} | {m['raw'] * 1000:.1f} | {m['ratio']:.2f}× |"
+        )
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -123,6 +147,13 @@ def main() -> None:
                 f"| {r['scale']} | {r['vendor']} | {r['reports']:,} | dashboard data, {label} vs raw SQL | "
                 f"{m['ours'] * 1000:.1f} | {m['raw'] * 1000:.1f} | {m['ratio']:.2f}× | {TARGETS['dashboard']} |"
             )
+        m = r["assessment"]
+        lines.append(
+            f"| {r['scale']} | {r['vendor']} | {r['reports']:,} | annual assessment of one district ({m['units']} units, "
+            f"{m['scores']} automatic scores, {m['queries']} queries) vs raw SQL of the same figures "
+            f"({m['raw_queries']} queries) | {m['ours'] * 1000:.1f} | {m['raw'] * 1000:.1f} | {m['ratio']:.2f}× | "
+            f"{TARGETS['assessment']} |"
+        )
         c = r["concurrency"]
         lines.append(
             f"| {r['scale']} | {r['vendor']} | {r['reports']:,} | {c['submitters']} concurrent submitters over loopback: "
@@ -168,6 +199,12 @@ def main() -> None:
         "document built from the bulletin's figure snapshot — 简报 版头, ranking tables of towns and departments, "
         "one paragraph per project —, rendered by `documents.render`) vs `render_docx` / `render_pdf` writing the same "
         "text (`render_text` of the bulletin) as plain paragraphs without 版头 or tables (`bench/bulletin.py`).\n"
+        "- **annual assessment**: `evaluation.assessment.compute` for the newest sample program's 考评办法 (the default "
+        "template: 序时完成, 到位率, 支出率, 按时报送, 退回, 整改率, 公示, 管护主体, 责任状, 满意度; every assessed unit of "
+        "one district, with the data rows behind each point kept for the drill-down) vs one aggregate SQL query per "
+        "metric kind on the bare connection and the same scores computed from the raw tuples (`bench/assessment.py`); "
+        "both must give every unit and item the same score. The query count is fixed whatever the number of units "
+        "(`evaluation/tests/test_assessment.py`).\n"
         "- **concurrent submitters**: 100 distinct reports submitted at once through the API to gunicorn (3 workers × "
         "4 threads) on 127.0.0.1, after 20 sequential submissions by one submitter; 'lost' counts answered "
         "submissions not found submitted afterwards.\n",
@@ -185,6 +222,12 @@ def main() -> None:
         report.put_block(text, "plans", report.render_plans(plans[-1]))
         if plans
         else text + report.block(previous, "plans")
+    )
+    assessed = [r for r in results if "assessment" in r]
+    text = (
+        report.put_block(text, "assessment", render_assessment(assessed))
+        if assessed
+        else text + report.block(previous, "assessment")
     )
     text += "\n" + report.block(previous, "scale")  # the hand-written part: partitioning, pooling, indexes
     text += "\n" + report.block(previous, "governments")  # written by python -m bench.governments render

@@ -4,19 +4,24 @@ number-checking kit's API fields and query-parameter parsers: bad input is a 400
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
-from rest_framework import pagination, serializers, viewsets
+from rest_framework import pagination, serializers, status, viewsets
+from rest_framework.exceptions import APIException
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.settings import api_settings
 
 from core import numbers
 from core.permissions import PolicyPermission
 from core.policy import can_any, restrict
+from core.services import ConflictError
 
 
 class Pagination(pagination.LimitOffsetPagination):
@@ -70,6 +75,23 @@ class PolicySchema(AutoSchema):
         ):
             auths.append({})
         return auths
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "保存失败：已被其他人修改，请重新读取后再提交。"
+
+
+def call_service(fn: Callable[..., Any], **kwargs: Any) -> Any:
+    """A service called from the API: its refusals as 400 / 403 / 409 with the service's Chinese messages."""
+    try:
+        return fn(**kwargs)
+    except PermissionDenied as exc:
+        raise ApiPermissionDenied(str(exc) or None) from exc
+    except ValidationError as exc:
+        raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
+    except ConflictError as exc:
+        raise Conflict() from exc
 
 
 class ScopedViewSet(viewsets.GenericViewSet):

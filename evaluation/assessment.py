@@ -137,10 +137,35 @@ def assessed_projects(program: Program) -> Any:
     return Project.objects.filter(program=program, assessed=True)
 
 
-def gather(*, program: Program, month: int, metrics: set[str]) -> dict[str, dict[int, list[Fact]]]:
-    """The facts of every metric in ``metrics`` for the whole program up to ``month``, indexed by unit."""
+def assessed_pairs(program: Program) -> list[tuple[int, int, int | None]]:
+    """(project id, unit id, lead department id) owing a report every period, of ``program``'s assessed projects:
+    the implementing units, or the lead department when a project has none (reporting.rules.reporting_units), in
+    two flat queries."""
+    through = Project.implementing_units.through
+    leads = dict(assessed_projects(program).order_by("order", "id").values_list("id", "lead_department_id"))
+    pairs: list[tuple[int, int, int | None]] = []
+    with_units: set[int] = set()
+    for project_id, unit_id in (
+        through.objects.filter(project_id__in=list(leads))
+        .order_by("project__order", "project_id", "organisation__order", "organisation_id")
+        .values_list("project_id", "organisation_id")
+    ):
+        pairs.append((project_id, unit_id, leads[project_id]))
+        with_units.add(project_id)
+    pairs += [(p, lead, lead) for p, lead in leads.items() if p not in with_units and lead is not None]
+    return pairs
+
+
+def gather(
+    *, program: Program, month: int, metrics: set[str], pairs: list[tuple[int, int, int | None]] | None = None
+) -> dict[str, dict[int, list[Fact]]]:
+    """The facts of every metric in ``metrics`` for the whole program up to ``month``, indexed by unit (one query
+    per metric kind; ``pairs``: assessed_pairs(program), when the caller has them)."""
+    from django.db import connection
+    from django.db.models import Case, Value, When
+
     from reporting.models import Period, Report, Transition
-    from reporting.rollup import deadline_cutoff, expected_reports, progress_table
+    from reporting.rollup import deadline_cutoff, progress_table
 
     projects = assessed_projects(program)
     cutoff = month_end(program.year, month)
@@ -191,40 +216,68 @@ def gather(*, program: Program, month: int, metrics: set[str]) -> dict[str, dict
                 )
     if metrics & {Metric.ON_TIME, Metric.RETURNED}:
         periods = list(Period.objects.filter(program=program, month__lte=month).order_by("month"))
-        pairs = [(p, u, lead) for p, u, lead in expected_reports(program, with_lead=True)]
-        assessed = set(projects.values_list("id", flat=True))
+        pairs = assessed_pairs(program) if pairs is None else pairs
         names = dict(projects.values_list("id", "name"))
         returned = Transition.objects.filter(report=OuterRef("pk"), to_status="returned")
-        reports = {
-            (r["project_id"], r["unit_id"], r["period_id"]): r
-            for r in Report.objects.filter(period__in=periods, project_id__in=assessed)
-            .annotate(was_returned=Exists(returned))
-            .values("id", "project_id", "unit_id", "period_id", "submitted_at", "was_returned")
-        }
+        timely = Q()
+        for period in periods:  # on time: submitted before the first instant after the period's deadline day
+            timely |= Q(period_id=period.id, submitted_at__lt=deadline_cutoff(period))
+        reports: dict[tuple[int, int, int], Any] = {}
+        if periods:  # (an empty Q() cannot be a When() condition)
+            flags = (
+                Report.objects.filter(period__in=periods, project__in=projects)
+                .annotate(
+                    was_returned=Exists(returned),
+                    on_time=Case(When(timely, then=Value(1)), default=Value(0)),
+                    submitted=Case(When(submitted_at__isnull=False, then=Value(1)), default=Value(0)),
+                )
+                .values_list(
+                    "id", "project_id", "unit_id", "period_id", "on_time", "submitted", "was_returned"
+                )
+                .order_by()
+            )
+            sql, params = flags.query.sql_with_params()
+            with connection.cursor() as cursor:  # ids and 0/1 flags: no field converters needed
+                cursor.execute(sql, params)
+                reports = {(r[1], r[2], r[3]): r for r in cursor.fetchall()}
+        on_time, deducting = Metric.ON_TIME in metrics, Metric.RETURNED in metrics
         for period in periods:
-            limit = deadline_cutoff(period)
+            label = period.label
             for project_id, unit_id, lead in pairs:
-                if project_id not in assessed:
-                    continue
                 r = reports.get((project_id, unit_id, period.id))
-                name = names.get(project_id, "")
-                if Metric.ON_TIME in metrics:
-                    ok = bool(r and r["submitted_at"] and r["submitted_at"] < limit)
-                    text = f"{period.label} {name}：" + (
-                        "按时报送" if ok else ("逾期报送" if r and r["submitted_at"] else "未报送")
-                    )
-                    out[Metric.ON_TIME].append(
-                        Fact(unit_id, lead, ok, "reporting.report", r["id"] if r else None, text)
-                    )
-                if Metric.RETURNED in metrics and r and r["was_returned"]:
+                if on_time:
+                    if r is None:
+                        out[Metric.ON_TIME].append(
+                            Fact(
+                                unit_id,
+                                lead,
+                                False,
+                                "reporting.report",
+                                None,
+                                f"{label} {names[project_id]}：未报送",
+                            )
+                        )
+                    else:
+                        state = "按时报送" if r[4] else ("逾期报送" if r[5] else "未报送")
+                        out[Metric.ON_TIME].append(
+                            Fact(
+                                unit_id,
+                                lead,
+                                bool(r[4]),
+                                "reporting.report",
+                                r[0],
+                                f"{label} {names[project_id]}：{state}",
+                            )
+                        )
+                if deducting and r is not None and r[6]:
                     out[Metric.RETURNED].append(
                         Fact(
                             unit_id,
                             lead,
                             False,
                             "reporting.report",
-                            r["id"],
-                            f"{period.label} {name}：被退回",
+                            r[0],
+                            f"{label} {names[project_id]}：被退回",
                         )
                     )
     if Metric.RECTIFIED in metrics:
@@ -372,23 +425,22 @@ def unit_total(scores: list[tuple[Decimal | None, Decimal]]) -> Decimal:
 # --- units and samples --------------------------------------------------------------------------------------
 
 
-def assessed_units(program: Program) -> list[tuple[Organisation, str]]:
+def assessed_units(
+    program: Program, pairs: list[tuple[int, int, int | None]] | None = None
+) -> list[tuple[Organisation, str]]:
     """(organisation, group) of the units assessed on ``program``: the towns and departments that report on or
     lead an assessed project, or hold a 目标责任状 of the year."""
-    from reporting.rollup import expected_reports
     from responsibility.models import Letter
 
     ids: set[int] = set()
-    assessed = set(assessed_projects(program).values_list("id", flat=True))
-    for project_id, unit_id, lead in expected_reports(program, with_lead=True):
-        if project_id in assessed:
-            ids.add(unit_id)
-            if lead:
-                ids.add(lead)
-    ids |= set(Letter.objects.filter(program=program).values_list("organisation_id", flat=True))
-    units = Organisation.objects.filter(id__in=ids, kind__in=[*LOCAL_KINDS, OrgKind.DEPARTMENT]).order_by(
-        "order", "name"
-    )
+    for _project_id, unit_id, lead in assessed_pairs(program) if pairs is None else pairs:
+        ids.add(unit_id)
+        if lead:
+            ids.add(lead)
+    letters = Letter.objects.filter(program=program).values("organisation_id")
+    units = Organisation.objects.filter(
+        Q(id__in=ids) | Q(id__in=letters), kind__in=[*LOCAL_KINDS, OrgKind.DEPARTMENT]
+    ).order_by("order", "name")
     return [(u, Applies.LOCAL if u.kind in LOCAL_KINDS else Applies.DEPARTMENT) for u in units]
 
 
@@ -456,6 +508,51 @@ def is_manual(item: Item, satisfaction: dict[int, Decimal] | None) -> bool:
     return item.rule == RuleKind.MANUAL or (
         item.rule == RuleKind.AUTO and item.metric == Metric.SATISFACTION and satisfaction is None
     )
+
+
+@dataclass
+class Computation:
+    """One run's computation before anything is written: the scheme's items, the assessed units, the survey
+    scores, and the outcome of every automatic item (satisfaction included) per (unit id, item id)."""
+
+    items: list[Item]
+    units: list[tuple[Organisation, str]]
+    satisfaction: dict[int, Decimal] | None
+    scores: dict[tuple[int, int], Computed]
+
+
+def compute(*, scheme: Scheme, month: int) -> Computation:
+    """Every automatic item of every assessed unit of ``scheme`` up to ``month``, in a fixed number of queries
+    (one per metric kind, whatever the number of units): pure reads, written by services.run_compute."""
+    program = scheme.program
+    items = scheme_items(scheme)
+    pairs = assessed_pairs(program)
+    units = assessed_units(program, pairs)
+    satisfaction = satisfaction_scores(program=program, unit_ids=[u.pk for u, _ in units])
+    metrics = {i.metric for i in items if i.rule == RuleKind.AUTO and i.metric}
+    facts = gather(program=program, month=month, metrics=metrics, pairs=pairs)
+    scores: dict[tuple[int, int], Computed] = {}
+    for unit, group in units:
+        for item in items:
+            if item.rule != RuleKind.AUTO or not applies(item.track.applies_to, group):
+                continue
+            if is_manual(item, satisfaction):
+                continue
+            if item.metric == Metric.SATISFACTION:
+                value = (satisfaction or {}).get(unit.pk)
+                scores[unit.pk, item.pk] = Computed(
+                    safe_quantize(Decimal(item.points) * Decimal(value) / 100, CENT)
+                    if value is not None
+                    else Decimal(item.points),
+                    {"satisfaction": str(value) if value is not None else None},
+                )
+                continue
+            rows = facts.get(item.metric, {}).get(unit.pk, [])
+            lead = item.track.scorer_id
+            if lead is not None:
+                rows = [f for f in rows if f.lead == lead]
+            scores[unit.pk, item.pk] = score_facts(item, rows)
+    return Computation(items=items, units=units, satisfaction=satisfaction, scores=scores)
 
 
 def template_tracks() -> list[dict[str, Any]]:

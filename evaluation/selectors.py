@@ -476,6 +476,31 @@ def published_runs(*, program: Program) -> QuerySet[Any]:
     )
 
 
+def public_runs(*, program: int | None = None, pk: int | None = None) -> list[tuple[Any, list[Any]]]:
+    """The published runs of published (non-sample) programs with their results, best first in each group: for
+    the public API (two queries whatever the number of runs)."""
+    from evaluation.models import Run, RunStatus, UnitResult
+
+    runs = Run.objects.filter(
+        status=RunStatus.PUBLISHED,
+        scheme__program__status=Program.Status.PUBLISHED,
+        scheme__program__is_sample=False,
+    ).select_related("scheme__program")
+    if program is not None:
+        runs = runs.filter(scheme__program_id=program)
+    if pk is not None:
+        runs = runs.filter(pk=pk)
+    runs = list(runs.order_by("-scheme__program__year", "-annual", "-month", "id"))
+    per: dict[int, list[Any]] = {r.pk: [] for r in runs}
+    for result in (
+        UnitResult.objects.filter(run__in=runs)
+        .select_related("unit")
+        .order_by("group", "rank", "unit__order")
+    ):
+        per[result.run_id].append(result)
+    return [(r, per[r.pk]) for r in runs]
+
+
 def public_results(*, run: Any) -> list[Any]:
     """Totals and 档次 per unit of a published run (nothing personal: unit, score, band, rank)."""
     from evaluation.models import UnitResult

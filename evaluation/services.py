@@ -557,11 +557,8 @@ def run_compute(*, actor: Any, scheme: Any, month: int, annual: bool = False) ->
     )
     if run.locked:
         raise ValidationError(_("考评结果已审定锁定，不能重新计算"))
-    items = a.scheme_items(scheme)
-    units = a.assessed_units(program)
-    satisfaction = a.satisfaction_scores(program=program, unit_ids=[u.pk for u, _ in units])
-    metrics = {i.metric for i in items if i.rule == RuleKind.AUTO and i.metric}
-    facts = a.gather(program=program, month=month, metrics=metrics)
+    computed = a.compute(scheme=scheme, month=month)
+    items, units, satisfaction = computed.items, computed.units, computed.satisfaction
     sources = {i.sample_source for i in items if i.rule == RuleKind.SAMPLE}
     candidates = a.sample_candidates(program=program, sources=sources) if created else {}
 
@@ -590,20 +587,8 @@ def run_compute(*, actor: Any, scheme: Any, month: int, annual: bool = False) ->
                     samples += [(score, oid, label) for oid, label in drawn]
                     score.computed = Decimal(item.points)
                     score.detail = {"sampled": len(drawn)}
-            elif item.metric == a.Metric.SATISFACTION:
-                value = (satisfaction or {}).get(unit.pk)
-                score.computed = (
-                    a.safe_quantize(Decimal(item.points) * Decimal(value) / 100, a.CENT)
-                    if value is not None
-                    else Decimal(item.points)
-                )
-                score.detail = {"satisfaction": str(value) if value is not None else None}
             else:
-                lead = item.track.scorer_id
-                rows = facts.get(item.metric, {}).get(unit.pk, [])
-                if lead is not None:
-                    rows = [f for f in rows if f.lead == lead]
-                outcome = a.score_facts(item, rows)
+                outcome = computed.scores[unit.pk, item.pk]
                 score.computed, score.detail = outcome.score, outcome.detail
             (to_update if score.pk else to_create).append(score)
     ItemScore.objects.bulk_create(to_create)
@@ -634,9 +619,17 @@ def _open(score: Any) -> None:
 
 @transaction.atomic
 def manual_score_save(
-    *, actor: Any, score: Any, value: Decimal, evidence: str, scorer_name: str, evidence_file: Any = None
+    *,
+    actor: Any,
+    score: Any,
+    value: Decimal,
+    evidence: str,
+    scorer_name: str,
+    evidence_file: Any = None,
+    expected_version: int | None = None,
 ) -> Any:
-    """A manual item's score with its evidence (text, optional file) and the scorer's name."""
+    """A manual item's score with its evidence (text, optional file) and the scorer's name. A changed score is
+    versioned (``expected_version``: the version read; a stale one is refused) and audited old → new."""
     from evaluation.rules import may_score
 
     if not may_score(actor, score):
@@ -656,7 +649,8 @@ def manual_score_save(
         score.evidence_file = evidence_file
         fields.append("evidence_file")
     _open(score)
-    versioned_save(score, expected_version=score.version, fields=fields)
+    version = score.version if expected_version is None else expected_version
+    versioned_save(score, expected_version=version, fields=fields)
     audit_record(
         actor=actor, action="update", obj=score, before=before, after=model_snapshot(score), reason="人工评分"
     )
@@ -732,8 +726,17 @@ def objection_answer(
 
 
 @transaction.atomic
-def item_rescore(*, actor: Any, score: Any, value: Decimal, reason: str, objection: Any = None) -> Any:
-    """The only way a computed score changes: a recorded re-score (old, new, reason, who), audited."""
+def item_rescore(
+    *,
+    actor: Any,
+    score: Any,
+    value: Decimal,
+    reason: str,
+    objection: Any = None,
+    expected_version: int | None = None,
+) -> Any:
+    """The only way a computed score changes: a recorded re-score (old, new, reason, who), audited; a stale
+    ``expected_version`` (the version read) is refused."""
     from evaluation.models import Rescore
 
     _manager(actor, score)
@@ -746,7 +749,8 @@ def item_rescore(*, actor: Any, score: Any, value: Decimal, reason: str, objecti
     before = model_snapshot(score)
     old = score.score
     score.adjusted = value
-    versioned_save(score, expected_version=score.version, fields=["adjusted"])
+    version = score.version if expected_version is None else expected_version
+    versioned_save(score, expected_version=version, fields=["adjusted"])
     rescore = Rescore.objects.create(
         score=score, objection=objection, old=old, new=value, reason=reason.strip(), by=actor
     )

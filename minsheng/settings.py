@@ -315,6 +315,9 @@ SPECTACULAR_SETTINGS = {
         "ProposalStatusEnum": "catalogue.models.ProjectProposal.Status",
         "LetterStatusEnum": "responsibility.models.Letter.Status",
         "EvaluationStatusEnum": "evaluation.models.Status",
+        "AssessmentRunStatusEnum": "evaluation.models.RunStatus",
+        "AssessmentAppliesEnum": "evaluation.models.Applies",
+        "AssessmentSampleSourceEnum": "evaluation.models.SampleSource",
     },
 }
 

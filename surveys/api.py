@@ -4,45 +4,23 @@ answer sheets (read, and POST one entered by a surveyor); the published figures 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action, api_view, permission_classes, throttle_classes
-from rest_framework.exceptions import APIException
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
 from catalogue.models import Project
-from core.api import ScopedViewSet
+from core.api import ScopedViewSet, call_service
 from core.policy import restrict
-from core.services import ConflictError
 from orgs.models import Organisation
 from portal.api import PublicThrottle
 from surveys import selectors, services
 from surveys.models import Option, Question, Questionnaire, Response, Source, Wave
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "保存失败：已被其他人修改，请重新读取后再提交。"
-
-
-def call_service(fn: Callable[..., Any], **kwargs: Any) -> Any:
-    """A service called from the API: its refusals as 400 / 403 / 409 with the service's Chinese messages."""
-    try:
-        return fn(**kwargs)
-    except PermissionDenied as exc:
-        raise ApiPermissionDenied(str(exc) or None) from exc
-    except ValidationError as exc:
-        raise ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
-    except ConflictError as exc:
-        raise Conflict() from exc
 
 
 class OptionSerializer(serializers.ModelSerializer):

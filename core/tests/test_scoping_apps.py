@@ -22,6 +22,16 @@ pytestmark = pytest.mark.django_db
 Row = tuple[str, Callable[[dict[str, Any]], str], list[int]]
 STAFF = [200, 200, 200, 200, 200, 200, 302]  # every staff role; the public is sent to log in
 API_STAFF = [200, 200, 200, 200, 200, 200, 403]
+API_STAFF_404 = [200, 200, 200, 200, 200, 200, 404]  # the public sees published runs only
+API_SCORES = [
+    200,
+    200,
+    200,
+    200,
+    200,
+    403,
+    403,
+]  # item details: the units, their scorers, district-wide roles
 PUBLIC = [200] * 7
 DISTRICT_WIDE = [200, 200, 200, 403, 403, 403, 302]  # 系统管理员, 民生办, 领导
 MANAGERS = [200, 200, 403, 403, 403, 403, 302]  # 系统管理员, 民生办
@@ -291,6 +301,63 @@ ROWS: list[Row] = [
     ("api reward pools", lambda s: "/api/reward-pools/", [200, 200, 200, 403, 403, 403, 403]),
     ("api reward shares", lambda s: "/api/reward-shares/", API_STAFF),
     ("api constraints", lambda s: "/api/constraints/", API_STAFF),
+    # the assessment's API: the scheme and runs for every staff role, a unit's details for itself and the
+    # district-wide roles, published totals only on the public API
+    (
+        "api assessment schemes",
+        lambda s: f"/api/assessment-schemes/?program={_assessment(s)['run'].scheme.program_id}",
+        API_STAFF,
+    ),
+    (
+        "api assessment scheme",
+        lambda s: f"/api/assessment-schemes/{_assessment(s)['run'].scheme_id}/",
+        API_STAFF,
+    ),
+    ("api assessment items", lambda s: "/api/assessment-items/", API_STAFF),
+    (
+        "api assessment runs",
+        lambda s: f"/api/assessment-runs/?scheme={_assessment(s)['run'].scheme_id}",
+        PUBLIC,
+    ),
+    ("api assessment run", lambda s: f"/api/assessment-runs/{_assessment(s)['run'].pk}/", API_STAFF_404),
+    ("api assessment results", lambda s: f"/api/assessment-results/?run={_assessment(s)['run'].pk}", PUBLIC),
+    (
+        "api own assessment result",
+        lambda s: f"/api/assessment-results/{_assessment(s)['results']['own'].pk}/",
+        [200, 200, 200, 404, 200, 404, 404],
+    ),
+    (
+        "api other assessment result",
+        lambda s: f"/api/assessment-results/{_assessment(s)['results']['other'].pk}/",
+        [200, 200, 200, 404, 404, 404, 404],
+    ),
+    (
+        "api assessment scores",
+        lambda s: f"/api/assessment-scores/?run={_assessment(s)['run'].pk}",
+        API_SCORES,
+    ),
+    (
+        "api own assessment score",
+        lambda s: f"/api/assessment-scores/{_assessment(s)['scores']['own'].pk}/",
+        [200, 200, 200, 404, 200, 403, 403],
+    ),
+    (
+        "api other assessment score",
+        lambda s: f"/api/assessment-scores/{_assessment(s)['scores']['other'].pk}/",
+        [200, 200, 200, 404, 404, 403, 403],
+    ),
+    ("api assessment samples", lambda s: "/api/assessment-samples/", API_SCORES),
+    (
+        "api assessment objections",
+        lambda s: f"/api/assessment-objections/?run={_assessment(s)['run'].pk}",
+        API_SCORES,
+    ),
+    ("public api assessments", lambda s: f"/api/public/assessments/?program={s['program'].pk}", PUBLIC),
+    (
+        "public api unpublished assessment",
+        lambda s: f"/api/public/assessments/{_assessment(s)['run'].pk}/",
+        [404] * 7,
+    ),
     # --- upkeep
     ("upkeep index", lambda s: _r("upkeep:index"), STAFF),
     (
@@ -591,6 +658,7 @@ API_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "memberships": lambda s: s["units"]["other"],
     "indicators": lambda s: s["program"],
     "changes": lambda s: s["program"],
+    "assessment-results": lambda s: _assessment(s)["results"]["other"],
 }
 
 
@@ -644,6 +712,8 @@ def test_no_api_write_is_accepted(client_for: Any, scene: dict[str, Any], role: 
     from django.apps import apps
 
     client = client_for(role)
+    for obj in API_OBJECTS.values():
+        obj(scene)  # objects made on first use (the assessment run) exist before the rows are counted
     counts = {m: m._default_manager.count() for m in apps.get_models()}
     wrong = []
     for name, obj in API_OBJECTS.items():

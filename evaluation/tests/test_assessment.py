@@ -273,3 +273,24 @@ def test_sampled_checks_deduct(perf: dict[str, Any], office: Any) -> None:
     assert score.computed == D(8)
     with pytest.raises(ValidationError):
         services.sample_result_save(actor=office, check=checks[1], passed=False, note="")
+
+
+def test_compute_queries_do_not_depend_on_the_number_of_units(db: Any) -> None:
+    """One synthetic district with 2 towns, one with 6 (every metric kind: reports, findings, disclosures, assets,
+    letters, survey answers): the same number of queries computes either district's assessment."""
+    from evaluation import assessment, synthetic
+    from evaluation.models import Scheme
+    from reporting import synthetic as reports
+
+    def queries(units: int) -> tuple[int, int]:
+        reports.generate(districts=1, years=1, months=3, units=units)
+        synthetic.generate()
+        scheme = Scheme.objects.select_related("program").order_by("-id").first()
+        with CaptureQueriesContext(connection) as ctx:
+            computed = assessment.compute(scheme=scheme, month=3)
+        return len(ctx.captured_queries), len(computed.units)
+
+    few, few_units = queries(2)
+    many, many_units = queries(6)
+    assert many_units > few_units
+    assert many == few

@@ -1,4 +1,5 @@
-"""python manage.py generate_synthetic --scale county|province  (示例 data, labelled, for benchmarks)"""
+"""python manage.py generate_synthetic --scale county|province  (示例 data, labelled, for benchmarks): reports,
+then the newest year's assessment scheme and survey data (evaluation.synthetic)."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ class Command(BaseCommand):
             counts = generate(seed=seed, progress=progress, **params)
         except RuntimeError as exc:
             raise CommandError(str(exc)) from exc
+        from evaluation.synthetic import generate as assessment_data
+
+        assessed = assessment_data(seed=seed)
+        self.stdout.write(f"  考评和满意度调查示例数据：{assessed} 个年度计划")
         self.stdout.write(
             self.style.SUCCESS(
                 f"已生成示例数据：{counts.districts} 个区、{counts.programs} 个年度计划、{counts.projects:,} 个项目、"
