@@ -485,7 +485,7 @@ def _parse_grouped(lines: list[tuple[int, str]], data: NoticeData, problems: lis
             elif not category and seen_categories >= 2 and number == expected_item:
                 style.across = True
             if number != expected_item:
-                problems.append(Problem(n, f"第{n}行：序号为{number}，按顺序应为{expected_item}", "warning"))
+                problems.append(Problem(n, f"序号为{number}，按顺序应为{expected_item}", "warning"))
             title, text, leads, form = split_item(body)
             last = Item(title=title, text=text, leads=leads)
             if form:
@@ -495,9 +495,7 @@ def _parse_grouped(lines: list[tuple[int, str]], data: NoticeData, problems: lis
         elif category_depth is not None and depth == category_depth:
             seen_categories += 1
             if number != expected_category:
-                problems.append(
-                    Problem(n, f"第{n}行：类别序号为{number}，按顺序应为{expected_category}", "warning")
-                )
+                problems.append(Problem(n, f"类别序号为{number}，按顺序应为{expected_category}", "warning"))
             expected_category = number + 1
             name = body.rstrip("：:")
             if c := CATEGORY_COUNT.match(name):
@@ -520,9 +518,7 @@ def _parse_grouped(lines: list[tuple[int, str]], data: NoticeData, problems: lis
         style.leads = max(set(leads_forms), key=leads_forms.count)
     for line, name, stated, items in counted:
         if stated != len(items):
-            problems.append(
-                Problem(line, f"第{line}行：“{name}”称{stated}项，实际列出{len(items)}项", "warning")
-            )
+            problems.append(Problem(line, f"“{name}”称{stated}项，实际列出{len(items)}项", "warning"))
 
 
 def parse_text(text: str) -> ParsedNotice:
@@ -550,6 +546,7 @@ def parse_text(text: str) -> ParsedNotice:
         if DOC_NUMBER.match(s):
             doc_number = s
         elif t is not None:
+            title_line = n
             data = NoticeData(
                 year=t["year"],
                 count=t["count"],
@@ -570,6 +567,7 @@ def parse_text(text: str) -> ParsedNotice:
         problems.append(Problem(lines[-1][0] if lines else 0, "没有找到标题（如“关于……年实施N项……的通知”）"))
         return ParsedNotice(None, problems)
     preamble: list[str] = []
+    preamble_line = lines[i][0] if i < len(lines) else 0
     while i < len(lines) and not numbered(lines[i][1]):
         n, s = lines[i]
         if s.endswith("：") and not data.recipients and not preamble:
@@ -577,6 +575,7 @@ def parse_text(text: str) -> ParsedNotice:
         elif DATE.match(s) or s.startswith("抄送："):
             break
         else:
+            preamble_line = preamble_line if preamble else n
             preamble.append(s)
         i += 1
     data.preamble = "".join(preamble)
@@ -618,10 +617,12 @@ def parse_text(text: str) -> ParsedNotice:
     if not data.count_stated:
         data.count = total
     elif total != data.count:
-        problems.append(Problem(0, f"标题称{data.count}项，正文列出{total}项", "warning"))
+        problems.append(Problem(title_line, f"标题称{data.count}项，正文列出{total}项", "warning"))
     for stated in _stated_counts(data.preamble, data.noun):
         if stated != total:
-            problems.append(Problem(0, f"开头语称{stated}项{data.noun}，正文列出{total}项", "warning"))
+            problems.append(
+                Problem(preamble_line, f"开头语称{stated}项{data.noun}，正文列出{total}项", "warning")
+            )
     return ParsedNotice(data, problems)
 
 
@@ -671,9 +672,7 @@ def _parse_sections(lines: list[tuple[int, str]], data: NoticeData, problems: li
     for kind, (line, count) in declared.items():
         listed = len(data.sections[kind])
         if listed != count:
-            problems.append(
-                Problem(line, f"第{line}行：标题称{HEADINGS[kind]}{count}项，实际列出{listed}项", "warning")
-            )
+            problems.append(Problem(line, f"标题称{HEADINGS[kind]}{count}项，实际列出{listed}项", "warning"))
 
 
 def docx_text(file: Any) -> str:
@@ -684,6 +683,8 @@ def docx_text(file: Any) -> str:
 
 
 NOTICE_MAX_BYTES = 5 * 1024 * 1024
+#: The longest notice text read (a 50-item provincial notice is about 20 000 characters).
+NOTICE_MAX_CHARS = 200_000
 
 
 def notice_upload_text(upload: Any) -> str:
@@ -722,9 +723,33 @@ def notice_upload_text(upload: Any) -> str:
 def notice_data(program: Any) -> NoticeData:
     from catalogue.models import ChangeKind
 
-    changes = program.changes.select_related("result").prefetch_related("sources").order_by("order", "id")
+    changes = list(
+        program.changes.select_related("result").prefetch_related("sources").order_by("order", "id")
+    )
+    printed = {
+        c.result_id: c for c in changes if c.result_id and c.kind in (ChangeKind.NEW, ChangeKind.ADJUST)
+    }
+    categories: list[tuple[str, list[Item]]] = []
+    for category in program.categories.order_by("order").prefetch_related("projects__lead_department"):
+        items = []
+        for project in sorted(category.projects.all(), key=lambda p: p.order):
+            change = printed.get(project.pk)
+            leads = [u for u in project.lead_names.split("、") if u] or (
+                [project.lead_department.name] if project.lead_department else []
+            )
+            items.append(
+                Item(
+                    (change.printed_title if change else "") or project.name,
+                    (change.printed_text if change else "") or project.summary,
+                    leads=leads,
+                )
+            )
+        categories.append((category.name, items))
+    grouped = {c.result_id for c in changes if c.result_id and c.result.category_id}
     sections: dict[str, list[Item]] = {k: [] for k in KINDS}
     for change in changes:
+        if change.result_id in grouped:
+            continue  # printed in its category
         if change.kind == ChangeKind.NEW:
             sections["new"].append(
                 Item(change.printed_title or change.result.name, change.printed_text or change.result.summary)
@@ -754,6 +779,8 @@ def notice_data(program: Any) -> NoticeData:
         requirements=program.requirements,
         date=date,
         cc=program.cc,
+        categories=categories,
+        style=Style.from_dict(program.notice_style),
     )
 
 
@@ -777,8 +804,11 @@ def notice_document(program: Any) -> Any:
                 if item
                 else Block("para", p)
             )
+    grouped, last = category_lines(data, len(sections))
+    for kind, lead, text in grouped:
+        blocks.append(Block("para", text, lead=lead) if kind == "para" else Block(kind, text, indent=2))
     if data.requirements:
-        blocks.append(Block("h1", f"{numeral(len(sections) + 1)}、工作要求", indent=2))
+        blocks.append(Block("h1", f"{numeral(last + 1)}、{data.style.requirements}", indent=2))
         for p in data.requirements.split("\n"):
             item = ITEM.match(p)
             blocks.append(
