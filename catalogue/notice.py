@@ -216,7 +216,8 @@ def section_lines(data: NoticeData) -> list[tuple[str, list[str]]]:
             paragraphs = [f"继续实施{'、'.join(i.title for i in items)}等{len(items)}个项目。"]
         else:
             paragraphs = [
-                f"（{numeral(i)}）{item.title}。{item.text}" for i, item in enumerate(items, start=1)
+                f"{mark(data.style.items, i)}{item.title}。{item.text}{lead_text(data.style, item.leads)}"
+                for i, item in enumerate(items, start=1)
             ]
         out.append((heading, paragraphs))
     return out
@@ -637,6 +638,7 @@ def _parse_sections(lines: list[tuple[int, str]], data: NoticeData, problems: li
     kind = None
     declared: dict[str, tuple[int, int]] = {}
     category: list[Item] | None = None
+    items_seen: list[str] = []
     for n, s in lines:
         heading = HEADING.match(s)
         if heading and (m := KIND_HEADING.match(heading["body"])):
@@ -649,11 +651,16 @@ def _parse_sections(lines: list[tuple[int, str]], data: NoticeData, problems: li
             data.categories.append((heading["body"], category))
             continue
         if kind in ("new", "adjust", "category"):
-            item = ITEM.match(s)
-            if item is None:
+            item = numbered(s)
+            if item is None or item[0] == "一、" or (kind != "category" and "。" not in item[2]):
                 problems.append(Problem(n, f"无法识别的条目：{s[:30]}"))
                 continue
-            title, text, leads, _form = split_item(f"{item['title']}。{item['text']}")
+            if not items_seen:
+                data.style.items = item[0]
+            items_seen.append(item[0])
+            title, text, leads, form = split_item(item[2])
+            if form:
+                data.style.leads = form
             entry = Item(title=title, text=text, leads=leads)
             (category if kind == "category" and category is not None else data.sections[kind]).append(entry)
         elif kind == "exit":
@@ -788,6 +795,17 @@ def notice_text(program: Any) -> str:
     return render_text(notice_data(program))
 
 
+def _item_block(paragraph: str) -> Any:
+    """A numbered item "（一）Title。Text" as a paragraph whose number and title are its 楷体 lead."""
+    from documents.model import Block
+
+    item = numbered(paragraph)
+    if item is None or item[0] == "一、" or "。" not in item[2]:
+        return Block("para", paragraph)
+    title, _, text = item[2].partition("。")
+    return Block("para", text, lead=f"{mark(item[0], item[1])}{title}。")
+
+
 def notice_document(program: Any) -> Any:
     """The notice as a documents.model.OfficialDocument (for .docx and PDF)."""
     from documents.model import Block, OfficialDocument
@@ -797,25 +815,13 @@ def notice_document(program: Any) -> Any:
     sections = section_lines(data)
     for heading, paragraphs in sections:
         blocks.append(Block("h1", heading, indent=2))
-        for p in paragraphs:
-            item = ITEM.match(p)
-            blocks.append(
-                Block("para", item["text"], lead=f"（{item['num']}）{item['title']}。")
-                if item
-                else Block("para", p)
-            )
+        blocks += [_item_block(p) for p in paragraphs]
     grouped, last = category_lines(data, len(sections))
     for kind, lead, text in grouped:
         blocks.append(Block("para", text, lead=lead) if kind == "para" else Block(kind, text, indent=2))
     if data.requirements:
         blocks.append(Block("h1", f"{numeral(last + 1)}、{data.style.requirements}", indent=2))
-        for p in data.requirements.split("\n"):
-            item = ITEM.match(p)
-            blocks.append(
-                Block("para", item["text"], lead=f"（{item['num']}）{item['title']}。")
-                if item
-                else Block("para", p)
-            )
+        blocks += [_item_block(p) for p in data.requirements.split("\n")]
     return OfficialDocument(
         issuer_mark=f"{data.issuer_name}文件",
         title=f"{data.issuer_name}{data.title}",

@@ -153,14 +153,18 @@ def _record_change(actor: Any, change: ProjectChange, before: dict[str, Any] | N
     )
 
 
-def _copy_project(source: Project, program: Program, order: int, name: str = "") -> Project:
+def _copy_project(
+    source: Project, program: Program, order: int, name: str = "", category: Category | None = None
+) -> Project:
     project = Project.objects.create(
         program=program,
         order=order,
+        category=category,
         name=name or source.name,
         kind=source.kind,
         summary=source.summary,
         lead_department_id=source.lead_department_id,
+        lead_names=source.lead_names,
         assignment_is_default=source.assignment_is_default,
     )
     project.co_lead_departments.set(source.co_lead_departments.all())
@@ -281,11 +285,17 @@ def program_roll_over(*, actor: Any, program: Program) -> Program:
         noun=program.noun,
         recipients=program.recipients,
         cc=program.cc,
+        notice_style=program.notice_style,
         **drafted,
         notice_pending=[part for part, text in drafted.items() if text],
         status=Program.Status.DRAFT,
         source_note=f"由{program.year}年计划生成的草稿",
     )
+    # a category-grouped program stays grouped
+    categories = {
+        c.pk: Category.objects.create(program=draft, order=c.order, name=c.name)
+        for c in program.categories.order_by("order")
+    }
     audit_record(
         actor=actor,
         action="create",
@@ -295,7 +305,7 @@ def program_roll_over(*, actor: Any, program: Program) -> Program:
     )
     sources = program.projects.prefetch_related("co_lead_departments", "implementing_units", "content_items")
     for i, source in enumerate(sources.order_by("order"), start=1):
-        project = _copy_project(source, draft, i)
+        project = _copy_project(source, draft, i, category=categories.get(source.category_id))
         change = ProjectChange.objects.create(
             program=draft, kind=ChangeKind.CONTINUE, order=i, result=project
         )
@@ -745,7 +755,7 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
         issuer=issuer,
         issuer_name=data.issuer_name,
         noun=data.noun,
-        notice_style=asdict(data.style) if data.categories else {},
+        notice_style=asdict(data.style),
         doc_number=data.doc_number,
         doc_date=date,
         recipients=data.recipients,
@@ -786,7 +796,7 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
         return found
 
     for i, item in enumerate(data.sections.get("new", []), start=1):
-        project = add(item.title, item.text)
+        project = add(item.title, item.text, leads=item.leads)
         ProjectChange.objects.create(
             program=program,
             kind=ChangeKind.NEW,
@@ -796,7 +806,7 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
             printed_text=item.text,
         )
     for i, item in enumerate(data.sections.get("adjust", []), start=1):
-        project = add(item.title, item.text)
+        project = add(item.title, item.text, leads=item.leads)
         change = ProjectChange.objects.create(
             program=program,
             kind=ChangeKind.ADJUST,

@@ -26,6 +26,7 @@ from catalogue.notice import (
     render_text,
 )
 from catalogue.services import program_create_from_notice
+from catalogue.tests.test_notice import notices
 from orgs.models import Organisation
 
 NOTICES = Path(__file__).parent / "notices"
@@ -364,3 +365,62 @@ def test_import_refuses_wrong_file_content(client_for: Any, name: str, content: 
     )
     assert response.status_code == 200 and message in response.content.decode()
     assert response.context["parsed"] is None
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.data())
+def test_round_trip_of_change_sections_in_each_item_numbering(draw: Any) -> None:
+    data = draw.draw(notices())
+    data.style.items = draw.draw(st.sampled_from(ITEM_MARKS))
+    for item in data.sections["new"] + data.sections["adjust"]:
+        item.leads = draw.draw(st.lists(UNIT, max_size=2, unique=True))
+    if any(i.leads for i in data.sections["new"] + data.sections["adjust"]):
+        data.style.leads = draw.draw(st.sampled_from(["（牵头单位：{}）", "【牵头单位】{}"]))
+    parsed = parse_text(render_text(data))
+    assert [p for p in parsed.problems if p.level == "error"] == []
+    for kind in ("new", "adjust"):
+        assert [(i.title, i.text, i.leads) for i in parsed.data.sections[kind]] == [
+            (i.title, i.text, i.leads) for i in data.sections[kind]
+        ]
+    if data.sections["new"] or data.sections["adjust"]:
+        assert parsed.data.style.items == data.style.items
+
+
+def test_change_sections_with_arabic_items_and_lead_units() -> None:
+    text = "\n".join(
+        [
+            "示例区人民政府",
+            "关于2022年实施3项民生实事的通知",
+            "一、新增2项民生实事",
+            "1.新建城市书房。建设2个。（牵头单位：区文旅局）",
+            "2.改造农贸市场。改造3个。（牵头单位：区商务局）",
+            "二、继续实施1项民生实事",
+            "继续实施农村危房改造等1个项目。",
+        ]
+    )
+    parsed = parse_text(text)
+    assert parsed.problems == [] and parsed.data.style.items == "1."
+    assert [(i.title, i.leads) for i in parsed.data.sections["new"]] == [
+        ("新建城市书房", ["区文旅局"]),
+        ("改造农贸市场", ["区商务局"]),
+    ]
+
+
+@pytest.mark.django_db
+def test_roll_over_keeps_a_program_grouped(office: Any) -> None:
+    from catalogue.services import program_roll_over
+
+    program = program_create_from_notice(
+        actor=office,
+        data=parse_text(fixture("minsheng-shishi-grouped.txt")).data,
+        issuer=Organisation.objects.get(code="gov"),
+    )
+    program.status = Program.Status.PUBLISHED
+    program.save()
+    draft = program_roll_over(actor=office, program=program)
+    parsed = parse_text(notice_text(draft))
+    assert parsed.problems == [] and parsed.data.year == 2024
+    assert [(name, [(i.title, i.leads) for i in items]) for name, items in parsed.data.categories] == [
+        (name, [(i.title, i.leads) for i in items])
+        for name, items in parse_text(notice_text(program)).data.categories
+    ]
