@@ -424,3 +424,18 @@ def test_roll_over_keeps_a_program_grouped(office: Any) -> None:
         (name, [(i.title, i.leads) for i in items])
         for name, items in parse_text(notice_text(program)).data.categories
     ]
+
+
+@pytest.mark.django_db
+def test_program_page_lists_the_notice_categories(client_for: Any, office: Any) -> None:
+    program = program_create_from_notice(
+        actor=office,
+        data=parse_text(fixture("nuanminxin-paren.txt")).data,
+        issuer=Organisation.objects.get(code="gov"),
+    )
+    page = client_for("office").get(reverse("catalogue:program_detail", args=[program.pk])).content.decode()
+    block = page[page.index('data-testid="program-categories"') :]
+    assert block.index("就业促进（2）") < block.index("老年助餐（1）")
+    assert (
+        "市民政局、市财政局" in block
+    )  # lead units the district has no department for, as the notice names them
