@@ -20,6 +20,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 NUMERALS = "一二三四五六七八九十"
 KINDS = ("new", "exit", "adjust", "continue")
 HEADINGS = {"new": "新增", "exit": "退出", "adjust": "调整实施", "continue": "继续实施"}
@@ -320,18 +322,28 @@ class ParsedNotice:
 def _split_exit(paragraph: str, line: int, problems: list[Problem]) -> list[Item]:
     end = EXIT_END.search(paragraph)
     if not end:
-        problems.append(Problem(line, "退出部分应以“N个项目不再列为……。”结尾"))
+        problems.append(Problem(line, _("退出部分应以“N个项目不再列为……。”结尾")))
         return []
     items = []
     for segment in paragraph[: end.start()].split("，"):
         cut = min((segment.find(k) for k in REASON_STARTS if segment.find(k) > 0), default=-1)
         if cut <= 0:
-            problems.append(Problem(line, f"无法从“{segment}”中分出项目名称和退出原因"))
+            problems.append(
+                Problem(line, _("无法从“{segment}”中分出项目名称和退出原因").format(segment=segment))
+            )
             continue
         for name in segment[:cut].split("、"):
             items.append(Item(title=name, reason=segment[cut:]))
     if len(items) != int(end.group("n")):
-        problems.append(Problem(line, f"退出段落称{end.group('n')}个项目，实际列出{len(items)}个", "warning"))
+        problems.append(
+            Problem(
+                line,
+                _("退出段落称{stated}个项目，实际列出{found}个").format(
+                    stated=end.group("n"), found=len(items)
+                ),
+                "warning",
+            )
+        )
     return items
 
 
@@ -443,7 +455,7 @@ def _parse_grouped(lines: list[tuple[int, str]], data: NoticeData, problems: lis
     present = {m[0] for _, _, m in marks if m and m[0] in DEPTH}
     if not present:
         for n, s in lines:
-            problems.append(Problem(n, f"无法识别的条目：{s[:30]}"))
+            problems.append(Problem(n, _("无法识别的条目：{text}").format(text=s[:30])))
         return
     # the deepest mark numbers the items, the one above it the categories, anything above that a wrapper
     by_depth = sorted(present, key=lambda k: DEPTH[k])
@@ -473,7 +485,7 @@ def _parse_grouped(lines: list[tuple[int, str]], data: NoticeData, problems: lis
                 last.leads = leads  # "牵头单位：…" on a line of its own under its item
                 leads_forms.append(form)
             else:
-                problems.append(Problem(n, f"无法识别的条目：{s[:30]}"))
+                problems.append(Problem(n, _("无法识别的条目：{text}").format(text=s[:30])))
             continue
         kind, number, body = m
         depth = DEPTH.get(kind, -1)
@@ -486,7 +498,15 @@ def _parse_grouped(lines: list[tuple[int, str]], data: NoticeData, problems: lis
             elif not category and seen_categories >= 2 and number == expected_item:
                 style.across = True
             if number != expected_item:
-                problems.append(Problem(n, f"序号为{number}，按顺序应为{expected_item}", "warning"))
+                problems.append(
+                    Problem(
+                        n,
+                        _("序号为{number}，按顺序应为{expected}").format(
+                            number=number, expected=expected_item
+                        ),
+                        "warning",
+                    )
+                )
             title, text, leads, form = split_item(body)
             last = Item(title=title, text=text, leads=leads)
             if form:
@@ -496,7 +516,15 @@ def _parse_grouped(lines: list[tuple[int, str]], data: NoticeData, problems: lis
         elif category_depth is not None and depth == category_depth:
             seen_categories += 1
             if number != expected_category:
-                problems.append(Problem(n, f"类别序号为{number}，按顺序应为{expected_category}", "warning"))
+                problems.append(
+                    Problem(
+                        n,
+                        _("类别序号为{number}，按顺序应为{expected}").format(
+                            number=number, expected=expected_category
+                        ),
+                        "warning",
+                    )
+                )
             expected_category = number + 1
             name = body.rstrip("：:")
             if c := CATEGORY_COUNT.match(name):
@@ -514,12 +542,20 @@ def _parse_grouped(lines: list[tuple[int, str]], data: NoticeData, problems: lis
         ):
             style.wrapper = body
         else:
-            problems.append(Problem(n, f"无法识别的条目：{s[:30]}"))
+            problems.append(Problem(n, _("无法识别的条目：{text}").format(text=s[:30])))
     if leads_forms:
         style.leads = max(set(leads_forms), key=leads_forms.count)
     for line, name, stated, items in counted:
         if stated != len(items):
-            problems.append(Problem(line, f"“{name}”称{stated}项，实际列出{len(items)}项", "warning"))
+            problems.append(
+                Problem(
+                    line,
+                    _("“{name}”称{stated}项，实际列出{found}项").format(
+                        name=name, stated=stated, found=len(items)
+                    ),
+                    "warning",
+                )
+            )
 
 
 def parse_text(text: str) -> ParsedNotice:
@@ -562,10 +598,12 @@ def parse_text(text: str) -> ParsedNotice:
         elif not issuer and not numbered(s):
             issuer = s.removesuffix("文件")
         else:
-            problems.append(Problem(n, f"标题之前无法识别的内容：{s[:30]}"))
+            problems.append(Problem(n, _("标题之前无法识别的内容：{text}").format(text=s[:30])))
         i += 1
     if data is None:
-        problems.append(Problem(lines[-1][0] if lines else 0, "没有找到标题（如“关于……年实施N项……的通知”）"))
+        problems.append(
+            Problem(lines[-1][0] if lines else 0, _("没有找到标题（如“关于……年实施N项……的通知”）"))
+        )
         return ParsedNotice(None, problems)
     preamble: list[str] = []
     preamble_line = lines[i][0] if i < len(lines) else 0
@@ -589,7 +627,7 @@ def parse_text(text: str) -> ParsedNotice:
     if date_at is not None:
         data.date = body[date_at][1]
         for n, s in body[date_at + 1 :]:
-            problems.append(Problem(n, f"成文日期之后无法识别的内容：{s[:30]}"))
+            problems.append(Problem(n, _("成文日期之后无法识别的内容：{text}").format(text=s[:30])))
         if date_at > 0 and SIGNATURE.search(body[date_at - 1][1]) and not numbered(body[date_at - 1][1]):
             data.signature = body[date_at - 1][1]
             data.issuer_name = data.issuer_name or data.signature
@@ -618,12 +656,25 @@ def parse_text(text: str) -> ParsedNotice:
     if not data.count_stated:
         data.count = total
     elif total != data.count:
-        problems.append(Problem(title_line, f"标题称{data.count}项，正文列出{total}项", "warning"))
+        problems.append(
+            Problem(
+                title_line,
+                _("标题称{stated}项，正文列出{found}项").format(stated=data.count, found=total),
+                "warning",
+            )
+        )
     for stated in _stated_counts(data.preamble, data.noun):
         if stated != total:
             problems.append(
-                Problem(preamble_line, f"开头语称{stated}项{data.noun}，正文列出{total}项", "warning")
+                Problem(
+                    preamble_line,
+                    _("开头语称{stated}项{noun}，正文列出{found}项").format(
+                        stated=stated, noun=data.noun, found=total
+                    ),
+                    "warning",
+                )
             )
+    problems.sort(key=lambda p: p.line)  # in the order of the text
     return ParsedNotice(data, problems)
 
 
@@ -653,7 +704,7 @@ def _parse_sections(lines: list[tuple[int, str]], data: NoticeData, problems: li
         if kind in ("new", "adjust", "category"):
             item = numbered(s)
             if item is None or item[0] == "一、" or (kind != "category" and "。" not in item[2]):
-                problems.append(Problem(n, f"无法识别的条目：{s[:30]}"))
+                problems.append(Problem(n, _("无法识别的条目：{text}").format(text=s[:30])))
                 continue
             if not items_seen:
                 data.style.items = item[0]
@@ -668,18 +719,36 @@ def _parse_sections(lines: list[tuple[int, str]], data: NoticeData, problems: li
         elif kind == "continue":
             m = CONTINUE.match(s)
             if m is None:
-                problems.append(Problem(n, f"继续实施部分应为“继续实施A、B等N个项目。”：{s[:30]}"))
+                problems.append(
+                    Problem(n, _("继续实施部分应为“继续实施A、B等N个项目。”：{text}").format(text=s[:30]))
+                )
                 continue
             names = m["names"].split("、")
             data.sections["continue"] += [Item(title=name) for name in names]
             if len(names) != int(m["n"]):
-                problems.append(Problem(n, f"继续实施句称{m['n']}个项目，实际列出{len(names)}个", "warning"))
+                problems.append(
+                    Problem(
+                        n,
+                        _("继续实施句称{stated}个项目，实际列出{found}个").format(
+                            stated=m["n"], found=len(names)
+                        ),
+                        "warning",
+                    )
+                )
         else:
-            problems.append(Problem(n, f"无法归入任何部分的内容：{s[:30]}"))
+            problems.append(Problem(n, _("无法归入任何部分的内容：{text}").format(text=s[:30])))
     for kind, (line, count) in declared.items():
         listed = len(data.sections[kind])
         if listed != count:
-            problems.append(Problem(line, f"标题称{HEADINGS[kind]}{count}项，实际列出{listed}项", "warning"))
+            problems.append(
+                Problem(
+                    line,
+                    _("标题称{section}{stated}项，实际列出{found}项").format(
+                        section=HEADINGS[kind], stated=count, found=listed
+                    ),
+                    "warning",
+                )
+            )
 
 
 def docx_text(file: Any) -> str:
@@ -704,24 +773,28 @@ def notice_upload_text(upload: Any) -> str:
 
     name = upload.name or "文件"
     if upload.size > NOTICE_MAX_BYTES:
-        raise ValidationError(f"文件“{name}”超过{NOTICE_MAX_BYTES // 1024 // 1024}MB的限制")
+        raise ValidationError(
+            _("文件“{name}”超过{limit}MB的限制").format(name=name, limit=NOTICE_MAX_BYTES // 1024 // 1024)
+        )
     head = upload.read(8)
     upload.seek(0)
     if sniff(head) == "zip" or name.lower().endswith(".docx"):
-        clean, _ = checked_upload(upload, allowed=("docx",), max_bytes=NOTICE_MAX_BYTES)
+        clean, _kind = checked_upload(upload, allowed=("docx",), max_bytes=NOTICE_MAX_BYTES)
         try:
             return docx_text(clean)
         except Exception as exc:  # noqa: BLE001 — python-docx fails in many ways on a damaged file
-            raise ValidationError(f"文件“{name}”无法读取：请上传 Word（.docx）文档或文本文件") from exc
+            raise ValidationError(
+                _("文件“{name}”无法读取：请上传 Word（.docx）文档或文本文件").format(name=name)
+            ) from exc
     data = upload.read()
     if b"\x00" in data or sniff(data[:8]):
-        raise ValidationError(f"文件“{name}”不是文本文件或 Word（.docx）文档")
+        raise ValidationError(_("文件“{name}”不是文本文件或 Word（.docx）文档").format(name=name))
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ValidationError(f"文件“{name}”不是 UTF-8 或 GB18030 编码的文本文件")
+    raise ValidationError(_("文件“{name}”不是 UTF-8 或 GB18030 编码的文本文件").format(name=name))
 
 
 # --- the database side ------------------------------------------------------------------------------------

@@ -171,10 +171,10 @@ def test_counts_that_do_not_add_up_are_warned_not_corrected() -> None:
     parsed = parse_text(text)
     assert parsed.ok and parsed.data.count == 5
     assert [(p.line, p.message) for p in parsed.problems] == [
-        (8, "序号为4，按顺序应为3"),
-        (4, "“教育类”称3项，实际列出2项"),
         (2, "标题称5项，正文列出3项"),
         (3, "开头语称4项民生实事，正文列出3项"),
+        (4, "“教育类”称3项，实际列出2项"),
+        (8, "序号为4，按顺序应为3"),
     ]
     assert all(p.level == "warning" for p in parsed.problems)
 
