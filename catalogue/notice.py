@@ -433,7 +433,7 @@ def split_leads(body: str) -> tuple[str, list[str], str]:
     m = LEADS_TAIL.search(body)
     if m is None or (not m["open"] and m.start() > 0 and body[m.start() - 1] not in "。；;，, "):
         return body, [], ""
-    names = re.split(r"[；;]", m["names"])[0]
+    names = re.split(r"[；;]|[，,]?(?:配合|协同|参与|责任)(?:单位|部门)[：:]", m["names"])[0]  # 牵头 only
     units = [u.strip() for u in re.split(r"[、，,]", names) if u.strip()]
     template = f"{m['open']}{m['label']}{m['sep']}{{}}{m['close']}"
     return body[: m.start()].rstrip(), units, template

@@ -439,3 +439,34 @@ def test_program_page_lists_the_notice_categories(client_for: Any, office: Any) 
     assert (
         "市民政局、市财政局" in block
     )  # lead units the district has no department for, as the notice names them
+
+
+@pytest.mark.django_db
+def test_grouped_notice_uploaded_as_docx_previews_without_problems(client_for: Any) -> None:
+    import docx
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    document = docx.Document()
+    for line in fixture("minsheng-shishi-grouped.txt").splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    upload = SimpleUploadedFile("民生实事.docx", buffer.getvalue())
+    response = client_for("office").post(
+        reverse("catalogue:program_import"), {"file": upload, "action": "preview"}
+    )
+    parsed = response.context["parsed"]
+    assert parsed.ok and parsed.problems == [] and parsed.data.count == 12
+    assert 'data-testid="parse-clean"' in response.content.decode() and response.context["token"]
+
+
+def test_cooperating_units_in_the_brackets_are_not_taken_for_leads() -> None:
+    text = "\n".join(
+        [
+            "示例县人民政府",
+            "关于2025年实施1项民生实事的通知",
+            "1.建设城市书房。（牵头单位：县文旅局，配合单位：县财政局）",
+        ]
+    )
+    parsed = parse_text(text)
+    assert parsed.problems == [] and parsed.data.categories[0][1][0].leads == ["县文旅局"]
