@@ -350,7 +350,7 @@ def _split_exit(paragraph: str, line: int, problems: list[Problem]) -> list[Item
 TITLE_YEAR = re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})年")
 NOUN_END = r"(?=的|项目|清单|重点|主要|实施方案|工作方案|方案|计划|任务|$)"
 COUNT_NOUN = re.compile(
-    rf"(?P<count>\d+|[一二三四五六七八九十]+)项(?P<noun>[^\s的，、（）《》()]+?){NOUN_END}"
+    rf"(?P<count>\d+|[一二三四五六七八九十]+)[项大](?P<noun>[^\s的，、（）《》()]+?){NOUN_END}"
 )
 NOUN_ONLY = re.compile(
     rf"(?:实施|度)?(?P<place>[^\s的，、（）《》()]{{0,8}}?[省市区县](?=[^\s的]{{2}}))?(?P<noun>[^\s的，、（）《》()]+?){NOUN_END}"
@@ -371,27 +371,33 @@ DEPTH = {"一、": 0, "（一）": 1, "(一)": 1, "1.": 2, "1、": 2, "1．": 2,
 
 
 def title_of(s: str) -> dict[str, Any] | None:
-    """The parts of a notice's title line (year, count if stated, noun, issuer before 关于, the template), or None."""
-    year = TITLE_YEAR.search(s)
-    if year is None or DOC_NUMBER.match(s) or s.endswith(("：", ":")) or numbered(s):
+    """The parts of a notice's title line (year, count if stated, noun, issuer before 关于, the template), or None.
+
+    A title without a year ("关于印发《××省暖民心行动方案》的通知") takes it from the 成文日期 (``year`` 0 here)."""
+    if DOC_NUMBER.match(s) or s.endswith(("：", ":")) or numbered(s):
         return None
-    counted = COUNT_NOUN.search(s, year.end())
+    year = TITLE_YEAR.search(s)
+    if year is not None:
+        start = year.end()
+    elif (verb := re.search(r"关于(?:印发|实施|下达|做好|开展)?", s)) is not None and s.endswith(TITLE_ENDS):
+        start = verb.end() + (1 if s[verb.end() : verb.end() + 1] == "《" else 0)
+    else:
+        return None
+    counted = COUNT_NOUN.search(s, start)
     if not (s.endswith(TITLE_ENDS) or counted):
         return None
-    issuer = s[: s.index("关于")] if "关于" in s[: year.start()] else ""
+    issuer = s[: s.index("关于")] if "关于" in s[: year.start() if year else start] else ""
     skip = len(issuer)
 
     def lit(a: int, b: int) -> str:
         return s[a:b].replace("{", "{{").replace("}", "}}")
 
-    parts = [lit(skip, year.start("year")), "{year}"]
+    parts = [lit(skip, year.start("year")), "{year}"] if year else []
+    cursor = year.end("year") if year else skip
     if counted:
         count_text = counted["count"]
         count = int(count_text) if count_text.isdigit() else from_numeral(count_text)
-        parts += [
-            lit(year.end("year"), counted.start("count")),
-            "{count}" if count_text.isdigit() else "{count_cn}",
-        ]
+        parts += [lit(cursor, counted.start("count")), "{count}" if count_text.isdigit() else "{count_cn}"]
         parts += [
             lit(counted.end("count"), counted.start("noun")),
             "{noun}",
@@ -399,14 +405,14 @@ def title_of(s: str) -> dict[str, Any] | None:
         ]
         noun = counted["noun"]
     else:
-        found = NOUN_ONLY.match(s, year.end())
+        found = NOUN_ONLY.match(s, start)
         if found is None:
             return None
         count, noun = 0, found["noun"]
-        parts += [lit(year.end("year"), found.start("noun")), "{noun}", lit(found.end("noun"), len(s))]
+        parts += [lit(cursor, found.start("noun")), "{noun}", lit(found.end("noun"), len(s))]
     template = "".join(parts)
     return {
-        "year": int(year["year"]),
+        "year": int(year["year"]) if year else 0,
         "count": count,
         "count_stated": bool(counted),
         "noun": noun,
@@ -633,6 +639,11 @@ def parse_text(text: str) -> ParsedNotice:
             data.issuer_name = data.issuer_name or data.signature
             date_at -= 1
         body = body[:date_at]
+    if not data.year:
+        if data.date:
+            data.year = int(data.date[:4])
+        else:
+            problems.append(Problem(title_line, _("标题没有年度，也没有找到成文日期")))
     # the requirements: from a "N、工作要求" heading on
     req_at = next(
         (

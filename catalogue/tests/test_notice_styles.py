@@ -470,3 +470,29 @@ def test_cooperating_units_in_the_brackets_are_not_taken_for_leads() -> None:
     )
     parsed = parse_text(text)
     assert parsed.problems == [] and parsed.data.categories[0][1][0].leads == ["县文旅局"]
+
+
+def test_title_without_a_year_takes_it_from_the_date() -> None:
+    text = "\n".join(
+        [
+            "示例省人民政府",
+            "关于实施十大暖民心行动的通知",
+            "一、就业促进",
+            "1.就业帮扶。（牵头单位：省人力资源社会保障厅）",
+            "二、老年助餐",
+            "2.老年食堂。（牵头单位：省民政厅）",
+            "2023年2月8日",
+        ]
+    )
+    parsed = parse_text(text)
+    data = parsed.data
+    assert (data.year, data.noun, data.count) == (2023, "暖民心行动", 10)
+    assert data.title == "关于实施十大暖民心行动的通知"
+    assert [(p.line, p.message) for p in parsed.problems] == [(2, "标题称10项，正文列出2项")]
+
+
+def test_title_naming_a_document_in_book_brackets() -> None:
+    text = "示例省人民政府\n关于印发《示例省暖民心行动方案》的通知\n1.就业帮扶。\n2023年2月8日"
+    parsed = parse_text(text)
+    assert parsed.problems == [] and (parsed.data.year, parsed.data.noun) == (2023, "暖民心行动")
+    assert parsed.data.title == "关于印发《示例省暖民心行动方案》的通知"
