@@ -68,6 +68,12 @@ class Program(models.Model):
     )
     source_note = models.TextField(_("数据来源说明"), blank=True)
     is_sample = models.BooleanField(_("示例数据"), default=False, help_text=_("合成的示例数据，不是真实计划"))
+    notice_style = models.JSONField(
+        _("通知格式"),
+        default=dict,
+        blank=True,
+        help_text=_("导入时读出的通知格式（类别标题、条目序号、牵头单位的写法），生成通知时照此书写"),
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
@@ -102,11 +108,41 @@ class ProjectKind(models.TextChoices):
     SERVICE = "service", _("服务类")
 
 
+class Category(models.Model):
+    """A heading under which a notice groups its items (e.g. 一、就业创业类); a list without headings has one
+    unnamed category."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("年度计划"), related_name="categories", on_delete=models.CASCADE
+    )
+    order = models.PositiveIntegerField(_("序号"))
+    name = models.CharField(_("类别名称"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["program", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "order"], name="category_program_order_unique")
+        ]
+        verbose_name = _("项目类别")
+        verbose_name_plural = _("项目类别")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Project(models.Model):
     program = models.ForeignKey(
         Program, verbose_name=_("年度计划"), related_name="projects", on_delete=models.CASCADE
     )
     order = models.PositiveIntegerField(_("序号"))
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("类别"),
+        related_name="projects",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
     name = models.CharField(_("项目名称"), max_length=100)
     kind = models.CharField(_("项目类型"), max_length=12, choices=ProjectKind.choices)
     summary = models.TextField(_("项目简介"), blank=True)
@@ -120,6 +156,12 @@ class Project(models.Model):
     )
     co_lead_departments = models.ManyToManyField(
         Organisation, verbose_name=_("配合单位"), related_name="co_led_projects", blank=True
+    )
+    lead_names = models.CharField(
+        _("通知所列牵头单位"),
+        max_length=200,
+        blank=True,
+        help_text=_("通知原文写的牵头单位（如上级通知中的“省教育厅”），以顿号分隔"),
     )
     implementing_units = models.ManyToManyField(
         Organisation, verbose_name=_("实施单位"), related_name="implemented_projects", blank=True

@@ -67,12 +67,14 @@ class ProgramLayout:
     unplaced: list[Project]
     projects: list[Project]
     next_program: Program | None
+    #: [(category name, its projects)] when the program's notice groups its items by category
+    categories: list[tuple[str, list[Project]]] = field(default_factory=list)
 
 
 def program_layout(*, user: Any, program: Program) -> ProgramLayout:
-    projects = list(program.projects.select_related("lead_department").order_by("order"))
+    projects = list(program.projects.select_related("lead_department", "category").order_by("order"))
     changes = list(
-        program.changes.select_related("result", "result__lead_department")
+        program.changes.select_related("result", "result__lead_department", "result__category")
         .prefetch_related(Prefetch("sources", queryset=Project.objects.only("id", "name", "program_id")))
         .order_by("order", "id")
     )
@@ -101,11 +103,17 @@ def program_layout(*, user: Any, program: Program) -> ProgramLayout:
     sections = [s for s in sections if s.changes]
     for i, section in enumerate(sections):  # numbering closes up over empty sections, as in the notice
         section.numeral = SECTION_NUMERALS[i]
+    groups: dict[int, tuple[str, list[Project]]] = {}
+    for project in projects:
+        if project.category_id:
+            groups.setdefault(project.category_id, (project.category.name, []))[1].append(project)
+    ordered = sorted(groups.items(), key=lambda kv: kv[1][1][0].category.order)
     return ProgramLayout(
         sections=sections,
         unplaced=unplaced,
         projects=projects,
         next_program=next_program,
+        categories=[group for _, group in ordered],
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import asdict
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from catalogue.models import (
     AdjustKind,
+    Category,
     ChangeKind,
     ContentItem,
     Program,
@@ -151,14 +153,18 @@ def _record_change(actor: Any, change: ProjectChange, before: dict[str, Any] | N
     )
 
 
-def _copy_project(source: Project, program: Program, order: int, name: str = "") -> Project:
+def _copy_project(
+    source: Project, program: Program, order: int, name: str = "", category: Category | None = None
+) -> Project:
     project = Project.objects.create(
         program=program,
         order=order,
+        category=category,
         name=name or source.name,
         kind=source.kind,
         summary=source.summary,
         lead_department_id=source.lead_department_id,
+        lead_names=source.lead_names,
         assignment_is_default=source.assignment_is_default,
     )
     project.co_lead_departments.set(source.co_lead_departments.all())
@@ -279,11 +285,17 @@ def program_roll_over(*, actor: Any, program: Program) -> Program:
         noun=program.noun,
         recipients=program.recipients,
         cc=program.cc,
+        notice_style=program.notice_style,
         **drafted,
         notice_pending=[part for part, text in drafted.items() if text],
         status=Program.Status.DRAFT,
         source_note=f"由{program.year}年计划生成的草稿",
     )
+    # a category-grouped program stays grouped
+    categories = {
+        c.pk: Category.objects.create(program=draft, order=c.order, name=c.name)
+        for c in program.categories.order_by("order")
+    }
     audit_record(
         actor=actor,
         action="create",
@@ -293,7 +305,7 @@ def program_roll_over(*, actor: Any, program: Program) -> Program:
     )
     sources = program.projects.prefetch_related("co_lead_departments", "implementing_units", "content_items")
     for i, source in enumerate(sources.order_by("order"), start=1):
-        project = _copy_project(source, draft, i)
+        project = _copy_project(source, draft, i, category=categories.get(source.category_id))
         change = ProjectChange.objects.create(
             program=draft, kind=ChangeKind.CONTINUE, order=i, result=project
         )
@@ -703,6 +715,27 @@ def program_amend(*, actor: Any, program: Program, reason: str) -> ProgramAmendm
     return amendment
 
 
+def _level_of(issuer_name: str) -> str:
+    """省 / 市 / 区（县） from the issuer's name: the last place word before the organ ("淮北市杜集区人民政府" → 区)."""
+    place = re.split(r"人民政府|民生|暖民心|领导小组|办公室|委员会", issuer_name)[0]
+    found = re.findall(r"[省市区县]", place)
+    return {"省": Program.Level.PROVINCE, "市": Program.Level.CITY}.get(
+        found[-1] if found else "", Program.Level.DISTRICT
+    )
+
+
+def _department_named(name: str) -> Organisation | None:
+    """The department a notice names as 牵头单位, when exactly one has that name (or short name)."""
+    from django.db.models import Q
+
+    from orgs.models import DEPARTMENT_KINDS
+
+    found = list(
+        Organisation.objects.filter(Q(name=name) | Q(short_name=name), kind__in=DEPARTMENT_KINDS)[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
 @transaction.atomic
 def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -> Program:
     """Create a DRAFT program from a parsed notice (catalogue.notice.NoticeData). Sources of 退出/继续/调整 are
@@ -722,9 +755,11 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
     date = dt.date(int(m[1]), int(m[2]), int(m[3])) if m else None
     program = Program(
         year=data.year,
+        level=_level_of(data.issuer_name),
         issuer=issuer,
         issuer_name=data.issuer_name,
         noun=data.noun,
+        notice_style=asdict(data.style),
         doc_number=data.doc_number,
         doc_date=date,
         recipients=data.recipients,
@@ -740,17 +775,24 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
     missing: list[str] = []
     order = 0
 
-    def add(title: str, summary: str) -> Project:
+    def add(title: str, summary: str, category: Category | None = None, leads: list[str] = ()) -> Project:
         nonlocal order
         order += 1
-        return Project.objects.create(
+        units = [_department_named(name) for name in leads]
+        project = Project.objects.create(
             program=program,
             order=order,
+            category=category,
             name=title[:100],
             kind=ProjectKind.SERVICE,
             summary=summary,
+            lead_names="、".join(leads)[:200],
+            lead_department=units[0] if units else None,
             assignment_is_default=True,
         )
+        if len(units) > 1:
+            project.co_lead_departments.set([u for u in units[1:] if u is not None])
+        return project
 
     def sources(names: list[str]) -> list[Project]:
         found = [old[n] for n in names if n in old]
@@ -758,7 +800,7 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
         return found
 
     for i, item in enumerate(data.sections.get("new", []), start=1):
-        project = add(item.title, item.text)
+        project = add(item.title, item.text, leads=item.leads)
         ProjectChange.objects.create(
             program=program,
             kind=ChangeKind.NEW,
@@ -768,7 +810,7 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
             printed_text=item.text,
         )
     for i, item in enumerate(data.sections.get("adjust", []), start=1):
-        project = add(item.title, item.text)
+        project = add(item.title, item.text, leads=item.leads)
         change = ProjectChange.objects.create(
             program=program,
             kind=ChangeKind.ADJUST,
@@ -791,9 +833,10 @@ def program_create_from_notice(*, actor: Any, data: Any, issuer: Organisation) -
             program=program, kind=ChangeKind.EXIT, order=i, reason=item.reason
         )
         change.sources.set(sources([item.title]))
-    for _name, items in data.categories:
+    for number, (name, items) in enumerate(data.categories, start=1):
+        category = Category.objects.create(program=program, order=number, name=name[:100])
         for item in items:
-            project = add(item.title, item.text)
+            project = add(item.title, item.text, category, item.leads)
             ProjectChange.objects.create(
                 program=program,
                 kind=ChangeKind.NEW,

@@ -479,7 +479,7 @@ NOTICE_IMPORT = "catalogue.notice_import"
 @login_required
 def program_import(request: HttpRequest) -> HttpResponse:
     """Paste or upload a notice → a preview of the program it describes → confirm to create a draft."""
-    from catalogue.notice import notice_upload_text, parse_text
+    from catalogue.notice import NOTICE_MAX_CHARS, notice_upload_text, parse_text
 
     if not can_any(request.user, "add", Program):
         raise PermissionDenied
@@ -504,6 +504,12 @@ def program_import(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("待导入的通知已失效（可能已经导入或已重新上传），请重新粘贴或上传。"))
             return redirect("catalogue:program_import")
         text = pending.data.decode()
+    if len(text) > NOTICE_MAX_CHARS:
+        messages.error(
+            request,
+            _("通知全文超过{limit}字的限制，请检查是否粘贴或上传了别的文件。").format(limit=NOTICE_MAX_CHARS),
+        )
+        text = ""
     parsed = parse_text(text) if text.strip() else None
     if request.method == "POST" and request.POST.get("action") == "confirm" and parsed and parsed.ok:
         issuer = get_object_or_404(issuers, pk=id_or_404(request.POST.get("issuer", "")))
@@ -519,5 +525,19 @@ def program_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalogue/program_import.html",
-        {"parsed": parsed, "text": text, "issuers": issuers, "token": token},
+        {
+            "parsed": parsed,
+            "groups": _notice_groups(parsed.data) if parsed and parsed.data else [],
+            "text": text,
+            "issuers": issuers,
+            "token": token,
+        },
     )
+
+
+def _notice_groups(data: Any) -> list[tuple[str, list[Any]]]:
+    """The parsed notice's lists for the preview: its change sections, then its categories (labelled)."""
+    labels = {"new": _("新增"), "exit": _("退出"), "adjust": _("调整实施"), "continue": _("继续实施")}
+    groups = [(labels[kind], items) for kind, items in data.sections.items() if items]
+    groups += [(name or _("（未分类）"), items) for name, items in data.categories]
+    return groups

@@ -111,8 +111,8 @@ def test_count_mismatch_is_a_warning_and_noun_varies() -> None:
     parsed = parse_text(text)
     assert parsed.data.noun == "民生实事" and parsed.data.count == 3
     assert [p.message for p in parsed.problems if p.level == "warning"] == [
-        "第5行：标题称新增2项，实际列出1项",
         "标题称3项，正文列出2项",
+        "标题称新增2项，实际列出1项",
     ]
     assert parsed.data.requirements == "（一）加强领导。要求。"
 
