@@ -100,6 +100,8 @@ class UpperChange:
     before: Any = None
     after: Any = None
     local: Any = None
+    raw_before: Any = None  # as stored (content items as a list)
+    raw_after: Any = None
 
     @property
     def kind_label(self) -> str:
@@ -164,6 +166,8 @@ def upper_changes(program: Program) -> tuple[list[UpperChange], bool]:
                             before=_show(name, d.baseline.get(name)),
                             after=_show(name, now[name]),
                             local=_show(name, mine.get(name)),
+                            raw_before=d.baseline.get(name),
+                            raw_after=now[name],
                         )
                     )
         elif d.status != DerivationStatus.LOCAL and d.baseline:
@@ -597,8 +601,8 @@ def _decide(
         upper_name=change.upper_name,
         kind=change.kind,
         field=change.field,
-        before=raw_before,
-        after=raw_after,
+        before=change.raw_before,
+        after=change.raw_after,
         decision=decision,
         reason=reason,
         decided_by=actor if getattr(actor, "is_authenticated", False) else None,
@@ -608,7 +612,7 @@ def _decide(
 
 
 def _rebaseline(
-    actor: Any, derivation: Derivation, baseline: dict[str, Any], reason: str, **values: Any
+    actor: Any, derivation: Derivation, baseline: dict[str, Any], why: str, **values: Any
 ) -> None:
     before = _derivation_snapshot(derivation)
     derivation.baseline = baseline
@@ -621,7 +625,7 @@ def _rebaseline(
         obj=derivation,
         before=before,
         after=_derivation_snapshot(derivation),
-        reason=reason,
+        reason=why,
     )
 
 

@@ -24,7 +24,11 @@ def test_province_2021_has_the_change_counts_of_its_notice() -> None:
     assert province.projects.count() == 33
     assert province.doc_number == "皖政〔2021〕24号" and province.is_reconstructed
     assert "未取得原文" in province.source_note
-    assert (kinds.count(ChangeKind.NEW), kinds.count(ChangeKind.ADJUST), kinds.count(ChangeKind.CONTINUE)) == (6, 8, 19)
+    assert (
+        kinds.count(ChangeKind.NEW),
+        kinds.count(ChangeKind.ADJUST),
+        kinds.count(ChangeKind.CONTINUE),
+    ) == (6, 8, 19)
     assert sum(c.sources.count() for c in province.changes.filter(kind=ChangeKind.EXIT)) == 4
     assert _program("anhui", 2020).projects.count() == 33
 
