@@ -590,10 +590,6 @@ def _pending(program: Program, key: str) -> UpperChange:
 def _decide(
     actor: Any, program: Program, change: UpperChange, decision: str, reason: str
 ) -> UpperChangeDecision:
-    raw_before = change.derivation.baseline.get(change.field) if change.derivation and change.field else None
-    raw_after = (
-        derived_values(change.upper_project)[change.field] if change.field and change.upper_project else None
-    )
     record = UpperChangeDecision.objects.create(
         program=program,
         derivation=change.derivation,
