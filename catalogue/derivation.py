@@ -290,7 +290,7 @@ def _ensure_editable(program: Program) -> None:
     ensure(program)
 
 
-def _issuer_for(government: Organisation) -> Organisation:
+def issuer_for(government: Organisation) -> Organisation:
     """Who issues ``government``'s program: the issuer of its latest program, else its 人民政府, else the node."""
     node = government.government or government
     latest = Program.objects.filter(issuer__government=node, is_sample=False).order_by("-year").first()
@@ -339,7 +339,7 @@ def program_derive(
         raise PermissionDenied(_("只有民生办可以生成年度计划"))
     from orgs.rules import in_own_government
 
-    issuer = issuer or _issuer_for(government)
+    issuer = issuer or issuer_for(government)
     if not in_own_government(actor, issuer.pk):
         raise PermissionDenied(_("只能生成本级政府的计划"))
     if upper.status != Program.Status.PUBLISHED:
@@ -347,7 +347,7 @@ def program_derive(
     below = upper_government(issuer)
     if below is None or upper.issuer.government_id != below.pk:
         raise ValidationError({"upper": _("只能由上一级政府的计划生成本级计划。")})
-    if Program.objects.filter(issuer=issuer, year=upper.year).exists():
+    if Program.objects.filter(issuer__government=issuer.government_id, year=upper.year).exists():
         raise ValidationError(_("{year}年计划已经存在。").format(year=upper.year))
     node = issuer.government
     level = node.level if node is not None and node.level in Program.Level.values else Program.Level.DISTRICT
@@ -371,7 +371,11 @@ def program_derive(
         actor=actor, action="create", obj=program, after=model_snapshot(program), reason="由上级计划生成"
     )
 
-    previous = Program.objects.filter(issuer=issuer, year=upper.year - 1).first()
+    previous = (
+        Program.objects.filter(issuer__government=issuer.government_id, year=upper.year - 1, is_sample=False)
+        .order_by("pk")
+        .first()
+    )
     old = list(previous.projects.all()) if previous else []
     old_by_upper = {p.derives_from_id: p for p in old if p.derives_from_id}
     old_by_name = {p.name: p for p in old}

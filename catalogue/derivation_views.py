@@ -24,19 +24,19 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
 
 
 def _choices(request: HttpRequest) -> list[tuple[str, str, Program, object]]:
-    """(value, label, upper program, issuer): the published programs of the level above each own issuer that has
-    no program of that year yet."""
-    issuers = (
+    """(value, label, upper program, issuer): per own government, the published programs of the level above for
+    the years it has no program of yet; its issuer is the one of its latest program (else its 人民政府)."""
+    governments = (
         government_organisations(actor_for(request.user))
-        .filter(kind__in=("government", "district"), is_sample=False)
+        .exclude(level="")
+        .filter(is_sample=False)
         .select_related("government")
-        .order_by("order")
+        .order_by("order", "pk")
     )
     choices = []
-    for issuer in issuers:
-        if issuer.government is None:
-            continue
-        years = set(Program.objects.filter(issuer=issuer).values_list("year", flat=True))
+    for government in governments:
+        issuer = derivation.issuer_for(government)
+        years = set(Program.objects.filter(issuer__government=government).values_list("year", flat=True))
         for upper in derivation.derivable_programs(issuer):
             if upper.year not in years:
                 label = f"{issuer.name} ← {upper.issuer_name}{upper.display_title}"

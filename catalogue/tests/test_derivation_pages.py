@@ -105,3 +105,9 @@ def test_lineage_page_shows_province_city_and_district(client_for: Any) -> None:
     positions = [page.find(name) for name in ("安徽省人民政府", "淮北市人民政府", "杜集区人民政府")]
     assert -1 not in positions and positions == sorted(positions)
     assert page.count('data-depth="') == 3 and 'id="years"' in page
+
+
+def test_a_government_with_the_year_already_is_offered_nothing_for_it(client_for: Any) -> None:
+    lineage_load()
+    page = client_for("office").get(reverse("catalogue:program_derive")).content.decode()
+    assert 'data-testid="no-upper"' in page and 'name="source"' not in page
