@@ -157,7 +157,7 @@ def derivation_rule(actor: Actor, action: str) -> Scope:
 def upper_decision_rule(actor: Actor, action: str) -> Scope:
     """The record of upper amendments accepted or declined: staff read it; 民生办 adds to it; nobody rewrites it."""
     if action == "view":
-        return True if actor.is_staff_wide else False
+        return actor.is_staff_wide
     return actor.is_manager if action == "add" else False
 
 
