@@ -25,12 +25,15 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         counts = reference_data_load()
         upper = lineage_load()
-        for key, c in upper.items():
-            mine = counts.setdefault(key, {"created": 0, "updated": 0, "unchanged": 0})
-            for outcome, n in c.items():
-                mine[outcome] += n
         self.stdout.write(self.style.SUCCESS("参考数据已装入（可重复执行，未变化的记录不会改写）："))
+        self._counts(counts)
+        self.stdout.write("安徽省、淮北市计划（推定重建）及杜集区计划的逐项采纳情况：")
+        self._counts(upper)
+
+    def _counts(self, counts: dict[str, dict[str, int]]) -> None:
         for key, label in LABELS.items():
+            if key not in counts:
+                continue
             c = counts[key]
             self.stdout.write(
                 f"  {label}：新建 {c['created']}，更新 {c['updated']}，未变 {c['unchanged']}"
