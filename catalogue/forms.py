@@ -236,3 +236,43 @@ class PublishForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+class DerivationStatusForm(forms.Form):
+    """One derived item: 采纳, 调整 (with local overrides) or 不适用 (with a reason)."""
+
+    status = forms.ChoiceField(
+        label=_("采纳情况"),
+        choices=[
+            ("adopted", _("采纳")),
+            ("adjusted", _("调整")),
+            ("not_applicable", _("不适用")),
+        ],
+    )
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False)
+    name = forms.CharField(
+        label=_("本级名称"), max_length=100, required=False, help_text=_("调整时填写；留空不改")
+    )
+    content_items_text = forms.CharField(
+        label=_("本级建设内容"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("调整时填写，每行一项；留空不改"),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def overrides(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        found: dict[str, Any] = {}
+        if data.get("name", "").strip():
+            found["name"] = data["name"].strip()
+        items = [line.strip() for line in data.get("content_items_text", "").splitlines() if line.strip()]
+        if items:
+            found["content_items"] = items
+        return found
+
+
+class UpperDecisionForm(forms.Form):
+    key = forms.CharField(widget=forms.HiddenInput, max_length=80)
+    decision = forms.ChoiceField(choices=[("accept", _("接受")), ("decline", _("不接受"))])
+    reason = forms.CharField(label=_("理由"), max_length=500, required=False)

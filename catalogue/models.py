@@ -74,6 +74,15 @@ class Program(models.Model):
         blank=True,
         help_text=_("导入时读出的通知格式（类别标题、条目序号、牵头单位的写法），生成通知时照此书写"),
     )
+    derived_from = models.ForeignKey(
+        "self",
+        verbose_name=_("上级计划"),
+        null=True,
+        blank=True,
+        related_name="derived_programs",
+        on_delete=models.PROTECT,
+        help_text=_("本计划由上一级政府已发布的计划生成（逐项采纳、调整或不适用）"),
+    )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
     class Meta:
@@ -175,6 +184,15 @@ class Project(models.Model):
         _("纳入考核"),
         default=True,
         help_text=_("列入上级民生工程清单的项目计入目标管理绩效考评；本地自行增加的项目可不计入"),
+    )
+    derives_from = models.ForeignKey(
+        "self",
+        verbose_name=_("上级项目"),
+        null=True,
+        blank=True,
+        related_name="derived_projects",
+        on_delete=models.SET_NULL,
+        help_text=_("上一级政府计划中的对应项目；本级自行增加的项目为空"),
     )
     version = models.PositiveIntegerField(_("版本"), default=1)
 
@@ -362,3 +380,131 @@ class ProjectProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.title}"
+
+
+class DerivationStatus(models.TextChoices):
+    ADOPTED = "adopted", _("采纳")
+    ADJUSTED = "adjusted", _("调整")
+    NOT_APPLICABLE = "not_applicable", _("不适用")
+    LOCAL = "local", _("本级新增")
+
+
+#: The upper project's values a derived item follows (and may override locally). 牵头单位 is compared by name: each
+#: level has its own departments.
+DERIVED_FIELDS = ("name", "summary", "lead_department", "content_items")
+
+
+class Derivation(models.Model):
+    """One item of a program derived from the upper level's: which upper project it follows, what the lower level
+    made of it (采纳 / 调整 / 不适用 with a reason, or a local addition) and the upper values it last took over
+    (``baseline``) — so local overrides and later upper amendments are computed, never copied silently.
+
+    A 不适用 item has no project of its own; a local addition (本级新增) has no upper project and is outside the upper
+    level's assessment."""
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("本级计划"), related_name="derivations", on_delete=models.CASCADE
+    )
+    upper_project = models.ForeignKey(
+        Project,
+        verbose_name=_("上级项目"),
+        null=True,
+        blank=True,
+        related_name="derivations",
+        on_delete=models.SET_NULL,
+    )
+    upper_name = models.CharField(_("上级项目名称"), max_length=100, blank=True)
+    project = models.OneToOneField(
+        Project,
+        verbose_name=_("本级项目"),
+        null=True,
+        blank=True,
+        related_name="derivation",
+        on_delete=models.CASCADE,
+    )
+    status = models.CharField(_("采纳情况"), max_length=16, choices=DerivationStatus.choices)
+    reason = models.TextField(_("理由"), blank=True)
+    baseline = models.JSONField(
+        _("已接受的上级内容"),
+        default=dict,
+        blank=True,
+        help_text=_("最近一次接受的上级项目名称、简介、牵头单位和内容"),
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1)
+
+    class Meta:
+        ordering = ["program", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "upper_project"],
+                condition=models.Q(upper_project__isnull=False),
+                name="derivation_program_upper_unique",
+            )
+        ]
+        verbose_name = _("逐项采纳情况")
+        verbose_name_plural = _("逐项采纳情况")
+
+    def __str__(self) -> str:
+        name = self.project.name if self.project_id else self.upper_name
+        return f"{self.program.year} {name} {self.get_status_display()}"
+
+    @property
+    def is_local(self) -> bool:
+        """A local addition: outside the upper level's assessment."""
+        return self.status == DerivationStatus.LOCAL
+
+
+class UpperChangeDecision(models.Model):
+    """One item of an upper program's amendment, accepted or declined by a lower level, with who, when and why."""
+
+    class Kind(models.TextChoices):
+        CHANGED = "changed", _("上级修改")
+        ADDED = "added", _("上级新增")
+        REMOVED = "removed", _("上级退出")
+
+    class Decision(models.TextChoices):
+        ACCEPTED = "accepted", _("接受")
+        DECLINED = "declined", _("不接受")
+
+    program = models.ForeignKey(
+        Program, verbose_name=_("本级计划"), related_name="upper_decisions", on_delete=models.CASCADE
+    )
+    derivation = models.ForeignKey(
+        Derivation,
+        verbose_name=_("逐项采纳情况"),
+        null=True,
+        blank=True,
+        related_name="decisions",
+        on_delete=models.SET_NULL,
+    )
+    upper_project = models.ForeignKey(
+        Project,
+        verbose_name=_("上级项目"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    upper_name = models.CharField(_("上级项目名称"), max_length=100, blank=True)
+    kind = models.CharField(_("变化"), max_length=10, choices=Kind.choices)
+    field = models.CharField(_("字段"), max_length=20, blank=True)
+    before = models.JSONField(_("原值"), null=True, blank=True)
+    after = models.JSONField(_("新值"), null=True, blank=True)
+    decision = models.CharField(_("处理"), max_length=10, choices=Decision.choices)
+    reason = models.TextField(_("理由"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+    )
+    decided_at = models.DateTimeField(_("处理时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["program", "-decided_at", "-id"]
+        verbose_name = _("上级修订处理记录")
+        verbose_name_plural = _("上级修订处理记录")
+
+    def __str__(self) -> str:
+        return f"{self.upper_name} {self.get_kind_display()} {self.get_decision_display()}"

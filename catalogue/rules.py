@@ -8,7 +8,16 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from catalogue.models import ContentItem, Program, ProgramAmendment, Project, ProjectChange, ProjectProposal
+from catalogue.models import (
+    ContentItem,
+    Derivation,
+    Program,
+    ProgramAmendment,
+    Project,
+    ProjectChange,
+    ProjectProposal,
+    UpperChangeDecision,
+)
 from core.policy import Actor, Scope, can_any, rule
 from orgs.models import Role
 
@@ -133,6 +142,23 @@ def amendment_rule(actor: Actor, action: str) -> Scope:
     if action == "view":
         return program_visible(actor, "program__")
     return actor.is_manager
+
+
+@rule(Derivation, **program_tenant("program"))
+def derivation_rule(actor: Actor, action: str) -> Scope:
+    """How a program follows the upper level's: read like the program; 民生办 of its own government decides (the
+    upper levels read their published derived programs, read-only, through the tenancy)."""
+    if action == "view":
+        return program_visible(actor, "program__")
+    return actor.is_manager
+
+
+@rule(UpperChangeDecision, **program_tenant("program"))
+def upper_decision_rule(actor: Actor, action: str) -> Scope:
+    """The record of upper amendments accepted or declined: staff read it; 民生办 adds to it; nobody rewrites it."""
+    if action == "view":
+        return actor.is_staff_wide
+    return actor.is_manager if action == "add" else False
 
 
 @rule(ProjectProposal)

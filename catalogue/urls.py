@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from catalogue import views
+from catalogue import derivation_views, views
 
 app_name = "catalogue"
 urlpatterns = [
@@ -24,6 +24,18 @@ urlpatterns = [
     path("programs/<id:pk>/amend/", views.program_amend_view, name="program_amend"),
     path("programs/<id:pk>/merge/", views.program_merge_view, name="program_merge"),
     path("programs/<id:pk>/projects/new/", views.project_new_view, name="project_new"),
+    path("programs/derive/", derivation_views.program_derive_view, name="program_derive"),
+    path("programs/<id:pk>/derivation/", derivation_views.program_derivation_view, name="program_derivation"),
+    path(
+        "programs/<id:pk>/derivation/<id:item>/status/",
+        derivation_views.derivation_status_view,
+        name="derivation_status",
+    ),
+    path("programs/<id:pk>/derivation/upper/", derivation_views.upper_change_view, name="upper_change"),
+    path(
+        "programs/<id:pk>/derivation/local/", derivation_views.derivation_local_view, name="derivation_local"
+    ),
+    path("projects/<id:pk>/levels/", derivation_views.project_levels_view, name="project_levels"),
     path("proposals/", views.proposal_list, name="proposal_list"),
     path("proposals/<id:pk>/decide/", views.proposal_decide, name="proposal_decide"),
 ]

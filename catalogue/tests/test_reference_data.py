@@ -384,3 +384,6 @@ def test_load_reference_data_command(db):
     out = io.StringIO()
     call_command("load_reference_data", stdout=out)
     assert "项目：新建 0，更新 0，未变 66" in out.getvalue()
+    assert (
+        "逐项采纳情况：新建 0，更新 0，未变 132" in out.getvalue()
+    )  # 杜集区 ← 淮北市 ← 安徽省, 2020 and 2021

@@ -379,6 +379,14 @@ ROWS: list[Row] = [
     ("notice edit", lambda s: _r("catalogue:program_notice_edit", s["program"].pk), MANAGERS),
     ("notice publish", lambda s: _r("catalogue:program_publish", s["program"].pk), MANAGERS),
     ("notice preview pdf", lambda s: _r("catalogue:program_notice_preview", s["program"].pk), PUBLIC),
+    # --- catalogue: programs derived from the level above (issue 14, item 2)
+    ("derive from upper", lambda s: _r("catalogue:program_derive"), MANAGERS),
+    ("derivation items", lambda s: _r("catalogue:program_derivation", s["program"].pk), PUBLIC),
+    (
+        "project levels",
+        lambda s: _r("catalogue:project_levels", s["program"].projects.order_by("order").first().pk),
+        PUBLIC,
+    ),
     # --- jobs (石台镇's was started by the town persona, 段园镇's by somebody else)
     ("own job", lambda s: _r("jobs:job_detail", s["own"]["job"].pk), [200, 200, 404, 404, 200, 404, 302]),
     (

@@ -326,3 +326,36 @@ def test_every_rule_declares_its_government() -> None:
         "declare @rule(Model, tenant=..., released=...) — for rows of a program "
         "@rule(Model, **catalogue.rules.program_tenant('<path to the program>'))"
     )
+
+
+def test_derivations_stay_in_their_government(persona: Any) -> None:
+    """Issue 14 item 2: district B's draft derived program and its items are B's alone; 杜集区's published derivation
+    is read by the city and the province but changed only by 杜集区's office."""
+    from catalogue.derivation import program_derive
+    from catalogue.models import Derivation, Program, UpperChangeDecision
+    from catalogue.reference_lineage import lineage_load
+    from core.policy import restrict
+    from orgs.models import Organisation
+
+    lineage_load()
+    city = Program.objects.get(issuer__code="huaibei", year=2021)
+    draft = program_derive(
+        upper=city, government=Organisation.objects.get(code="xiangshan"), actor=persona("office_b")
+    )
+    b_items = set(draft.derivations.values_list("pk", flat=True))
+    duji = set(Derivation.objects.filter(program__issuer__code="gov").values_list("pk", flat=True))
+
+    def rows(role: str, action: str, model: Any = Derivation) -> set[int]:
+        PROBES.count += 1
+        return set(restrict(model.objects.all(), persona(role), action).values_list("pk", flat=True))
+
+    assert b_items <= rows("office_b", "change") and not duji & rows("office_b", "change")
+    for role in ("office", "leader", "city_office", "city_leader", "province_office"):
+        assert not b_items & rows(role, "view"), role
+        assert not b_items & rows(role, "change"), role
+    for role in ("city_office", "province_office"):
+        assert duji <= rows(role, "view") and not duji & rows(role, "change"), role
+        assert not rows(role, "add", UpperChangeDecision) & set(
+            UpperChangeDecision.objects.filter(program__issuer__code="gov").values_list("pk", flat=True)
+        )
+    assert duji <= rows("office", "change")
