@@ -87,6 +87,13 @@ class ReportFillForm(forms.Form):
         for field in self.fields.values():
             field.disabled = True
 
+    def describe_errors_by(self, element_id: str) -> None:
+        """The inputs refused by validation point at the page's error messages of this project
+        (``aria-describedby``; Django marks them ``aria-invalid``)."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = element_id
+
     def posted(self) -> bool:
         """Whether this project's form was on the page that was sent (a read-only one sends no version)."""
         return self.is_bound and self.add_prefix("version") in self.data

@@ -122,6 +122,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             wants_submit = submitting and (only is None or only == project.pk)
             if not form.is_valid():
                 issues[project.pk] = form_errors(form)
+                form.describe_errors_by(f"p{project.pk}-issues")
                 bound[project.pk] = form
                 continue
             report = reports.get(project.pk)

@@ -9,7 +9,7 @@ from django import forms
 
 from core.widgets import PlainHiddenInput, PlainTextarea, PlainTextInput
 
-VALUES: list[Any] = [None, "", "12.5", 0, 'a"<b>&\'c', "第一行\n第二行"]
+VALUES: list[Any] = [None, "", "12.5", 0, "a\"<b>&'c", "第一行\n第二行"]
 ATTRS: list[dict[str, Any]] = [
     {},
     {"id": "id_x", "class": "form-control form-control-sm", "inputmode": "decimal"},
@@ -19,7 +19,11 @@ ATTRS: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize(
     ("plain", "django"),
-    [(PlainTextInput, forms.TextInput), (PlainHiddenInput, forms.HiddenInput), (PlainTextarea, forms.Textarea)],
+    [
+        (PlainTextInput, forms.TextInput),
+        (PlainHiddenInput, forms.HiddenInput),
+        (PlainTextarea, forms.Textarea),
+    ],
 )
 @pytest.mark.parametrize("value", VALUES)
 @pytest.mark.parametrize("attrs", ATTRS)
