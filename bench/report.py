@@ -53,8 +53,11 @@ def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
         "transactions as the page's save and submit: the report rows, their values and funds, the 开始填报 and 填报 "
         "audit rows (with before/after snapshots), then status, submitted_at and version, a transition and a 提交 "
         "audit row per report (a submission refreshes no summary — only a confirmation or an unlock does — so "
-        "neither does the limit). Submitted reports/s (rush) = reports submitted ÷ the span from the first submission's start to the last one's "
-        "end, while the other units fill, reviewers approve and the 民生办 reads.",
+        "neither does the limit). Filled and submitted reports/s (rush) = reports submitted ÷ the span from the "
+        "first save's start to the last submission's end (the same work as the limit: each unit's save, then its "
+        "submission), while the other units fill, reviewers approve and the 民生办 reads; the ratio is taken on it. "
+        "The submission span alone (from the first submission's start; the figure reported before 2026-12-01 "
+        "evening, which left the saves out of our time but not out of the limit's) is shown beside it.",
         "",
         "| scale | database | units | request | n | req/s | p50 (ms) | p95 (ms) | unloaded p95 (ms) | p95 ÷ unloaded"
         " | errors |",
@@ -64,15 +67,16 @@ def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
         lines += rush_rows(r, scale)
     lines += [
         "",
-        "| scale | database | reports in DB | seconds | errors | lost | submitted reports/s (rush) | raw SQL reports/s "
-        "| ratio | targets |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| scale | database | reports in DB | seconds | errors | lost | filled and submitted reports/s (rush) "
+        "| submission span only | raw SQL reports/s | ratio | targets |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for scale, r in runs:
         limit = r["limit"]["reports_per_s"]
+        ours = r.get("fill_submit_per_s", r["submit_per_s"])
         lines.append(
             f"| {scale} | {r['vendor']} | {r['reports']:,} | {r['seconds']} | {r['errors']} | {r['lost']} | "
-            f"{r['submit_per_s']:.1f} | {limit:.0f} | {r['submit_per_s'] / limit if limit else 0:.4f}× | "
+            f"{ours:.1f} | {r['submit_per_s']:.1f} | {limit:.0f} | {ours / limit if limit else 0:.4f}× | "
             "0 errors, 0 lost, p95 ≤ 5× unloaded, ≥ 0.2× raw |"
         )
     return "\n".join(lines)

@@ -16,12 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import numbers
+from core.widgets import PlainTextInput
 
 
 class NumberField(forms.Field):
     """A text input checked by core.numbers (no NaN, no exponent, digits and range of the stored field)."""
 
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+    widget = PlainTextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
 
     def __init__(
         self,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from catalogue.models import Project
 from core import numbers
 from core.forms import CountField, MoneyField, QuantityField
+from core.widgets import PlainHiddenInput, PlainTextarea
 from funding.models import Source
 from reporting.models import Report
 
@@ -26,7 +27,7 @@ def _text_field(name: str) -> forms.CharField:
         strip=False,
         max_length=numbers.TEXT_MAX,
         error_messages={"max_length": _("不超过%(limit_value)s字")},
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        widget=PlainTextarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
     )
 
 
@@ -35,7 +36,7 @@ class ReportFillForm(forms.Form):
     money arrived/spent by source (万元), 受益人数 and the narrative; ``version`` is the report version the page
     was rendered with (0: no report yet)."""
 
-    version = forms.CharField(required=False, widget=forms.HiddenInput)
+    version = forms.CharField(required=False, widget=PlainHiddenInput)
 
     def __init__(
         self,
@@ -85,6 +86,13 @@ class ReportFillForm(forms.Form):
         """Shown read-only (a report already submitted, or a user who may not fill)."""
         for field in self.fields.values():
             field.disabled = True
+
+    def describe_errors_by(self, element_id: str) -> None:
+        """The inputs refused by validation point at the page's error messages of this project
+        (``aria-describedby``; Django marks them ``aria-invalid``)."""
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["aria-describedby"] = element_id
 
     def posted(self) -> bool:
         """Whether this project's form was on the page that was sent (a read-only one sends no version)."""

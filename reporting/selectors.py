@@ -67,7 +67,8 @@ def unit_sources(*, unit: Organisation, projects: list[Project]) -> dict[int, li
         .values_list("project_id", "source")
     ):
         have.setdefault(pid, set()).add(source)
-    return {p.id: [s for s in Source.values if s in have.get(p.id, set(Source.values))] for p in projects}
+    every = list(Source.values)  # an enum's values are rebuilt on each access: once here
+    return {p.id: [s for s in every if s in have.get(p.id, every)] for p in projects}
 
 
 def review_queue(*, user: Any, period: Period) -> QuerySet[Report]:

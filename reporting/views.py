@@ -57,12 +57,17 @@ def _fill_forms(
     }
 
 
-def _fill_reports(user: Any, *, period: Period, unit: Organisation, projects: list[Any]) -> dict[int, Report]:
+def _fill_reports(
+    user: Any, *, period: Period, unit: Organisation, projects: list[Any], shown: bool = True
+) -> dict[int, Report]:
+    """The unit's reports of the page; ``shown``: with their transitions, for the page (a POST that is
+    redirected only compares the typed figures with the stored ones)."""
+    related = ("values", "funds", "transitions") if shown else ("values", "funds")
     return {
         r.project_id: r
         for r in restrict(
             Report.objects.filter(period=period, unit=unit, project__in=projects), user, "view"
-        ).prefetch_related("values", "funds", "transitions")
+        ).prefetch_related(*related)
     }
 
 
@@ -103,7 +108,9 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     if not projects:
         return render(request, "reporting/fill.html", {"period": period, "unit": unit, "items": []})
     may_fill = may_act_for_unit(request.user, unit.id)
-    reports = _fill_reports(request.user, period=period, unit=unit, projects=projects)
+    reports = _fill_reports(
+        request.user, period=period, unit=unit, projects=projects, shown=request.method != "POST"
+    )
     sources = selectors.unit_sources(unit=unit, projects=projects)
     issues: dict[int, list[str]] = {}
     bound: dict[int, ReportFillForm] = {}
@@ -123,6 +130,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             wants_submit = submitting and (only is None or only == project.pk)
             if not form.is_valid():
                 issues[project.pk] = form_errors(form)
+                form.describe_errors_by(f"p{project.pk}-issues")
                 bound[project.pk] = form
                 continue
             report = reports.get(project.pk)

@@ -3,6 +3,7 @@ did not, no empty drafts for projects nobody touched, and 受益人数 carried t
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -150,3 +151,31 @@ def test_a_refused_submission_keeps_the_saved_figures(month: dict[str, Any], tow
     )
     assert result.saved and not result.submitted and result.problems
     assert Report.objects.get(pk=result.report.pk).progress == "已开工"
+
+
+def test_a_refused_figure_keeps_what_was_typed_and_points_at_the_error(
+    client_for: Any, month: dict[str, Any]
+) -> None:
+    period, p = month["periods"][6], month["project"]
+    started = month["indicators"][0]
+    data = _data(month, "save", **{f"r{p.pk}-v{started.pk}": "五户"})
+    page = client_for("town_shitai").post(_url(period), data).content.decode()
+    assert not Report.objects.filter(project=p, period=period).exists()
+    name = f"r{p.pk}-v{started.pk}"
+    (tag,) = re.findall(rf'<input[^>]*\sname="{name}"[^>]*>', page)
+    assert 'value="五户"' in tag and 'aria-invalid="true"' in tag
+    assert f'aria-describedby="p{p.pk}-issues"' in tag and f'id="p{p.pk}-issues"' in page
+
+
+def test_the_fill_page_renders_its_inputs_without_widget_templates(
+    client_for: Any, month: dict[str, Any]
+) -> None:
+    from django.test.signals import template_rendered
+
+    seen: list[str] = []
+    template_rendered.connect(receiver := lambda sender, template, **kw: seen.append(template.name))
+    try:
+        client_for("town_shitai").get(_url(month["periods"][6]))
+    finally:
+        template_rendered.disconnect(receiver)
+    assert "reporting/fill.html" in seen and not [t for t in seen if t.startswith("django/forms/")]
