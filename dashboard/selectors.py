@@ -11,6 +11,7 @@ runs a fixed number of queries whatever the number of projects, units and report
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -97,14 +98,16 @@ def _merge(figures: list[Figure]) -> Figure:
     )
 
 
+# The figures as the driver returns them (psycopg: exact Decimals; sqlite3: floats, read back by ``_num``) — no
+# CAST or ROUND in SQL, which cost SQLite more than the query itself.
 _FIGURES_SQL = """
 SELECT s.project_id, p."order", p.name, p.lead_department_id, o.short_name, o.name, s.unit_id, u.short_name,
-  u.name, CAST(s.budget AS TEXT), CAST(s.arrived AS TEXT), CAST(s.spent AS TEXT), CAST(s.completion AS TEXT),
-  CAST(s.schedule AS TEXT)
+  u.name, s.budget, s.arrived, s.spent, s.completion, s.schedule
 FROM reporting_summary s JOIN catalogue_project p ON p.id = s.project_id
 LEFT JOIN orgs_organisation o ON o.id = p.lead_department_id LEFT JOIN orgs_organisation u ON u.id = s.unit_id
 WHERE s.period_id IN ({periods}) AND {where}
 """
+_UNIT_JOIN = " LEFT JOIN orgs_organisation u ON u.id = s.unit_id"
 
 
 def _reach_sql(reach: Reach) -> tuple[str, list[Any]]:
@@ -130,28 +133,60 @@ def _summary_rows(
     Decimals, as reporting.rollup does)."""
     where, where_params = _reach_sql(reach)
     sql = _FIGURES_SQL.format(periods=", ".join(["%s"] * len(period_ids)), where=where + extra)
+    if reach.whole:  # project totals only: no unit to name
+        sql = sql.replace("u.short_name,\n  u.name,", "NULL, NULL,").replace(_UNIT_JOIN, "")
+    sql += ' ORDER BY p."order", s.project_id'
     with connection.cursor() as cursor:
         cursor.execute(sql, [*period_ids, *where_params, *(params or [])])
         fetched = cursor.fetchall()
     return _figures(fetched)
 
 
+_finite = math.isfinite
+
+
+def _num(value: Any, places: int) -> Decimal | None:
+    """A sum of the dashboard's queries as a Decimal with at most the field's places; None when absent or
+    abnormal (NaN, infinity, not a number). PostgreSQL's numerics come exact; SQLite sums floats: rounded to the
+    places and read by their shortest repr, as Django's converter does within 15 digits."""
+    cls = value.__class__
+    if cls is float:
+        return Decimal(repr(round(value, places))) if _finite(value) else None
+    return _stored(value, places)
+
+
+def _stored(value: Any, places: int) -> Decimal | None:
+    """A stored figure (one summary column) as a Decimal; None when absent or abnormal. SQLite keeps the text
+    Django wrote as a float whose shortest repr is that text (up to 15 digits): no rounding needed. This
+    conversion is most of the dashboard's Python time, hence the type dispatch and no Decimal context."""
+    cls = value.__class__
+    if cls is float:
+        return Decimal(repr(value)) if _finite(value) else None
+    if cls is int:
+        return Decimal(value)
+    if cls is Decimal:
+        return value if value.is_finite() else None
+    if value is None:
+        return None
+    return rollup._dec(value, places)  # text (SQLite stores what it is given)
+
+
 def _figures(fetched: list[tuple[Any, ...]]) -> list[Figure]:
-    dec = rollup._dec
+    num = _stored
     return [
         Figure(
-            project_id=pid,
-            order=order,
-            name=name,
-            lead_id=lead,
-            lead_name=lead_short or lead_name or "",
-            unit_id=uid,
-            unit_name=unit_short or unit_name or "",
-            budget=dec(budget, 2) or ZERO,
-            arrived=dec(arrived, 2) or ZERO,
-            spent=dec(spent, 2) or ZERO,
-            completion=dec(completion, 4),
-            schedule=dec(schedule, 4) or ZERO,
+            pid,
+            order,
+            name,
+            lead,
+            lead_short or lead_name or "",
+            uid,
+            unit_short or unit_name or "",
+            num(budget, 2) or ZERO,
+            num(arrived, 2) or ZERO,
+            num(spent, 2) or ZERO,
+            num(completion, 4),
+            num(schedule, 4) or ZERO,
         )
         for (
             pid,
@@ -221,7 +256,9 @@ def project_figures(*, user: Any, periods: list[Period], pending: bool = False) 
                     if f.unit_id in reach.units and not reach.project_whole(f.lead_id)
                 ]
     else:
-        figures = _summary_rows(reach, [p.id for p in periods])
+        figures = _summary_rows(reach, [p.id for p in periods])  # sorted by project order
+        if reach.whole:  # one row per project (its totals): nothing to merge
+            return figures
     by_project: dict[tuple[int, int], list[Figure]] = defaultdict(list)
     for f in figures:
         by_project[(f.order, f.project_id)].append(f)
@@ -308,38 +345,39 @@ class TrendPoint:
     schedule: Decimal
 
 
-def trend(*, user: Any, program: Program) -> list[TrendPoint]:
-    """The year month by month against the 序时 plan (month / 12), confirmed figures from the summary rows: two
-    queries (the periods, the grouped summaries). A month without confirmed data shows no figure."""
+def trend(*, user: Any, program: Program, months: list[int] | None = None) -> list[TrendPoint]:
+    """The year month by month against the 序时 plan (month / 12), confirmed figures from the summary rows: one
+    grouped query, plus one for the program's months unless the caller has them (the page's month chooser). A
+    month without confirmed data shows no figure."""
     reach = dashboard_reach(user)
     where, params = _reach_sql(reach)
     join = "" if reach.whole else " JOIN catalogue_project p ON p.id = s.project_id"
     sql = f"""
-SELECT pe.month, CAST(SUM(s.budget) AS TEXT), CAST(SUM(s.arrived) AS TEXT), CAST(SUM(s.spent) AS TEXT),
-  CAST(SUM(ROUND(s.completion, 4)) AS TEXT), COUNT(s.completion)
+SELECT pe.month, SUM(s.budget), SUM(s.arrived), SUM(s.spent), SUM(s.completion), COUNT(s.completion)
 FROM reporting_summary s JOIN reporting_period pe ON pe.id = s.period_id{join}
 WHERE pe.program_id = %s AND {where} GROUP BY pe.month"""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pe.month FROM reporting_period pe WHERE pe.program_id = %s ORDER BY pe.month",
-            [program.pk],
-        )
-        months = [row[0] for row in cursor.fetchall()]
+        if months is None:
+            cursor.execute(
+                "SELECT pe.month FROM reporting_period pe WHERE pe.program_id = %s ORDER BY pe.month",
+                [program.pk],
+            )
+            months = [row[0] for row in cursor.fetchall()]
         cursor.execute(sql, [program.pk, *params])
         grouped = {row[0]: row for row in cursor.fetchall()}
-    dec = rollup._dec
     points = []
+    twelve = Decimal(12)
     for m in months:
         _m, b, a, sp, c_sum, c_n = grouped.get(m) or (m, None, None, None, None, 0)
-        budget, arrived, spent = dec(b, 2), dec(a, 2), dec(sp, 2)
-        c_total = dec(c_sum, 4)
+        budget, arrived, spent = _num(b, 2), _num(a, 2), _num(sp, 2)
+        c_total = _num(c_sum, 4)
         points.append(
             TrendPoint(
                 month=m,
                 completion=c_total / c_n if c_n and c_total is not None else None,
                 arrival=_ratio(arrived, budget),
                 spending=_ratio(spent, arrived),
-                schedule=Decimal(m) / Decimal(12),
+                schedule=Decimal(m) / twelve,
             )
         )
     return points
@@ -539,8 +577,11 @@ class Board:
     """Everything one dashboard page (or one of its JSON endpoints) shows for a viewer and a month; each part
     computed on first use, so an endpoint runs only its own queries."""
 
-    def __init__(self, *, user: Any, period: Period, pending: bool = False) -> None:
+    def __init__(
+        self, *, user: Any, period: Period, pending: bool = False, months: list[int] | None = None
+    ) -> None:
         self.user = user
+        self.months = months  # the program's months when the caller has them (saves the trend one query)
         self.period = period
         self.program = period.program
         self.pending = pending and may_see_pending(user)
@@ -561,7 +602,7 @@ class Board:
 
     @cached_property
     def trend(self) -> list[TrendPoint]:
-        return trend(user=self.user, program=self.program)
+        return trend(user=self.user, program=self.program, months=self.months)
 
     def ranking(self, kind: str) -> list[rollup.UnitScore]:
         cache = self.__dict__.setdefault("_ranking", {})
