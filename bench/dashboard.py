@@ -23,12 +23,14 @@ from catalogue.models import Program
 from dashboard import selectors
 from reporting.models import Period, Report
 
+# every project of the periods' programs with its totals row, if any (a project without one is listed as 未报)
 FIGURES_SQL = """
-SELECT s.project_id, p."order", p.name, p.lead_department_id, o.short_name, o.name, s.unit_id, NULL, NULL,
+SELECT p.id, p."order", p.name, p.lead_department_id, o.short_name, o.name, NULL, NULL, NULL,
   s.budget, s.arrived, s.spent, s.completion, s.schedule
-FROM reporting_summary s JOIN catalogue_project p ON p.id = s.project_id
+FROM catalogue_project p JOIN reporting_period pe ON pe.program_id = p.program_id
+LEFT JOIN reporting_summary s ON s.project_id = p.id AND s.period_id = pe.id AND s.unit_id IS NULL
 LEFT JOIN orgs_organisation o ON o.id = p.lead_department_id
-WHERE s.period_id IN ({periods}) AND s.unit_id IS NULL
+WHERE pe.id IN ({periods})
 """
 TREND_SQL = """
 SELECT pe.month, SUM(s.budget), SUM(s.arrived), SUM(s.spent), AVG(s.completion), COUNT(*)

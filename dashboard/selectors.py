@@ -56,6 +56,7 @@ class Figure:
     completion: Decimal | None = None
     schedule: Decimal = ZERO
     pending: int = 0
+    reported: bool = True  # False: no confirmed (or, when asked, pending) figure this month — shown as 未报
 
     @property
     def arrival_rate(self) -> Decimal | None:
@@ -108,6 +109,16 @@ LEFT JOIN orgs_organisation o ON o.id = p.lead_department_id LEFT JOIN orgs_orga
 WHERE s.period_id IN ({periods}) AND {where}
 """
 _UNIT_JOIN = " LEFT JOIN orgs_organisation u ON u.id = s.unit_id"
+# A district-wide viewer: every project of the periods' programs, with its totals row when it has one (a project
+# without a confirmed report has none: it is listed as 未报, never silently left out).
+_WHOLE_SQL = """
+SELECT p.id, p."order", p.name, p.lead_department_id, o.short_name, o.name, NULL, NULL, NULL,
+  s.budget, s.arrived, s.spent, s.completion, s.schedule, s.project_id
+FROM catalogue_project p JOIN reporting_period pe ON pe.program_id = p.program_id
+LEFT JOIN reporting_summary s ON s.project_id = p.id AND s.period_id = pe.id AND s.unit_id IS NULL
+LEFT JOIN orgs_organisation o ON o.id = p.lead_department_id
+WHERE pe.id IN ({periods}) ORDER BY p."order", p.id
+"""
 
 
 def _reach_sql(reach: Reach) -> tuple[str, list[Any]]:
@@ -169,6 +180,51 @@ def _stored(value: Any, places: int) -> Decimal | None:
     if value is None:
         return None
     return rollup._dec(value, places)  # text (SQLite stores what it is given)
+
+
+def _whole_rows(period_ids: list[int]) -> list[Figure]:
+    """Every project of the periods' programs with its totals, those without a summary row as 未报: one query."""
+    sql = _WHOLE_SQL.format(periods=", ".join(["%s"] * len(period_ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, period_ids)
+        fetched = cursor.fetchall()
+    figures = _figures([row[:14] for row in fetched])
+    for figure, row in zip(figures, fetched, strict=True):
+        if row[14] is None:
+            figure.reported = False
+    return figures
+
+
+def _unreported(reach: Reach, period_ids: list[int], seen: set[int]) -> list[Figure]:
+    """The viewer's projects without any row of theirs this month (no confirmed report): every project for a
+    district-wide viewer, else the projects the department leads and those its or the town's units report on —
+    one query."""
+    from reporting.rules import reported_by
+
+    own = Q() if reach.whole else Q(pk__in=[])
+    if reach.lead_id is not None:
+        own |= Q(lead_department_id=reach.lead_id)
+    for unit in sorted(reach.units):
+        own |= reported_by(unit)
+    programs = Period.objects.filter(pk__in=period_ids).values("program_id")
+    projects = (
+        Project.objects.filter(own, program_id__in=programs)
+        .exclude(pk__in=seen)
+        .distinct()
+        .select_related("lead_department")
+        .order_by()
+    )
+    return [
+        Figure(
+            project_id=p.pk,
+            order=p.order,
+            name=p.name,
+            lead_id=p.lead_department_id,
+            lead_name=p.lead_department.display_name if p.lead_department else "",
+            reported=False,
+        )
+        for p in projects
+    ]
 
 
 def _figures(fetched: list[tuple[Any, ...]]) -> list[Figure]:
@@ -255,10 +311,12 @@ def project_figures(*, user: Any, periods: list[Period], pending: bool = False) 
                     for f in _from_progress(rollup.progress_table(per_unit=True, **kw))
                     if f.unit_id in reach.units and not reach.project_whole(f.lead_id)
                 ]
+        figures += _unreported(reach, [p.id for p in periods], {f.project_id for f in figures})
+    elif reach.whole:  # one row per project (its totals, or 未报), sorted by project order: nothing to merge
+        return _whole_rows([p.id for p in periods])
     else:
-        figures = _summary_rows(reach, [p.id for p in periods])  # sorted by project order
-        if reach.whole:  # one row per project (its totals): nothing to merge
-            return figures
+        figures = _summary_rows(reach, [p.id for p in periods])
+        figures += _unreported(reach, [p.id for p in periods], {f.project_id for f in figures})
     by_project: dict[tuple[int, int], list[Figure]] = defaultdict(list)
     for f in figures:
         by_project[(f.order, f.project_id)].append(f)
@@ -454,8 +512,9 @@ def funds_by_source(*, user: Any, period: Period, pending: bool = False) -> list
 class Kpis:
     month: int
     schedule: Decimal
-    projects: int
+    projects: int  # with figures this month
     behind: int
+    unreported: int  # listed as 未报 (no confirmed report this month)
     completion: Decimal | None
     budget: Decimal
     arrived: Decimal
@@ -514,8 +573,9 @@ def kpis(*, user: Any, period: Period, figures: list[Figure], today: dt.date | N
     return Kpis(
         month=period.month,
         schedule=Decimal(period.month) / Decimal(12),
-        projects=len(figures),
+        projects=sum(1 for f in figures if f.reported),
         behind=sum(1 for f in figures if f.behind),
+        unreported=sum(1 for f in figures if not f.reported),
         completion=sum(rates, ZERO) / len(rates) if rates else None,
         budget=sum((f.budget for f in figures), ZERO),
         arrived=sum((f.arrived for f in figures), ZERO),

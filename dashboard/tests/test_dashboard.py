@@ -68,7 +68,7 @@ def test_district_kpis_by_hand(june: dict[str, Any], leader: Any) -> None:
 
 def test_exactly_on_schedule_is_not_behind(june: dict[str, Any], town_shitai: Any) -> None:
     board = selectors.Board(user=town_shitai, period=june["period"])
-    (own,) = board.figures
+    (own,) = [f for f in board.figures if f.reported]
     assert own.completion == Decimal("0.5000") and own.gap == 0 and not own.behind
     assert board.kpis.behind == 0
     assert (board.kpis.budget, board.kpis.arrived) == (Decimal(600000), Decimal(300000))
@@ -108,15 +108,15 @@ def test_pending_counts_only_when_asked(june: dict[str, Any], office: Any, perso
     report = fill(town, report, june, (6, 6, 60), "400000", "200000")
     services.report_submit(actor=town, report=report)
     assert Target.objects.exists()
-    assert selectors.Board(user=office, period=period).figures == []
-    (pending,) = selectors.Board(user=office, period=period, pending=True).figures
+    assert [f for f in selectors.Board(user=office, period=period).figures if f.reported] == []
+    (pending,) = [f for f in selectors.Board(user=office, period=period, pending=True).figures if f.reported]
     assert pending.pending == 1 and pending.arrived == Decimal(400000)
 
 
 def test_town_sees_only_its_own_rows(june: dict[str, Any], town_shitai: Any, dept_health: Any) -> None:
     units = selectors.unit_figures(user=town_shitai, period=june["period"], project=june["project"])
     assert [f.unit_id for f in units] == [june["shitai"].pk]
-    assert selectors.Board(user=dept_health, period=june["period"]).figures == []
+    assert [f for f in selectors.Board(user=dept_health, period=june["period"]).figures if f.reported] == []
 
 
 def test_trend_month_by_month(june: dict[str, Any], leader: Any) -> None:
@@ -166,6 +166,17 @@ def _more(june: dict[str, Any], office: Any) -> None:
             completion=Decimal("0.3"),
             schedule=Decimal("0.5"),
         )
+        for unit in (june["shitai"], june["duanyuan"]):  # and the units' rows of it
+            Summary.objects.create(
+                project=project,
+                period=june["period"],
+                unit=unit,
+                budget=Decimal(50000),
+                arrived=Decimal(25000),
+                spent=Decimal(500),
+                completion=Decimal("0.3"),
+                schedule=Decimal("0.5"),
+            )
 
 
 @pytest.mark.parametrize("persona_name", ["leader", "town_shitai"])
@@ -239,3 +250,33 @@ def test_town_cannot_drill_into_another_town(june: dict[str, Any], client_for: A
         client.get(reverse("dashboard:project_data", args=[p, 6, june["project"].pk, "json"])).content
     )
     assert spec["categories"] == [june["shitai"].display_name]
+
+
+def test_a_project_without_a_confirmed_report_is_listed_as_not_reported(
+    june: dict[str, Any], leader: Any, client_for: Any
+) -> None:
+    board = selectors.Board(user=leader, period=june["period"])
+    silent = [f for f in board.figures if not f.reported]
+    others = june["program"].projects.exclude(pk=june["project"].pk)
+    assert {f.project_id for f in silent} == set(others.values_list("pk", flat=True)) and silent
+    assert all(f.completion is None and f.arrived == 0 for f in silent)
+    assert board.kpis.projects == 1 and board.kpis.unreported == len(silent)
+    spec = json.loads(
+        client_for("leader")
+        .get(reverse("dashboard:data", args=[june["program"].pk, 6, "projects", "json"]))
+        .content
+    )
+    assert spec["categories"][0] == "农村危房改造"  # the reported one first, the silent ones after it
+    assert f"{silent[0].name}（未报）" in spec["categories"]
+    page = client_for("leader").get(reverse("dashboard:board", args=[june["program"].pk, 6])).content.decode()
+    assert "未报" in page
+
+
+def test_a_town_sees_its_unreported_projects_too(june: dict[str, Any], town_shitai: Any) -> None:
+    from catalogue.models import Project
+    from reporting.rules import reported_by
+
+    figures = selectors.project_figures(user=town_shitai, periods=[june["period"]])
+    own = Project.objects.filter(reported_by(june["shitai"]), program=june["program"]).distinct()
+    assert {f.project_id for f in figures} == set(own.values_list("pk", flat=True))
+    assert [f.reported for f in figures if f.project_id == june["project"].pk] == [True]
