@@ -611,6 +611,28 @@ def dashboard_periods(*, user: Any) -> tuple[Program | None, list[Period]]:
     return program, list(restrict(program.periods.order_by("month"), user, "view"))
 
 
+def dashboard_programs(*, user: Any) -> list[Program]:
+    """The years the dashboard can switch to: the published programs the viewer may see that have periods,
+    newest first (the first is the one the dashboard opens on) — one query."""
+    from catalogue.selectors import program_list
+
+    return list(
+        program_list(user=user).filter(status=Program.Status.PUBLISHED, periods__isnull=False).distinct()
+    )
+
+
+def program_periods(*, user: Any, program_pk: int) -> tuple[Program, list[Period]]:
+    """A program of the year switcher and its periods as the viewer may see them (404 otherwise)."""
+    from django.shortcuts import get_object_or_404
+
+    from catalogue.selectors import program_list
+
+    program = get_object_or_404(
+        program_list(user=user).filter(status=Program.Status.PUBLISHED), pk=program_pk
+    )
+    return program, list(restrict(program.periods.order_by("month"), user, "view"))
+
+
 def default_month(periods: list[Period], today: dt.date) -> Period | None:
     """The month a dashboard opens on: the latest one with confirmed figures (summary rows) whose deadline has
     passed, else the latest with confirmed figures, else the latest passed, else the first (one query)."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -280,3 +281,44 @@ def test_a_town_sees_its_unreported_projects_too(june: dict[str, Any], town_shit
     own = Project.objects.filter(reported_by(june["shitai"]), program=june["program"]).distinct()
     assert {f.project_id for f in figures} == set(own.values_list("pk", flat=True))
     assert [f.reported for f in figures if f.project_id == june["project"].pk] == [True]
+
+
+def _previous_year(june: dict[str, Any]) -> Any:
+    """A finished program of the year before, with a December whose deadline has passed."""
+    from catalogue.models import Program
+
+    current = june["program"]
+    program = Program.objects.filter(issuer=current.issuer, year=current.year - 1).first()
+    if program is None:
+        program = Program.objects.get(pk=current.pk)
+        program.pk = None
+        program.year -= 1
+    program.status = Program.Status.PUBLISHED
+    program.save()
+    program.periods.all().delete()
+    Period.objects.create(program=program, month=11, label="11月", deadline=dt.date(program.year, 12, 5))
+    Period.objects.create(program=program, month=12, label="12月", deadline=dt.date(program.year + 1, 1, 5))
+    return program
+
+
+def test_year_switcher_opens_a_previous_year_on_its_last_month(june: dict[str, Any], client_for: Any) -> None:
+    old = _previous_year(june)
+    client = client_for("leader")
+    page = client.get(reverse("dashboard:board", args=[june["program"].pk, 6])).content.decode()
+    assert 'data-testid="year-switcher"' in page
+    assert reverse("dashboard:year", args=[old.pk]) in page
+    page = client.get(reverse("dashboard:year", args=[old.pk])).content.decode()
+    # the previous year on its last passed month; the month chooser stays in that year
+    assert f'href="/dashboard/{old.pk}/12/"' in page and f'href="/dashboard/{old.pk}/11/"' in page
+    assert re.search(r'aria-current="page"\s*>\s*12月', page)
+    assert client.get(reverse("dashboard:board", args=[old.pk, 11])).status_code == 200
+    home = client.get(reverse("dashboard:index")).content.decode()
+    assert f'href="/dashboard/{june["program"].pk}/6/' in home  # the newest program stays the default
+
+
+def test_year_switcher_refuses_a_draft_program(june: dict[str, Any], client_for: Any) -> None:
+    from catalogue.models import Program
+
+    old = _previous_year(june)
+    Program.objects.filter(pk=old.pk).update(status=Program.Status.DRAFT)
+    assert client_for("leader").get(reverse("dashboard:year", args=[old.pk])).status_code == 404
