@@ -499,6 +499,7 @@ ROWS: list[Row] = [
     # --- dashboard: the pages, every JSON endpoint and Excel download, the drill-down (a town only its own)
     ("dashboard", lambda s: _r("dashboard:index"), DASHBOARD),
     ("dashboard month", lambda s: _r("dashboard:board", *_p(s)), DASHBOARD),
+    ("dashboard year", lambda s: _r("dashboard:year", _p(s)[0]), DASHBOARD),
     ("dashboard pending", lambda s: _r("dashboard:board", *_p(s)) + "?pending=1", DASHBOARD),
     *[
         (
