@@ -389,6 +389,7 @@ ROWS: list[Row] = [
     ("portal table xlsx", lambda s: _r("portal:program_table", s["program"].pk, "trend", "xlsx"), PUBLIC),
     ("public api programs", lambda s: "/api/public/programs/", PUBLIC),
     ("public api program", lambda s: f"/api/public/programs/{s['program'].pk}/", PUBLIC),
+    ("public api program charts", lambda s: f"/api/public/programs/{s['program'].pk}/charts/", PUBLIC),
     ("home", lambda s: _r("home"), PUBLIC),
     # --- the API: every list, with the query parameters that change what is shown, and details
     ("api reports", lambda s: "/api/reports/?limit=500", API_STAFF),
