@@ -6,6 +6,7 @@ changes (a report submitted, a finding answered, a letter signed …), since not
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -428,6 +429,22 @@ def _report_month(program: Program, today: dt.date) -> int | None:
     ).aggregate(m=_Max("period__month"))["m"]
 
 
+def month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def as_of(program: Program, periods: list[Any], month: int | None, today: dt.date) -> dt.date | None:
+    """The day a finished program's alerts are judged on: the end of the chosen month (the dashboard's), else of
+    its last period — so that a past year reads "截至2021年12月底 …逾期5天", not "逾期1976天". None while the
+    program runs (its last period's month has not ended): then alerts are judged today."""
+    if not periods:
+        return None
+    last = month_end(program.year, max(p.month for p in periods))
+    if today <= last:
+        return None
+    return month_end(program.year, month) if month else last
+
+
 def alerts_all(
     *,
     program: Program | None = None,
@@ -436,15 +453,21 @@ def alerts_all(
     district_wide: bool = True,
 ) -> list[Alert]:
     """Every alert of ``program`` (by default ``alert_program()``), reds first, with their units attached. A fixed
-    number of queries (about a dozen) whatever the size of the program."""
+    number of queries (about a dozen) whatever the size of the program. A finished program's alerts are judged
+    as of its chosen (or last) month's end (``as_of``), their texts saying so."""
     from reporting.models import Period
 
     program = program or alert_program()
     if program is None:
         return []
     today = today or timezone.localdate()
-    rules = thresholds(program=program)
     periods = list(Period.objects.filter(program=program).order_by("month"))
+    if month is not None and month not in {p.month for p in periods}:
+        month = None
+    judged = as_of(program, periods, month, today)
+    if judged is not None:
+        today = judged
+    rules = thresholds(program=program)
     if month is None and Kind.BEHIND in rules and rules[Kind.BEHIND].enabled:
         month = _report_month(program, today)
     on = {k: r for k, r in rules.items() if r.enabled}
@@ -463,6 +486,10 @@ def alerts_all(
         found += _disclosures(program, today, on[Kind.DISCLOSURE])
     if Kind.FISCAL in on and district_wide:  # the district's own figure: only district-wide roles see it
         found += _fiscal(program, on[Kind.FISCAL])
+    if judged is not None:
+        prefix = _("截至%(year)d年%(month)d月底，") % {"year": judged.year, "month": judged.month}
+        for a in found:
+            a.text = prefix + a.text
     _attach_units(found)
     order = {k.value: n for n, k in enumerate(Kind)}
     found.sort(key=lambda a: (a.level != RED, order[a.kind], a.unit.order if a.unit else 0, a.unit_id))

@@ -83,6 +83,7 @@ urlpatterns = [
     path("token/revoke/", TokenRevokeView.as_view(), name="api-token-revoke"),
     path("public/programs/", public_api.programs, name="public-programs"),
     path("public/programs/<id:pk>/", public_api.program, name="public-program"),
+    path("public/programs/<id:pk>/charts/", public_api.program_charts, name="public-program-charts"),
     path("public/surveys/", public_surveys, name="public-surveys"),
     path("public/assessments/", public_assessments, name="public-assessments"),
     path("public/assessments/<id:pk>/", public_assessment, name="public-assessment"),

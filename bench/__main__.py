@@ -205,6 +205,13 @@ def main() -> None:
         "metric kind on the bare connection and the same scores computed from the raw tuples (`bench/assessment.py`); "
         "both must give every unit and item the same score. The query count is fixed whatever the number of units "
         "(`evaluation/tests/test_assessment.py`).\n"
+        "- **dashboard data**: `dashboard.selectors.project_figures` as 民生办 (every project of the month with its "
+        "totals from the summary rows, projects without one listed as 未报), the KPIs from them (behind 序时, mean "
+        "completion, budget, arrived, spent) and, for one district, the monthly trend (`selectors.trend`, the "
+        "program's months given as the page has them) vs the same figures by one direct SQL query each "
+        "(`bench/dashboard.py`) on the bare connection, summed and rated in Python from the raw tuples "
+        "(Decimal(str(value))); both results asserted equal before timing. 'the province' is December of every "
+        "sample district at once.\n"
         "- **concurrent submitters**: 100 distinct reports submitted at once through the API to gunicorn (3 workers × "
         "4 threads) on 127.0.0.1, after 20 sequential submissions by one submitter; 'lost' counts answered "
         "submissions not found submitted afterwards.\n",
@@ -231,6 +238,7 @@ def main() -> None:
     )
     text += "\n" + report.block(previous, "scale")  # the hand-written part: partitioning, pooling, indexes
     text += "\n" + report.block(previous, "governments")  # written by python -m bench.governments render
+    text += "\n" + report.block(previous, "dashboard")  # hand-written: where the dashboard's time went
     doc.write_text(text, encoding="utf-8")
     if rush:
         print(report.render_rush(rush).split("\n\n", 2)[-1])  # the rush's two tables

@@ -141,6 +141,13 @@ def _lagging_first(figures: list[Figure]) -> list[Figure]:
     return sorted(figures, key=lambda f: (f.gap is None, f.gap if f.gap is not None else 0, f.order))
 
 
+def _status(f: Figure, behind: str, on: str) -> str:
+    """滞后 / 正常, 未报 for a project without a confirmed report this month (listed, never left out)."""
+    if not f.reported:
+        return _("未报")
+    return (behind if f.behind else on) if f.completion is not None else ""
+
+
 def projects_chart(board: Board) -> Chart:
     figures = _lagging_first(board.figures)
     behind, on = _("滞后"), _("正常")
@@ -172,12 +179,12 @@ def projects_chart(board: Board) -> Chart:
                 f.spent,
                 f.arrival_rate,
                 f.spending_rate,
-                (behind if f.behind else on) if f.completion is not None else "",
+                _status(f, behind, on),
             ]
             for f in figures
         ],
         links=[_project_url(board, f.project_id) for f in figures],
-        categories=[f.name for f in figures],
+        categories=[f.name if f.reported else _("%(name)s（未报）") % {"name": f.name} for f in figures],
         series=[
             {"name": _("完成率"), "kind": "bar", "data": [_pct(f.completion) for f in figures]},
             {"name": _("到位率"), "kind": "bar", "data": [_pct(f.arrival_rate) for f in figures]},

@@ -11,6 +11,7 @@ runs a fixed number of queries whatever the number of projects, units and report
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -55,6 +56,7 @@ class Figure:
     completion: Decimal | None = None
     schedule: Decimal = ZERO
     pending: int = 0
+    reported: bool = True  # False: no confirmed (or, when asked, pending) figure this month — shown as 未报
 
     @property
     def arrival_rate(self) -> Decimal | None:
@@ -97,13 +99,25 @@ def _merge(figures: list[Figure]) -> Figure:
     )
 
 
+# The figures as the driver returns them (psycopg: exact Decimals; sqlite3: floats, read back by ``_num``) — no
+# CAST or ROUND in SQL, which cost SQLite more than the query itself.
 _FIGURES_SQL = """
 SELECT s.project_id, p."order", p.name, p.lead_department_id, o.short_name, o.name, s.unit_id, u.short_name,
-  u.name, CAST(s.budget AS TEXT), CAST(s.arrived AS TEXT), CAST(s.spent AS TEXT), CAST(s.completion AS TEXT),
-  CAST(s.schedule AS TEXT)
+  u.name, s.budget, s.arrived, s.spent, s.completion, s.schedule
 FROM reporting_summary s JOIN catalogue_project p ON p.id = s.project_id
 LEFT JOIN orgs_organisation o ON o.id = p.lead_department_id LEFT JOIN orgs_organisation u ON u.id = s.unit_id
 WHERE s.period_id IN ({periods}) AND {where}
+"""
+_UNIT_JOIN = " LEFT JOIN orgs_organisation u ON u.id = s.unit_id"
+# A district-wide viewer: every project of the periods' programs, with its totals row when it has one (a project
+# without a confirmed report has none: it is listed as 未报, never silently left out).
+_WHOLE_SQL = """
+SELECT p.id, p."order", p.name, p.lead_department_id, o.short_name, o.name, NULL, NULL, NULL,
+  s.budget, s.arrived, s.spent, s.completion, s.schedule, s.project_id
+FROM catalogue_project p JOIN reporting_period pe ON pe.program_id = p.program_id
+LEFT JOIN reporting_summary s ON s.project_id = p.id AND s.period_id = pe.id AND s.unit_id IS NULL
+LEFT JOIN orgs_organisation o ON o.id = p.lead_department_id
+WHERE pe.id IN ({periods}) ORDER BY p."order", p.id
 """
 
 
@@ -130,28 +144,105 @@ def _summary_rows(
     Decimals, as reporting.rollup does)."""
     where, where_params = _reach_sql(reach)
     sql = _FIGURES_SQL.format(periods=", ".join(["%s"] * len(period_ids)), where=where + extra)
+    if reach.whole:  # project totals only: no unit to name
+        sql = sql.replace("u.short_name,\n  u.name,", "NULL, NULL,").replace(_UNIT_JOIN, "")
+    sql += ' ORDER BY p."order", s.project_id'
     with connection.cursor() as cursor:
         cursor.execute(sql, [*period_ids, *where_params, *(params or [])])
         fetched = cursor.fetchall()
     return _figures(fetched)
 
 
-def _figures(fetched: list[tuple[Any, ...]]) -> list[Figure]:
-    dec = rollup._dec
+_finite = math.isfinite
+
+
+def _num(value: Any, places: int) -> Decimal | None:
+    """A sum of the dashboard's queries as a Decimal with at most the field's places; None when absent or
+    abnormal (NaN, infinity, not a number). PostgreSQL's numerics come exact; SQLite sums floats: rounded to the
+    places and read by their shortest repr, as Django's converter does within 15 digits."""
+    cls = value.__class__
+    if cls is float:
+        return Decimal(repr(round(value, places))) if _finite(value) else None
+    return _stored(value, places)
+
+
+def _stored(value: Any, places: int) -> Decimal | None:
+    """A stored figure (one summary column) as a Decimal; None when absent or abnormal. SQLite keeps the text
+    Django wrote as a float whose shortest repr is that text (up to 15 digits): no rounding needed. This
+    conversion is most of the dashboard's Python time, hence the type dispatch and no Decimal context."""
+    cls = value.__class__
+    if cls is float:
+        return Decimal(repr(value)) if _finite(value) else None
+    if cls is int:
+        return Decimal(value)
+    if cls is Decimal:
+        return value if value.is_finite() else None
+    if value is None:
+        return None
+    return rollup._dec(value, places)  # text (SQLite stores what it is given)
+
+
+def _whole_rows(period_ids: list[int]) -> list[Figure]:
+    """Every project of the periods' programs with its totals, those without a summary row as 未报: one query."""
+    sql = _WHOLE_SQL.format(periods=", ".join(["%s"] * len(period_ids)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, period_ids)
+        fetched = cursor.fetchall()
+    figures = _figures([row[:14] for row in fetched])
+    for figure, row in zip(figures, fetched, strict=True):
+        if row[14] is None:
+            figure.reported = False
+    return figures
+
+
+def _unreported(reach: Reach, period_ids: list[int], seen: set[int]) -> list[Figure]:
+    """The viewer's projects without any row of theirs this month (no confirmed report): every project for a
+    district-wide viewer, else the projects the department leads and those its or the town's units report on —
+    one query."""
+    from reporting.rules import reported_by
+
+    own = Q() if reach.whole else Q(pk__in=[])
+    if reach.lead_id is not None:
+        own |= Q(lead_department_id=reach.lead_id)
+    for unit in sorted(reach.units):
+        own |= reported_by(unit)
+    programs = Period.objects.filter(pk__in=period_ids).values("program_id")
+    projects = (
+        Project.objects.filter(own, program_id__in=programs)
+        .exclude(pk__in=seen)
+        .distinct()
+        .select_related("lead_department")
+        .order_by()
+    )
     return [
         Figure(
-            project_id=pid,
-            order=order,
-            name=name,
-            lead_id=lead,
-            lead_name=lead_short or lead_name or "",
-            unit_id=uid,
-            unit_name=unit_short or unit_name or "",
-            budget=dec(budget, 2) or ZERO,
-            arrived=dec(arrived, 2) or ZERO,
-            spent=dec(spent, 2) or ZERO,
-            completion=dec(completion, 4),
-            schedule=dec(schedule, 4) or ZERO,
+            project_id=p.pk,
+            order=p.order,
+            name=p.name,
+            lead_id=p.lead_department_id,
+            lead_name=p.lead_department.display_name if p.lead_department else "",
+            reported=False,
+        )
+        for p in projects
+    ]
+
+
+def _figures(fetched: list[tuple[Any, ...]]) -> list[Figure]:
+    num = _stored
+    return [
+        Figure(
+            pid,
+            order,
+            name,
+            lead,
+            lead_short or lead_name or "",
+            uid,
+            unit_short or unit_name or "",
+            num(budget, 2) or ZERO,
+            num(arrived, 2) or ZERO,
+            num(spent, 2) or ZERO,
+            num(completion, 4),
+            num(schedule, 4) or ZERO,
         )
         for (
             pid,
@@ -220,8 +311,12 @@ def project_figures(*, user: Any, periods: list[Period], pending: bool = False) 
                     for f in _from_progress(rollup.progress_table(per_unit=True, **kw))
                     if f.unit_id in reach.units and not reach.project_whole(f.lead_id)
                 ]
+        figures += _unreported(reach, [p.id for p in periods], {f.project_id for f in figures})
+    elif reach.whole:  # one row per project (its totals, or 未报), sorted by project order: nothing to merge
+        return _whole_rows([p.id for p in periods])
     else:
         figures = _summary_rows(reach, [p.id for p in periods])
+        figures += _unreported(reach, [p.id for p in periods], {f.project_id for f in figures})
     by_project: dict[tuple[int, int], list[Figure]] = defaultdict(list)
     for f in figures:
         by_project[(f.order, f.project_id)].append(f)
@@ -308,38 +403,39 @@ class TrendPoint:
     schedule: Decimal
 
 
-def trend(*, user: Any, program: Program) -> list[TrendPoint]:
-    """The year month by month against the 序时 plan (month / 12), confirmed figures from the summary rows: two
-    queries (the periods, the grouped summaries). A month without confirmed data shows no figure."""
+def trend(*, user: Any, program: Program, months: list[int] | None = None) -> list[TrendPoint]:
+    """The year month by month against the 序时 plan (month / 12), confirmed figures from the summary rows: one
+    grouped query, plus one for the program's months unless the caller has them (the page's month chooser). A
+    month without confirmed data shows no figure."""
     reach = dashboard_reach(user)
     where, params = _reach_sql(reach)
     join = "" if reach.whole else " JOIN catalogue_project p ON p.id = s.project_id"
     sql = f"""
-SELECT pe.month, CAST(SUM(s.budget) AS TEXT), CAST(SUM(s.arrived) AS TEXT), CAST(SUM(s.spent) AS TEXT),
-  CAST(SUM(ROUND(s.completion, 4)) AS TEXT), COUNT(s.completion)
+SELECT pe.month, SUM(s.budget), SUM(s.arrived), SUM(s.spent), SUM(s.completion), COUNT(s.completion)
 FROM reporting_summary s JOIN reporting_period pe ON pe.id = s.period_id{join}
 WHERE pe.program_id = %s AND {where} GROUP BY pe.month"""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pe.month FROM reporting_period pe WHERE pe.program_id = %s ORDER BY pe.month",
-            [program.pk],
-        )
-        months = [row[0] for row in cursor.fetchall()]
+        if months is None:
+            cursor.execute(
+                "SELECT pe.month FROM reporting_period pe WHERE pe.program_id = %s ORDER BY pe.month",
+                [program.pk],
+            )
+            months = [row[0] for row in cursor.fetchall()]
         cursor.execute(sql, [program.pk, *params])
         grouped = {row[0]: row for row in cursor.fetchall()}
-    dec = rollup._dec
     points = []
+    twelve = Decimal(12)
     for m in months:
         _m, b, a, sp, c_sum, c_n = grouped.get(m) or (m, None, None, None, None, 0)
-        budget, arrived, spent = dec(b, 2), dec(a, 2), dec(sp, 2)
-        c_total = dec(c_sum, 4)
+        budget, arrived, spent = _num(b, 2), _num(a, 2), _num(sp, 2)
+        c_total = _num(c_sum, 4)
         points.append(
             TrendPoint(
                 month=m,
                 completion=c_total / c_n if c_n and c_total is not None else None,
                 arrival=_ratio(arrived, budget),
                 spending=_ratio(spent, arrived),
-                schedule=Decimal(m) / Decimal(12),
+                schedule=Decimal(m) / twelve,
             )
         )
     return points
@@ -416,8 +512,9 @@ def funds_by_source(*, user: Any, period: Period, pending: bool = False) -> list
 class Kpis:
     month: int
     schedule: Decimal
-    projects: int
+    projects: int  # with figures this month
     behind: int
+    unreported: int  # listed as 未报 (no confirmed report this month)
     completion: Decimal | None
     budget: Decimal
     arrived: Decimal
@@ -476,8 +573,9 @@ def kpis(*, user: Any, period: Period, figures: list[Figure], today: dt.date | N
     return Kpis(
         month=period.month,
         schedule=Decimal(period.month) / Decimal(12),
-        projects=len(figures),
+        projects=sum(1 for f in figures if f.reported),
         behind=sum(1 for f in figures if f.behind),
+        unreported=sum(1 for f in figures if not f.reported),
         completion=sum(rates, ZERO) / len(rates) if rates else None,
         budget=sum((f.budget for f in figures), ZERO),
         arrived=sum((f.arrived for f in figures), ZERO),
@@ -513,6 +611,28 @@ def dashboard_periods(*, user: Any) -> tuple[Program | None, list[Period]]:
     return program, list(restrict(program.periods.order_by("month"), user, "view"))
 
 
+def dashboard_programs(*, user: Any) -> list[Program]:
+    """The years the dashboard can switch to: the published programs the viewer may see that have periods,
+    newest first (the first is the one the dashboard opens on) — one query."""
+    from catalogue.selectors import program_list
+
+    return list(
+        program_list(user=user).filter(status=Program.Status.PUBLISHED, periods__isnull=False).distinct()
+    )
+
+
+def program_periods(*, user: Any, program_pk: int) -> tuple[Program, list[Period]]:
+    """A program of the year switcher and its periods as the viewer may see them (404 otherwise)."""
+    from django.shortcuts import get_object_or_404
+
+    from catalogue.selectors import program_list
+
+    program = get_object_or_404(
+        program_list(user=user).filter(status=Program.Status.PUBLISHED), pk=program_pk
+    )
+    return program, list(restrict(program.periods.order_by("month"), user, "view"))
+
+
 def default_month(periods: list[Period], today: dt.date) -> Period | None:
     """The month a dashboard opens on: the latest one with confirmed figures (summary rows) whose deadline has
     passed, else the latest with confirmed figures, else the latest passed, else the first (one query)."""
@@ -539,8 +659,11 @@ class Board:
     """Everything one dashboard page (or one of its JSON endpoints) shows for a viewer and a month; each part
     computed on first use, so an endpoint runs only its own queries."""
 
-    def __init__(self, *, user: Any, period: Period, pending: bool = False) -> None:
+    def __init__(
+        self, *, user: Any, period: Period, pending: bool = False, months: list[int] | None = None
+    ) -> None:
         self.user = user
+        self.months = months  # the program's months when the caller has them (saves the trend one query)
         self.period = period
         self.program = period.program
         self.pending = pending and may_see_pending(user)
@@ -561,7 +684,7 @@ class Board:
 
     @cached_property
     def trend(self) -> list[TrendPoint]:
-        return trend(user=self.user, program=self.program)
+        return trend(user=self.user, program=self.program, months=self.months)
 
     def ranking(self, kind: str) -> list[rollup.UnitScore]:
         cache = self.__dict__.setdefault("_ranking", {})

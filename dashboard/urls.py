@@ -19,6 +19,7 @@ app_name = "dashboard"
 base = "dashboard/<id:program_pk>/<id:month>/"
 urlpatterns = [
     path("dashboard/", views.index, name="index"),
+    path("dashboard/<id:program_pk>/", views.year, name="year"),
     path(base, views.board, name="board"),
     path(base + "data/<slug:key>.<fmt:fmt>", api.chart_data, name="data"),
     path(base + "projects/<id:project_pk>/", views.project, name="project"),

@@ -39,6 +39,7 @@ def _query(board: selectors.Board) -> str:
 def _context(request: HttpRequest, board: selectors.Board, **extra: Any) -> dict[str, Any]:
     periods = list(restrict(board.program.periods.order_by("month"), request.user, "view"))
     return {
+        "programs": selectors.dashboard_programs(user=request.user),  # the year switcher
         "board": board,
         "period": board.period,
         "program": board.program,
@@ -69,6 +70,18 @@ def index(request: HttpRequest) -> HttpResponse:
     deadline has passed."""
     _gate(request)
     program, periods = selectors.dashboard_periods(user=request.user)
+    period = selectors.default_month(periods, timezone.localdate())
+    if period is None:
+        return render(request, "dashboard/board.html", {"board": None, "program": program})
+    return _main(request, period)
+
+
+@login_required
+def year(request: HttpRequest, program_pk: int) -> HttpResponse:
+    """``/dashboard/<program>/``: the year switcher's target — that program on its default month (the latest
+    with confirmed figures whose deadline has passed; a finished year: its last such month)."""
+    _gate(request)
+    program, periods = selectors.program_periods(user=request.user, program_pk=program_pk)
     period = selectors.default_month(periods, timezone.localdate())
     if period is None:
         return render(request, "dashboard/board.html", {"board": None, "program": program})

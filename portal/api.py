@@ -103,3 +103,15 @@ def program(request: Request, pk: int) -> Response:
             ],
         }
     )
+
+
+@extend_schema(responses=dict, tags=["public"], operation_id="public_program_charts")
+@api_view(["GET"])
+@permission_classes([AllowAny])
+@throttle_classes([PublicThrottle])
+def program_charts(request: Request, pk: int) -> Response:
+    """The portal's chart data of a published program: per chart its title, caption, column heads, row labels
+    and rows — confirmed figures only, totals by project, source and month (no unit's report, no person)."""
+    from portal.views import charts_payload
+
+    return Response(charts_payload(selectors.program_get(pk)))

@@ -78,28 +78,30 @@ def _label(name: str, row: list[Any]) -> str:
     return str(row[0])
 
 
+def charts_payload(item: Any) -> dict[str, Any]:
+    """The charts' numbers of a published program (confirmed figures only: no unit's report, no person), as the
+    portal's charts and the public API (``/api/public/programs/<id>/charts/``) give them."""
+    figures = selectors.program_figures(item)
+    return {
+        "month": figures.month,
+        "month_label": month_label(figures.month) if figures.month else None,
+        "tables": {
+            name: {
+                "title": t.title,
+                "caption": _caption(item, figures, t),
+                "head": t.head,
+                "labels": [_label(name, row) for row in t.rows],
+                "rows": [[_number(v) for v in row] for row in t.rows],
+            }
+            for name, t in figures.tables.items()
+        },
+    }
+
+
 @cache_control(public=True, max_age=60)
 def program_charts(request: HttpRequest, pk: int) -> JsonResponse:
     """The charts' numbers (the same tables as the page's table views and the downloads)."""
-    item = selectors.program_get(pk)
-    figures = selectors.program_figures(item)
-    return JsonResponse(
-        {
-            "month": figures.month,
-            "month_label": month_label(figures.month) if figures.month else None,
-            "tables": {
-                name: {
-                    "title": t.title,
-                    "caption": _caption(item, figures, t),
-                    "head": t.head,
-                    "labels": [_label(name, row) for row in t.rows],
-                    "rows": [[_number(v) for v in row] for row in t.rows],
-                }
-                for name, t in figures.tables.items()
-            },
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
+    return JsonResponse(charts_payload(selectors.program_get(pk)), json_dumps_params={"ensure_ascii": False})
 
 
 @cache_control(public=True, max_age=60)

@@ -453,3 +453,44 @@ def test_the_api_lists_rules_to_the_district_wide_roles_only(
     assert [(r["id"], r["kind"], r["yellow"]) for r in rows] == [(rule.pk, "letter", "7.00")]
     assert client_for("town_shitai").get("/api/alert-rules/?limit=50").status_code == 403
     assert client_for("town_shitai").get(f"/api/alert-rules/{rule.pk}/").status_code in (403, 404)
+
+
+# --- a finished year: judged as of its chosen (or last) month's end ----------------------------------------
+
+
+def _june_deadline(month: dict[str, Any], day: dt.date) -> None:
+    from reporting.models import Period
+
+    Period.objects.filter(pk=month["periods"][6].pk).update(deadline=day)
+
+
+def _june_alerts(month: dict[str, Any], m: int | None, today: dt.date) -> list[Any]:
+    label = month["periods"][6].label
+    every = selectors.alerts_all(program=month["program"], month=m, today=today)
+    return [a for a in _of(every, Kind.DEADLINE, month["shitai"]) if f"{label}报表" in a.text]
+
+
+def test_a_finished_year_is_judged_as_of_its_last_month_end(month: dict[str, Any]) -> None:
+    year = month["program"].year
+    _june_deadline(month, dt.date(year, 7, 5))
+    [late] = _june_alerts(month, None, dt.date(year + 5, 12, 1))
+    assert late.level == "red" and late.value == (dt.date(year, 12, 31) - dt.date(year, 7, 5)).days
+    assert late.text.startswith(f"截至{year}年12月底，") and "逾期179天" in late.text
+
+
+def test_a_finished_year_on_the_chosen_months_deadline_day_is_yellow(month: dict[str, Any]) -> None:
+    year = month["program"].year
+    _june_deadline(month, dt.date(year, 6, 30))
+    [on_the_day] = _june_alerts(month, 6, dt.date(year + 5, 12, 1))  # as of 30 June: the deadline day
+    assert (on_the_day.level, on_the_day.value) == ("yellow", 0)
+    assert on_the_day.text.startswith(f"截至{year}年6月底，")
+    [late] = _june_alerts(month, 7, dt.date(year + 5, 12, 1))  # as of 31 July: 31 days late
+    assert (late.level, late.value) == ("red", 31)
+    assert _june_alerts(month, 5, dt.date(year + 5, 12, 1)) == []  # as of 31 May: not due yet
+
+
+def test_a_running_year_is_judged_today(month: dict[str, Any]) -> None:
+    year = month["program"].year
+    _june_deadline(month, dt.date(year, 7, 5))
+    [late] = _june_alerts(month, 6, dt.date(year, 7, 10))
+    assert (late.level, late.value) == ("red", 5) and not late.text.startswith("截至")

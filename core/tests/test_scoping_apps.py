@@ -479,6 +479,7 @@ ROWS: list[Row] = [
     ("portal table xlsx", lambda s: _r("portal:program_table", s["program"].pk, "trend", "xlsx"), PUBLIC),
     ("public api programs", lambda s: "/api/public/programs/", PUBLIC),
     ("public api program", lambda s: f"/api/public/programs/{s['program'].pk}/", PUBLIC),
+    ("public api program charts", lambda s: f"/api/public/programs/{s['program'].pk}/charts/", PUBLIC),
     ("home", lambda s: _r("home"), PUBLIC),
     # --- the API: every list, with the query parameters that change what is shown, and details
     ("api reports", lambda s: "/api/reports/?limit=500", API_STAFF),
@@ -589,6 +590,7 @@ ROWS: list[Row] = [
     # --- dashboard: the pages, every JSON endpoint and Excel download, the drill-down (a town only its own)
     ("dashboard", lambda s: _r("dashboard:index"), DASHBOARD),
     ("dashboard month", lambda s: _r("dashboard:board", *_p(s)), DASHBOARD),
+    ("dashboard year", lambda s: _r("dashboard:year", _p(s)[0]), DASHBOARD),
     ("dashboard pending", lambda s: _r("dashboard:board", *_p(s)) + "?pending=1", DASHBOARD),
     *[
         (

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -68,7 +69,7 @@ def test_district_kpis_by_hand(june: dict[str, Any], leader: Any) -> None:
 
 def test_exactly_on_schedule_is_not_behind(june: dict[str, Any], town_shitai: Any) -> None:
     board = selectors.Board(user=town_shitai, period=june["period"])
-    (own,) = board.figures
+    (own,) = [f for f in board.figures if f.reported]
     assert own.completion == Decimal("0.5000") and own.gap == 0 and not own.behind
     assert board.kpis.behind == 0
     assert (board.kpis.budget, board.kpis.arrived) == (Decimal(600000), Decimal(300000))
@@ -108,15 +109,15 @@ def test_pending_counts_only_when_asked(june: dict[str, Any], office: Any, perso
     report = fill(town, report, june, (6, 6, 60), "400000", "200000")
     services.report_submit(actor=town, report=report)
     assert Target.objects.exists()
-    assert selectors.Board(user=office, period=period).figures == []
-    (pending,) = selectors.Board(user=office, period=period, pending=True).figures
+    assert [f for f in selectors.Board(user=office, period=period).figures if f.reported] == []
+    (pending,) = [f for f in selectors.Board(user=office, period=period, pending=True).figures if f.reported]
     assert pending.pending == 1 and pending.arrived == Decimal(400000)
 
 
 def test_town_sees_only_its_own_rows(june: dict[str, Any], town_shitai: Any, dept_health: Any) -> None:
     units = selectors.unit_figures(user=town_shitai, period=june["period"], project=june["project"])
     assert [f.unit_id for f in units] == [june["shitai"].pk]
-    assert selectors.Board(user=dept_health, period=june["period"]).figures == []
+    assert [f for f in selectors.Board(user=dept_health, period=june["period"]).figures if f.reported] == []
 
 
 def test_trend_month_by_month(june: dict[str, Any], leader: Any) -> None:
@@ -166,6 +167,17 @@ def _more(june: dict[str, Any], office: Any) -> None:
             completion=Decimal("0.3"),
             schedule=Decimal("0.5"),
         )
+        for unit in (june["shitai"], june["duanyuan"]):  # and the units' rows of it
+            Summary.objects.create(
+                project=project,
+                period=june["period"],
+                unit=unit,
+                budget=Decimal(50000),
+                arrived=Decimal(25000),
+                spent=Decimal(500),
+                completion=Decimal("0.3"),
+                schedule=Decimal("0.5"),
+            )
 
 
 @pytest.mark.parametrize("persona_name", ["leader", "town_shitai"])
@@ -239,3 +251,74 @@ def test_town_cannot_drill_into_another_town(june: dict[str, Any], client_for: A
         client.get(reverse("dashboard:project_data", args=[p, 6, june["project"].pk, "json"])).content
     )
     assert spec["categories"] == [june["shitai"].display_name]
+
+
+def test_a_project_without_a_confirmed_report_is_listed_as_not_reported(
+    june: dict[str, Any], leader: Any, client_for: Any
+) -> None:
+    board = selectors.Board(user=leader, period=june["period"])
+    silent = [f for f in board.figures if not f.reported]
+    others = june["program"].projects.exclude(pk=june["project"].pk)
+    assert {f.project_id for f in silent} == set(others.values_list("pk", flat=True)) and silent
+    assert all(f.completion is None and f.arrived == 0 for f in silent)
+    assert board.kpis.projects == 1 and board.kpis.unreported == len(silent)
+    spec = json.loads(
+        client_for("leader")
+        .get(reverse("dashboard:data", args=[june["program"].pk, 6, "projects", "json"]))
+        .content
+    )
+    assert spec["categories"][0] == "农村危房改造"  # the reported one first, the silent ones after it
+    assert f"{silent[0].name}（未报）" in spec["categories"]
+    page = client_for("leader").get(reverse("dashboard:board", args=[june["program"].pk, 6])).content.decode()
+    assert "未报" in page
+
+
+def test_a_town_sees_its_unreported_projects_too(june: dict[str, Any], town_shitai: Any) -> None:
+    from catalogue.models import Project
+    from reporting.rules import reported_by
+
+    figures = selectors.project_figures(user=town_shitai, periods=[june["period"]])
+    own = Project.objects.filter(reported_by(june["shitai"]), program=june["program"]).distinct()
+    assert {f.project_id for f in figures} == set(own.values_list("pk", flat=True))
+    assert [f.reported for f in figures if f.project_id == june["project"].pk] == [True]
+
+
+def _previous_year(june: dict[str, Any]) -> Any:
+    """A finished program of the year before, with a December whose deadline has passed."""
+    from catalogue.models import Program
+
+    current = june["program"]
+    program = Program.objects.filter(issuer=current.issuer, year=current.year - 1).first()
+    if program is None:
+        program = Program.objects.get(pk=current.pk)
+        program.pk = None
+        program.year -= 1
+    program.status = Program.Status.PUBLISHED
+    program.save()
+    program.periods.all().delete()
+    Period.objects.create(program=program, month=11, label="11月", deadline=dt.date(program.year, 12, 5))
+    Period.objects.create(program=program, month=12, label="12月", deadline=dt.date(program.year + 1, 1, 5))
+    return program
+
+
+def test_year_switcher_opens_a_previous_year_on_its_last_month(june: dict[str, Any], client_for: Any) -> None:
+    old = _previous_year(june)
+    client = client_for("leader")
+    page = client.get(reverse("dashboard:board", args=[june["program"].pk, 6])).content.decode()
+    assert 'data-testid="year-switcher"' in page
+    assert reverse("dashboard:year", args=[old.pk]) in page
+    page = client.get(reverse("dashboard:year", args=[old.pk])).content.decode()
+    # the previous year on its last passed month; the month chooser stays in that year
+    assert f'href="/dashboard/{old.pk}/12/"' in page and f'href="/dashboard/{old.pk}/11/"' in page
+    assert re.search(r'aria-current="page"\s*>\s*12月', page)
+    assert client.get(reverse("dashboard:board", args=[old.pk, 11])).status_code == 200
+    home = client.get(reverse("dashboard:index")).content.decode()
+    assert f'href="/dashboard/{june["program"].pk}/6/' in home  # the newest program stays the default
+
+
+def test_year_switcher_refuses_a_draft_program(june: dict[str, Any], client_for: Any) -> None:
+    from catalogue.models import Program
+
+    old = _previous_year(june)
+    Program.objects.filter(pk=old.pk).update(status=Program.Status.DRAFT)
+    assert client_for("leader").get(reverse("dashboard:year", args=[old.pk])).status_code == 404

@@ -178,3 +178,22 @@ def test_project_page_shows_its_bar_against_schedule(client: Any, year: dict[str
     progress = page[page.index('data-testid="project-progress"') :]
     assert "15.6%" in progress[:400] and "50.0%" in progress[:400] and "滞后" in progress[:400]
     assert "pct-15" in page and "at-50" in page
+
+
+def test_public_api_gives_the_portals_chart_data(client: Any, year: dict[str, Any]) -> None:
+    pk = year["program"].pk
+    api = client.get(f"/api/public/programs/{pk}/charts/")
+    assert api.status_code == 200
+    page = json.loads(client.get(reverse("portal:program_charts", args=[pk])).content)
+    assert api.json() == page and api.json()["tables"]["sources"]["rows"]
+    text = api.content.decode()
+    # totals by project, source and month: no unit's row, no person
+    assert "石台镇" not in text and "段园镇" not in text
+    assert "contact" not in text and "phone" not in text
+
+
+def test_public_api_charts_of_a_draft_program_are_404(client: Any, year: dict[str, Any]) -> None:
+    from catalogue.models import Program
+
+    draft = Program.objects.create(year=2099, issuer=year["program"].issuer, issuer_name="x", status="draft")
+    assert client.get(f"/api/public/programs/{draft.pk}/charts/").status_code == 404
