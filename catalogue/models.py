@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orgs.models import Organisation
 
@@ -384,7 +385,7 @@ class ProjectProposal(models.Model):
 
 class DerivationStatus(models.TextChoices):
     ADOPTED = "adopted", _("采纳")
-    ADJUSTED = "adjusted", _("调整")
+    ADJUSTED = "adjusted", pgettext_lazy("derivation status", "调整")
     NOT_APPLICABLE = "not_applicable", _("不适用")
     LOCAL = "local", _("本级新增")
 

@@ -171,6 +171,14 @@ def own_government(user: Any, model: type[models.Model]) -> Scope:
     return True if tenant is None else tenancy(actor_for(user), "change", tenant, model)
 
 
+def government_scope(user: Any, model: type[models.Model]) -> Scope:
+    """The rows of ``model`` of the user's own government and, for the staff-wide roles of a city or the
+    province, the released rows of the governments below — the tenancy gate alone, without what the public sees
+    (e.g. the years a dashboard switches between: its own government's, not every published one)."""
+    tenant = _TENANTS.get(model)
+    return True if tenant is None else tenancy(actor_for(user), "view", tenant, model)
+
+
 def registered_models() -> list[type[models.Model]]:
     return list(_RULES)
 

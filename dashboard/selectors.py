@@ -615,10 +615,13 @@ def dashboard_programs(*, user: Any) -> list[Program]:
     """The years the dashboard can switch to: the published programs the viewer may see that have periods,
     newest first (the first is the one the dashboard opens on) — one query."""
     from catalogue.selectors import program_list
+    from core.policy import government_scope
 
-    return list(
-        program_list(user=user).filter(status=Program.Status.PUBLISHED, periods__isnull=False).distinct()
-    )
+    programs = program_list(user=user).filter(status=Program.Status.PUBLISHED, periods__isnull=False)
+    governed = government_scope(user, Program)  # one's own government's years (and those below it)
+    if governed is not True:
+        programs = programs.filter(governed) if governed is not False else programs.none()
+    return list(programs.distinct())
 
 
 def program_periods(*, user: Any, program_pk: int) -> tuple[Program, list[Period]]:

@@ -397,7 +397,9 @@ def scheme_create_from_template(*, actor: Any, program: Any) -> Any:
     if Scheme.objects.filter(program=program).exists():
         raise ValidationError(_("该年度已有考评办法"))
     scheme = Scheme.objects.create(
-        program=program, title=f"{program.year}年民生工程目标管理绩效考评办法", bands=list(DEFAULT_BANDS)
+        program=program,
+        title=f"{program.year}年{program.noun}目标管理绩效考评办法",
+        bands=list(DEFAULT_BANDS),
     )
     for n, spec in enumerate(template_tracks(), start=1):
         track = Track.objects.create(

@@ -53,7 +53,9 @@ def _scheme(program: Program) -> Any:
     from evaluation.models import DEFAULT_BANDS, Item, Scheme, Track
 
     scheme = Scheme.objects.create(
-        program=program, title=f"示例{program.year}年民生工程目标管理绩效考评办法", bands=list(DEFAULT_BANDS)
+        program=program,
+        title=f"示例{program.year}年{program.noun}目标管理绩效考评办法",
+        bands=list(DEFAULT_BANDS),
     )
     for n, spec in enumerate(template_tracks(), start=1):
         track = Track.objects.create(

@@ -95,7 +95,7 @@ def _run(live_server: Any, user: Any, name: str) -> dict[str, Any]:
         "true",
     ]
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=600, env={**os.environ, "NO_COLOR": "1"}
+        command, capture_output=True, text=True, timeout=1800, env={**os.environ, "NO_COLOR": "1"}
     )
     (REPORTS / f"{name}.txt").write_text(done.stdout + done.stderr)
     assert report.exists(), done.stdout[-3000:] + done.stderr[-3000:]
