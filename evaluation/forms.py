@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.forms import _style
 from core.forms import MoneyField, QuantityField
+from core.templatetags.labels import year_label
 from evaluation import scoring
 from evaluation.models import DeviationReason, Likelihood, MonitoringSheet, PerformanceTarget, SelfEvaluation
 from responsibility.models import Indicator, Operator, Polarity
@@ -347,7 +348,7 @@ class RewardPoolForm(_StyledForm):
         self.fields["min_band"].choices = [("", _("所有单位"))] + [(b, b) for b in self.bands]
         self.fields["target"].choices = RewardTarget.choices
         self.fields["project"].queryset = projects
-        self.fields["project"].label_from_instance = lambda p: f"{p.program.year}年 {p.name}"
+        self.fields["project"].label_from_instance = lambda p: f"{year_label(p.program.year)} {p.name}"
         self.fields["source"].choices = Source.choices
         for n, label in enumerate(self.bands):
             self.fields[f"band-{n}"] = MoneyField(

@@ -700,7 +700,14 @@ def run_incentives(request: HttpRequest, pk: int) -> HttpResponse:
     results = list(run.results.select_related("unit").order_by("group", "rank", "unit__order"))
     recorded = selectors.constraints(user=request.user, run=run)
     suggested = selectors.constraint_suggestions(run=run, recorded=recorded)
-    units = [(r.unit_id, f"{r.unit.display_name}（{r.score}，{r.band}，第{r.rank}名）") for r in results]
+    units = [
+        (
+            r.unit_id,
+            _("%(unit)s（%(score)s，%(band)s，第%(rank)s名）")
+            % {"unit": r.unit.display_name, "score": r.score, "band": r.band, "rank": r.rank},
+        )
+        for r in results
+    ]
     chosen = request.GET.get("unit")
     reasons = dict((r.unit_id, why) for r, why in suggested)
     constraint_form = ConstraintForm(

@@ -239,3 +239,10 @@ def may_see_rollup(user: Any) -> bool:
     the staff-wide roles of a government with governments below it, and the 系统管理员."""
     actor = actor_for(user)
     return actor.unscoped or (actor.is_staff_wide and bool(actor.lower_government_ids))
+
+
+def may_see_rollup_in_top_menu(user: Any) -> bool:
+    """The roll-up is the main page of a city's or the province's staff: a top menu entry for them; the
+    系统管理员 finds it under 更多."""
+    actor = actor_for(user)
+    return actor.is_staff_wide and bool(actor.lower_government_ids) and not actor.unscoped
