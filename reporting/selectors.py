@@ -23,7 +23,9 @@ def current_program(*, user: Any) -> Program | None:
     from catalogue.selectors import program_list
     from core.policy import own_government
 
-    programs = program_list(user=user).filter(status=Program.Status.PUBLISHED, periods__isnull=False).distinct()
+    programs = (
+        program_list(user=user).filter(status=Program.Status.PUBLISHED, periods__isnull=False).distinct()
+    )
     own = own_government(user, Program)
     if not isinstance(own, bool):
         mine = programs.filter(own).first()
