@@ -12,21 +12,21 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 
-def _attrs(attrs: dict[str, Any]) -> str:
-    """``attrs.html``: `` name="value"`` each, a bare name for True, nothing for False."""
-    parts = []
+def _attrs(attrs: dict[str, Any]) -> SafeString:
+    """``attrs.html``: `` name="value"`` each, a bare name for True, nothing for False (escaped by format_html)."""
+    pieces = []
     for name, value in attrs.items():
         if value is False:
             continue
         if value is True:
-            parts.append(f" {conditional_escape(name)}")
+            pieces.append(format_html(" {}", name))
         else:
-            parts.append(f' {conditional_escape(name)}="{conditional_escape(str(value))}"')
-    return "".join(parts)
+            pieces.append(format_html(' {}="{}"', name, str(value)))
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
 
 
 class PlainInputMixin:
@@ -37,11 +37,8 @@ class PlainInputMixin:
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]  # type: ignore[attr-defined]
         shown = "" if widget["value"] is None else format_html(' value="{}"', str(widget["value"]))
-        return mark_safe(
-            format_html('<input type="{}" name="{}"', widget["type"], widget["name"])
-            + shown
-            + _attrs(widget["attrs"])
-            + ">"
+        return format_html(
+            '<input type="{}" name="{}"{}{}>', widget["type"], widget["name"], shown, _attrs(widget["attrs"])
         )
 
 
@@ -60,11 +57,9 @@ class PlainTextarea(forms.Textarea):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        text = conditional_escape(widget["value"]) if widget["value"] else ""
-        return mark_safe(
-            format_html('<textarea name="{}"', widget["name"])
-            + _attrs(widget["attrs"])
-            + ">\n"
-            + text
-            + "</textarea>"
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            widget["name"],
+            _attrs(widget["attrs"]),
+            widget["value"] or "",
         )
