@@ -140,6 +140,9 @@ def _without_truncated_data(text: str, data: re.Pattern[str]) -> str:
     return text
 
 
+WIDE_COLON = re.compile(r"[A-Za-z]：")  # an English label glued to the Chinese separator: use {% colon %}
+
+
 def chinese_chrome(html: str, data: re.Pattern[str]) -> list[str]:
     """The pieces of visible text that still hold Chinese once the stored data is taken out."""
     parser = _Chrome()
@@ -147,9 +150,10 @@ def chinese_chrome(html: str, data: re.Pattern[str]) -> list[str]:
     left = []
     for text in parser.texts:
         text = " ".join(text.split())
-        if not HAN.search(text):
+        if not HAN.search(text) and not WIDE_COLON.search(text):
             continue
-        if HAN.search(data.sub("", _without_truncated_data(text, data))):
+        rest = data.sub("", _without_truncated_data(text, data))
+        if HAN.search(rest) or WIDE_COLON.search(rest):
             left.append(text if len(text) < 160 else text[:160] + "…")
     return left
 
@@ -329,3 +333,4 @@ def test_the_check_finds_chinese_chrome_and_spares_data() -> None:
         '<title>Fill – 石台镇</title><p title="保存">Saved</p><script>var a = "中文";</script><td>2021年</td>'
     )
     assert chinese_chrome(page, data) == ["保存", "2021年"]
+    assert chinese_chrome("<p>Lead unit：石台镇</p><p>Lead unit: 石台镇</p>", data) == ["Lead unit：石台镇"]
