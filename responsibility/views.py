@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue import selectors as catalogue_selectors
+from catalogue.rules import program_in_own_government
 from core.downloads import download_response, file_response
 from core.forms import errors_to_messages, form_errors, id_or_404
 from core.policy import can, restrict
@@ -205,7 +206,9 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
             # letters an upper government (the city) addressed to this one, for the same year
             "received": list(
                 selectors.letters_addressed(user=request.user).filter(program__year=program.year)
-            ),
+            )
+            if program_in_own_government(request.user, program.pk)
+            else [],
             "missing_targets": [
                 (letter.organisation, names)
                 for letter in drafted
