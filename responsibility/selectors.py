@@ -285,42 +285,42 @@ def todo_items(*, user: Any) -> list[TodoItem]:
                     severity=WARNING,
                 )
             )
-    if actor.is_manager:  # letters an upper government addressed to this one, waiting for its signature
-        agg = (
-            letters_addressed(user=user)
-            .filter(status=Letter.Status.ISSUED)
-            .filter(pk__in=restrict(Letter.objects.all(), user, "change").values("pk"))
-            .aggregate(n=Count("id"), first=Min("id"))
+    if may_manage_letters(user):
+        own = own_government(user, Program)
+        programs = Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False)
+        if own is not True:  # this government's program, not a city's of the same year
+            programs = programs.filter(own) if own is not False else programs.none()
+        program = programs.order_by("-year").first()
+        units = {u.id for u in responsible_units(program=program)} if program else set()
+        stale = timezone.now() - dt.timedelta(days=UNSIGNED_AFTER_DAYS)
+        mine = Q(program=program, organisation_id__in=units) if program else Q(pk__in=[])
+        # letters an upper government addressed to this one, waiting for its signature: in the same query (a
+        # manager may change every issued letter it may view — the letter rule's addressed= — so view suffices)
+        upper = (
+            Q(status=Letter.Status.ISSUED, organisation__government_id=actor.government_id)
+            & ~Q(program__issuer__government_id=actor.government_id)
+            if actor.government_id is not None
+            else Q(pk__in=[])
         )
-        if agg["n"]:
+        agg = restrict(Letter.objects.filter(mine | upper), user, "view").aggregate(
+            out=Count("id", filter=mine & ~Q(status=Letter.Status.DRAFTED)),
+            stale=Count("id", filter=mine & Q(status=Letter.Status.ISSUED, issued_at__lt=stale)),
+            upper=Count("id", filter=upper),
+            upper_first=Min("id", filter=upper),
+        )
+        if agg["upper"]:
             items.append(
                 TodoItem(
                     key="responsibility.sign_upper",
                     place=_("目标责任状"),
                     label=_("上级下达的目标责任状待签订"),
-                    count=agg["n"],
-                    url=reverse("responsibility:letter_detail", args=[agg["first"]]),
+                    count=agg["upper"],
+                    url=reverse("responsibility:letter_detail", args=[agg["upper_first"]]),
                     severity=WARNING,
                 )
             )
-    if may_manage_letters(user):
-        own = own_government(user, Program)
-        programs = Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False)
-        if own is False:
-            return items
-        if own is not True:
-            programs = programs.filter(own)  # this government's program, not a city's of the same year
-        program = programs.order_by("-year").first()
         if program is None:
             return items
-        units = {u.id for u in responsible_units(program=program)}
-        stale = timezone.now() - dt.timedelta(days=UNSIGNED_AFTER_DAYS)
-        agg = restrict(
-            Letter.objects.filter(program=program, organisation_id__in=units), user, "view"
-        ).aggregate(
-            out=Count("id", filter=~Q(status=Letter.Status.DRAFTED)),
-            stale=Count("id", filter=Q(status=Letter.Status.ISSUED, issued_at__lt=stale)),
-        )
         url = reverse("responsibility:program_letters", args=[program.pk])
         for key, label, n, severity in (
             ("drafted", _("目标责任状待起草或下达"), len(units) - agg["out"], INFO),
