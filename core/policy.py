@@ -22,10 +22,17 @@ be for the governments above to see it, e.g. published and confirmed) is narrowe
 tenancy function ``orgs`` registers (``set_tenancy``): changes only in the actor's own government; views in the
 own government, plus released rows of lower governments for the staff-wide roles, plus whatever the rule grants the
 public. So a new app's rule is government-scoped by declaring ``tenant=`` — the rule's body stays about roles.
+
+**Addressed rows** (a city's 目标责任状 to its districts): a rule may also declare ``addressed=`` (the path to the
+organisation a row is addressed to, in another government than the owner's), ``addressed_when=`` (what the row must
+be for its addressee to see it, e.g. issued) and ``addressed_actions=`` (what the addressee's staff may do on it —
+only what the rule's body grants their role). The tenancy then also lets the addressee's government act on those
+rows, and nothing else of the owner's; ``own_government`` keeps meaning the owner's rows alone.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -102,6 +109,9 @@ class Tenant:
 
     path: str
     released: Q | bool | None = None
+    addressed: str | None = None  # path to the organisation a row is addressed to (another government's)
+    addressed_when: Q | None = None  # what the row must be for its addressee to see it
+    addressed_actions: tuple[str, ...] = ("view",)  # what the addressee may do (as far as the rule grants)
 
 
 TenancyFn = Callable[[Actor, str, Tenant, Any], Scope]
@@ -115,19 +125,36 @@ def set_tenancy(fn: TenancyFn) -> None:
 
 
 def rule(
-    model: type[models.Model], *, tenant: str | None = None, released: Q | bool | None = None
+    model: type[models.Model],
+    *,
+    tenant: str | None = None,
+    released: Q | bool | None = None,
+    addressed: str | None = None,
+    addressed_when: Q | None = None,
+    addressed_actions: tuple[str, ...] = ("view",),
 ) -> Callable[[RuleFn], RuleFn]:
     """Register ``fn`` as the access rule of ``model`` (one rule per model; a second one is an error).
 
     ``tenant``: the path to the organisation whose government owns a row (see the module docstring); without it
-    the rule scopes governments itself (or the model is not a government's, e.g. the scheduler's)."""
+    the rule scopes governments itself (or the model is not a government's, e.g. the scheduler's). ``addressed``,
+    ``addressed_when``, ``addressed_actions``: rows addressed to another government's organisation (see the
+    module docstring)."""
+    if addressed is not None and tenant is None:
+        raise ValueError("addressed= needs tenant=")
+    unknown = set(addressed_actions) - set(ACTIONS)
+    if unknown:
+        raise ValueError(f"unknown addressed actions {sorted(unknown)}")
 
     def register(fn: RuleFn) -> RuleFn:
         known = _RULES.get(model)
         if known is not None and known.__qualname__ != fn.__qualname__:
             raise LookupError(f"{model.__name__} already has the rule {known.__qualname__}")
         _RULES[model] = fn
-        _TENANTS[model] = Tenant(tenant, released) if tenant is not None else None
+        _TENANTS[model] = (
+            Tenant(tenant, released, addressed, addressed_when, tuple(addressed_actions))
+            if tenant is not None
+            else None
+        )
         return fn
 
     return register
@@ -168,7 +195,9 @@ def tenancy(actor: Actor, action: str, tenant: Tenant, model: type[models.Model]
 def own_government(user: Any, model: type[models.Model]) -> Scope:
     """The rows of ``model`` that belong to the user's own government (what it may change, whatever the role)."""
     tenant = _TENANTS.get(model)
-    return True if tenant is None else tenancy(actor_for(user), "change", tenant, model)
+    if tenant is None:
+        return True
+    return tenancy(actor_for(user), "change", dataclasses.replace(tenant, addressed=None), model)
 
 
 def government_scope(user: Any, model: type[models.Model]) -> Scope:
@@ -176,7 +205,9 @@ def government_scope(user: Any, model: type[models.Model]) -> Scope:
     province, the released rows of the governments below — the tenancy gate alone, without what the public sees
     (e.g. the years a dashboard switches between: its own government's, not every published one)."""
     tenant = _TENANTS.get(model)
-    return True if tenant is None else tenancy(actor_for(user), "view", tenant, model)
+    if tenant is None:
+        return True
+    return tenancy(actor_for(user), "view", dataclasses.replace(tenant, addressed=None), model)
 
 
 def registered_models() -> list[type[models.Model]]:

@@ -112,8 +112,25 @@ def government_filter(
 
 
 def government_tenancy(actor: Actor, action: str, tenant: Tenant, model: Any = None) -> Scope:
-    """The tenancy function core.policy applies to every rule registered with ``tenant=``."""
-    return government_filter(actor, tenant.path, action, tenant.released, model)
+    """The tenancy function core.policy applies to every rule registered with ``tenant=``; with ``addressed=``,
+    also the rows addressed to an organisation of the actor's own government, for the declared actions."""
+    gate = government_filter(actor, tenant.path, action, tenant.released, model)
+    if (
+        tenant.addressed is None
+        or action not in tenant.addressed_actions
+        or actor.government_id is None
+        or gate is True
+    ):
+        return gate
+    addressee = Organisation.objects.filter(government_id=actor.government_id).order_by().values("pk")
+    addressed = (
+        _along(model, tenant.addressed, addressee)
+        if model is not None
+        else Q(**{f"{tenant.addressed}__in": addressee})
+    )
+    if tenant.addressed_when is not None:
+        addressed &= tenant.addressed_when
+    return gate | addressed
 
 
 set_tenancy(government_tenancy)

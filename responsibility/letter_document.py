@@ -21,7 +21,9 @@ def letter_document(letter: Letter) -> OfficialDocument:
     """Parties, the unit's projects with targets and funds, duties, assessment terms, signature blocks."""
     program: Program = letter.program
     duties = letter.snapshot or {}
-    unit = letter.organisation.name
+    from responsibility.selectors import signatory_name
+
+    unit = signatory_name(letter.organisation)
     noun = program.noun
     blocks: list[Block] = [
         Block("para", f"甲方：{program.issuer_name}", indent=0),

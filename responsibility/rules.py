@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
-from catalogue.rules import program_tenant, program_visible, unit_scoped
+from catalogue.rules import program_in_own_government, program_tenant, program_visible, unit_scoped
 from core.policy import PUBLIC, Actor, Scope, actor_for, can_any, rule
 from orgs.models import Role
 from orgs.rules import is_unit_staff
@@ -33,9 +33,22 @@ def target_rule(actor: Actor, action: str) -> Scope:
     return unit_scoped(actor, action, "indicator__project", "unit_id")
 
 
-@rule(Letter, **program_tenant("program"))
+#: A letter an upper government (a city) addresses to a lower one (its district, the signatory unit) is seen by
+#: the district's 民生办 and 领导 once issued, and signed by its 民生办 — nothing else of the city's program is
+#: theirs (the letter rows stay the city's: drafting, refreshing and issuing are the city's office's).
+LETTER_OUT = Q(status__in=(Letter.Status.ISSUED, Letter.Status.SIGNED))
+
+
+@rule(
+    Letter,
+    **program_tenant("program"),
+    addressed="organisation",
+    addressed_when=LETTER_OUT,
+    addressed_actions=("view", "change"),
+)
 def letter_rule(actor: Actor, action: str) -> Scope:
-    """A unit sees its own letters and registers the signature of an issued one; 民生办 drafts and issues."""
+    """A unit sees its own letters and registers the signature of an issued one; 民生办 drafts and issues. A letter
+    addressed to another government (a city's to its district) is that government's to read and sign (above)."""
     if actor.role == PUBLIC:
         return False
     if action == "view":
@@ -50,6 +63,12 @@ def letter_rule(actor: Actor, action: str) -> Scope:
 def may_manage_letters(user: Any) -> bool:
     """起草 and 下达 目标责任状: 民生办 (who may add letters)."""
     return can_any(user, "add", Letter)
+
+
+def may_manage_program_letters(user: Any, program: Any) -> bool:
+    """起草, 刷新 and 下达 the letters of ``program``: 民生办 of the program's own government (a district's office
+    signs the letter its city addressed to it, but drafts nothing in the city's program)."""
+    return may_manage_letters(user) and program_in_own_government(user, program.pk)
 
 
 def may_see_program_checks(user: Any) -> bool:

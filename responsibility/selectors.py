@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalogue.models import Program, Project
-from core.policy import actor_for, restrict
+from core.policy import actor_for, own_government, restrict
 from core.todo import INFO, WARNING, TodoItem
 from funding.models import FundingLine, Source
 from funding.selectors import with_current
@@ -30,11 +30,35 @@ def fmt(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def lower_government_duties(program: Program) -> Q:
+    """The governments directly below the program's issuer (a city's districts) that implement one of its projects
+    or carry one of its targets: they sign the upper level's 目标责任状 (the addressee is the district's node, the
+    unit its targets are split to)."""
+    return Q(
+        ~Q(level=""),
+        ~Q(pk=program.issuer.government_id),
+        Q(parent__government_id=program.issuer.government_id),
+    ) & (Q(implemented_projects__program=program) | Q(targets__indicator__project__program=program))
+
+
+def signatory_name(organisation: Organisation) -> str:
+    """The 乙方 a letter names: a unit's own name; for a government's node (a district under a city) the name of its
+    government (杜集区 → 杜集区人民政府), when it has one."""
+    if not organisation.level:
+        return organisation.name
+    government = (
+        organisation.children.filter(kind=OrgKind.GOVERNMENT).order_by("order").values_list("name", flat=True)
+    ).first()
+    return government or organisation.name
+
+
 def responsible_units(*, program: Program) -> list[Organisation]:
-    """Units that sign a letter: every lead department and every local unit (镇、街道、开发区) with projects."""
+    """Units that sign a letter: every lead department and every local unit (镇、街道、开发区) with projects; for a
+    city's (or the province's) program also the governments below it that have duties in it (its districts)."""
     leads = Q(led_projects__program=program)
     local = Q(kind__in=LOCAL_KINDS, implemented_projects__program=program)
-    return list(Organisation.objects.filter(leads | local).distinct().order_by("kind", "order"))
+    lower = lower_government_duties(program) if program.issuer.government_id else Q(pk__in=[])
+    return list(Organisation.objects.filter(leads | local | lower).distinct().order_by("kind", "order"))
 
 
 def unit_roles(*, program: Program, organisation: Organisation) -> list[tuple[Project, str]]:
@@ -43,6 +67,7 @@ def unit_roles(*, program: Program, organisation: Organisation) -> list[tuple[Pr
             Q(lead_department=organisation)
             | Q(co_lead_departments=organisation)
             | Q(implementing_units=organisation)
+            | Q(indicators__targets__unit=organisation)  # a district carrying a share of a city's target
         )
         .distinct()
         .select_related("lead_department")
@@ -53,7 +78,9 @@ def unit_roles(*, program: Program, organisation: Organisation) -> list[tuple[Pr
     for p in projects:
         if p.lead_department_id == organisation.id:
             out.append((p, ROLE_LEAD))
-        elif any(o.id == organisation.id for o in p.implementing_units.all()):
+        elif any(o.id == organisation.id for o in p.implementing_units.all()) or not any(
+            o.id == organisation.id for o in p.co_lead_departments.all()
+        ):
             out.append((p, ROLE_IMPL))
         else:
             out.append((p, ROLE_CO))
@@ -204,6 +231,25 @@ def letter_list(*, user: Any) -> QuerySet[Letter]:
     return restrict(Letter.objects.all(), user, "view").select_related("program", "organisation")
 
 
+def letters_addressed(*, user: Any) -> QuerySet[Letter]:
+    """The letters an upper government addressed to the user's own government (a city's to its district), issued
+    or signed, as far as the user may see them (core.policy: the letter rule's ``addressed=``)."""
+    actor = actor_for(user)
+    if actor.government_id is None:
+        return Letter.objects.none()
+    return (
+        restrict(
+            Letter.objects.filter(organisation__government_id=actor.government_id).exclude(
+                program__issuer__government_id=actor.government_id
+            ),
+            user,
+            "view",
+        )
+        .select_related("program", "organisation")
+        .order_by("-program__year", "program__issuer__order", "organisation__order")
+    )
+
+
 #: An issued letter still unsigned after this many days is flagged for 民生办.
 UNSIGNED_AFTER_DAYS = 14
 
@@ -240,19 +286,41 @@ def todo_items(*, user: Any) -> list[TodoItem]:
                 )
             )
     if may_manage_letters(user):
-        program = (
-            Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False).order_by("-year").first()
+        own = own_government(user, Program)
+        programs = Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False)
+        if own is not True:  # this government's program, not a city's of the same year
+            programs = programs.filter(own) if own is not False else programs.none()
+        program = programs.order_by("-year").first()
+        units = {u.id for u in responsible_units(program=program)} if program else set()
+        stale = timezone.now() - dt.timedelta(days=UNSIGNED_AFTER_DAYS)
+        mine = Q(program=program, organisation_id__in=units) if program else Q(pk__in=[])
+        # letters an upper government addressed to this one, waiting for its signature: in the same query (a
+        # manager may change every issued letter it may view — the letter rule's addressed= — so view suffices)
+        upper = (
+            Q(status=Letter.Status.ISSUED, organisation__government_id=actor.government_id)
+            & ~Q(program__issuer__government_id=actor.government_id)
+            if actor.government_id is not None
+            else Q(pk__in=[])
         )
+        agg = restrict(Letter.objects.filter(mine | upper), user, "view").aggregate(
+            out=Count("id", filter=mine & ~Q(status=Letter.Status.DRAFTED)),
+            stale=Count("id", filter=mine & Q(status=Letter.Status.ISSUED, issued_at__lt=stale)),
+            upper=Count("id", filter=upper),
+            upper_first=Min("id", filter=upper),
+        )
+        if agg["upper"]:
+            items.append(
+                TodoItem(
+                    key="responsibility.sign_upper",
+                    place=_("目标责任状"),
+                    label=_("上级下达的目标责任状待签订"),
+                    count=agg["upper"],
+                    url=reverse("responsibility:letter_detail", args=[agg["upper_first"]]),
+                    severity=WARNING,
+                )
+            )
         if program is None:
             return items
-        units = {u.id for u in responsible_units(program=program)}
-        stale = timezone.now() - dt.timedelta(days=UNSIGNED_AFTER_DAYS)
-        agg = restrict(
-            Letter.objects.filter(program=program, organisation_id__in=units), user, "view"
-        ).aggregate(
-            out=Count("id", filter=~Q(status=Letter.Status.DRAFTED)),
-            stale=Count("id", filter=Q(status=Letter.Status.ISSUED, issued_at__lt=stale)),
-        )
         url = reverse("responsibility:program_letters", args=[program.pk])
         for key, label, n, severity in (
             ("drafted", _("目标责任状待起草或下达"), len(units) - agg["out"], INFO),

@@ -19,7 +19,7 @@ from core.uploads import checked_upload
 from orgs.models import Organisation
 from responsibility.defaults import DEFAULT_INDICATORS
 from responsibility.models import Indicator, Letter, Target
-from responsibility.rules import may_manage_letters
+from responsibility.rules import may_manage_program_letters
 
 INDICATOR_FIELDS = (
     "name",
@@ -223,10 +223,10 @@ def letter_draft(*, actor: Any, program: Program, organisation: Organisation) ->
     """Create (or refresh while still a draft) the letter of one unit, with a snapshot of its duties."""
     from responsibility.selectors import unit_duties
 
+    if not may_manage_program_letters(actor, program):
+        raise PermissionDenied("只有本级民生办可以起草目标责任状")
     letter = Letter.objects.filter(program=program, organisation=organisation).first()
     if letter is None:
-        if not may_manage_letters(actor):
-            raise PermissionDenied("只有民生办可以起草目标责任状")
         letter = Letter.objects.create(
             program=program,
             organisation=organisation,
@@ -268,8 +268,8 @@ def _missing_message(missing: dict[str, list[str]]) -> str:
 @transaction.atomic
 def letter_issue(*, actor: Any, letter: Letter, confirm_missing_targets: bool = False) -> Letter:
     """Issue a drafted letter. Projects without targets need ``confirm_missing_targets`` (the user was warned)."""
-    if not may_manage_letters(actor):
-        raise PermissionDenied("只有民生办可以下达目标责任状")
+    if not may_manage_program_letters(actor, letter.program):
+        raise PermissionDenied("只有本级民生办可以下达目标责任状")
     if letter.status != Letter.Status.DRAFTED:
         raise ValidationError("只有起草状态的责任状可以下达")
     if not letter.snapshot.get("projects"):
@@ -327,6 +327,9 @@ def letters_draft_all(*, actor: Any, program: Program) -> int:
     """Draft (or refresh, while still drafts) the letter of every responsible unit; all or none."""
     from responsibility.selectors import responsible_units
 
+    if not may_manage_program_letters(actor, program):
+        raise PermissionDenied("只有本级民生办可以起草目标责任状")
+
     count = 0
     for unit in responsible_units(program=program):
         letter = Letter.objects.filter(program=program, organisation=unit).first()
@@ -349,7 +352,7 @@ def letters_draft_all_start(*, actor: Any, program: Program) -> Any:
     units = len(responsible_units(program=program))
     if units <= settings.RESPONSIBILITY_LETTERS_BACKGROUND_UNITS:
         return None
-    if not may_manage_letters(actor):
+    if not may_manage_program_letters(actor, program):
         raise PermissionDenied("只有民生办可以起草目标责任状")
     return job_start(
         actor=actor,
@@ -386,6 +389,8 @@ def letters_draft_all_job(job: Any, progress: Any) -> dict[str, Any]:
 @transaction.atomic
 def letters_issue_all(*, actor: Any, program: Program, confirm_missing_targets: bool = False) -> int:
     """Issue every drafted letter of the program; all or none. Projects without targets must be confirmed."""
+    if not may_manage_program_letters(actor, program):
+        raise PermissionDenied("只有本级民生办可以下达目标责任状")
     letters = list(
         Letter.objects.filter(program=program, status=Letter.Status.DRAFTED).select_related("organisation")
     )

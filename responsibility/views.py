@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from catalogue import selectors as catalogue_selectors
+from catalogue.rules import program_in_own_government
 from core.downloads import download_response, file_response
 from core.forms import errors_to_messages, form_errors, id_or_404
 from core.policy import can, restrict
@@ -24,7 +25,7 @@ from orgs.models import Organisation
 from responsibility import selectors, services
 from responsibility.forms import AdjustmentForm, FundingLineForm, SignForm, TargetGridForm
 from responsibility.models import Indicator, Letter, Target
-from responsibility.rules import may_manage_letters, may_see_program_checks
+from responsibility.rules import may_manage_program_letters, may_see_program_checks
 
 
 def _target_units(project: Any) -> list[Organisation]:
@@ -201,7 +202,13 @@ def program_letters(request: HttpRequest, pk: int) -> HttpResponse:
             "unsigned": [
                 u for u, letter in overview if letter is None or letter.status != Letter.Status.SIGNED
             ],
-            "manage": may_manage_letters(request.user),
+            "manage": may_manage_program_letters(request.user, program),
+            # letters an upper government (the city) addressed to this one, for the same year
+            "received": list(
+                selectors.letters_addressed(user=request.user).filter(program__year=program.year)
+            )
+            if program_in_own_government(request.user, program.pk)
+            else [],
             "missing_targets": [
                 (letter.organisation, names)
                 for letter in drafted
@@ -253,7 +260,8 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "letter": letter,
             "form": form,
-            "manage": may_manage_letters(request.user),
+            "manage": may_manage_program_letters(request.user, letter.program),
+            "signatory": selectors.signatory_name(letter.organisation),
             "can_sign": can(request.user, "change", letter) and letter.status == Letter.Status.ISSUED,
             "missing_targets": services.letter_missing_targets(letter)
             if letter.status == Letter.Status.DRAFTED

@@ -10,6 +10,7 @@ which must answer without an error and show none of district A's internal marker
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -64,7 +65,49 @@ def scene(office: Any, persona: Any, settings: Any, tmp_path: Any) -> dict[str, 
     project = Project.objects.create(program=draft, order=1, name=B_DRAFT, kind="works")
     project.implementing_units.set([Organisation.objects.get(code="xiangshan-town")])
     scene["b_draft"], scene["b_project"] = draft, project
+    scene["city_letters"] = _city_letters(persona)
     return scene
+
+
+def _city_letters(persona: Any) -> dict[str, Any]:
+    """淮北市's published program (2022: the 2021 one is the reference lineage's) with a target split to 杜集区 and
+    相山区 and a 目标责任状 issued to each — 杜集区's waiting for its signature, 相山区's signed by its office."""
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from catalogue.models import Program, Project
+    from core.tests import files
+    from orgs.models import Organisation
+    from responsibility import services
+    from responsibility.models import Letter
+
+    city_office = persona("city_office")
+    gov = Organisation.objects.get(code="huaibei")
+    program = Program.objects.create(
+        year=2022, issuer=gov, issuer_name=gov.name, status=Program.Status.PUBLISHED
+    )
+    project = Project.objects.create(program=program, order=1, name="城市责任状项目", kind="works")
+    indicator = services.indicators_apply_defaults(actor=city_office, project=project)[0]
+    for code, value in (("duji", 60), ("xiangshan", 40)):
+        services.target_set(
+            actor=city_office,
+            indicator=indicator,
+            unit=Organisation.objects.get(code=code),
+            value=Decimal(value),
+        )
+    services.letters_draft_all(actor=city_office, program=program)
+    services.letters_issue_all(actor=city_office, program=program)
+    letters = {
+        x.organisation.code: x for x in Letter.objects.filter(program=program).select_related("organisation")
+    }
+    services.letter_sign(
+        actor=persona("office_b"),
+        letter=letters["xiangshan"],
+        signed_date=dt.date(2022, 3, 1),
+        scan=SimpleUploadedFile("s.pdf", files.pdf()),
+    )
+    return {"program": program, "a": letters["duji"], "b": letters["xiangshan"]}
 
 
 def _government_of(user: Any) -> tuple[int | None, frozenset[int]]:
@@ -105,6 +148,16 @@ def test_actor_knows_its_government(persona: Any) -> None:
     assert province == ids["anhui"] and {ids["huaibei"], ids["duji"], ids["xiangshan"]} <= lower
 
 
+def _addressed_to(model: Any, tenant: Any, action: str, government: int | None) -> set[int]:
+    """The rows a rule's ``addressed=`` hands to ``government`` for ``action`` (a city's letter to a district)."""
+    if tenant.addressed is None or action not in tenant.addressed_actions or government is None:
+        return set()
+    rows = model._default_manager.filter(**{f"{tenant.addressed}__government_id": government})
+    if tenant.addressed_when is not None:
+        rows = rows.filter(tenant.addressed_when)
+    return set(rows.values_list("pk", flat=True))
+
+
 @pytest.mark.parametrize("role", TENANCY_ROLES)
 def test_policy_never_crosses_governments(scene: dict[str, Any], persona: Any, role: str) -> None:
     """Every model with a tenancy × every action: rows of a government that is neither the actor's nor below
@@ -129,9 +182,10 @@ def test_policy_never_crosses_governments(scene: dict[str, Any], persona: Any, r
         for action in ACTIONS:
             PROBES.count += 1
             rows = restrict(model._default_manager.all(), user, action).values_list("pk", field).distinct()
+            addressed = _addressed_to(model, tenant, action, own)
             for pk, government in rows:
-                if government == own:
-                    continue
+                if government == own or pk in addressed:
+                    continue  # its own government's, or addressed to it as the rule declares
                 where = f"{role} {action} {model.__name__} #{pk} (government {government})"
                 if action != "view":
                     wrong.append(f"{where}: changes another government's row")
@@ -359,3 +413,62 @@ def test_derivations_stay_in_their_government(persona: Any) -> None:
             UpperChangeDecision.objects.filter(program__issuer__code="gov").values_list("pk", flat=True)
         )
     assert duji <= rows("office", "change")
+
+
+#: Who opens the city's 目标责任状 to 杜集区 (a) and to 相山区 (b): the addressee's 民生办 and 领导, and the city and the
+#: province (a published program's letters, read-only from above); nobody else.
+CITY_LETTER_READERS = {
+    "office": {"a"},
+    "leader": {"a"},
+    "dept_health": set(),
+    "town_shitai": set(),
+    "supervisor": set(),
+    "office_b": {"b"},
+    "leader_b": {"b"},
+    "town_b": set(),
+    "city_office": {"a", "b"},
+    "city_leader": {"a", "b"},
+    "province_office": {"a", "b"},
+}
+
+
+@pytest.mark.parametrize("role", TENANCY_ROLES)
+def test_city_letters_across_governments(
+    client_for: Any, persona: Any, scene: dict[str, Any], role: str
+) -> None:
+    """Issue 14 item 3: the city's letters to its districts — each page and file of each letter by every role,
+    the city's letters page (only the districts the role may see), and who may sign."""
+    from django.urls import reverse
+
+    from core.policy import can
+
+    letters = scene["city_letters"]
+    client = client_for(role)
+    wrong = []
+    for key in ("a", "b"):
+        letter = letters[key]
+        urls = [
+            reverse("responsibility:letter_detail", args=[letter.pk]),
+            reverse("responsibility:letter_file", args=[letter.pk, "docx"]),
+        ]
+        if letter.scan:
+            urls.append(reverse("responsibility:letter_scan", args=[letter.pk]))
+        for url in urls:
+            PROBES.count += 1
+            status = client.get(url).status_code
+            if status != (200 if key in CITY_LETTER_READERS[role] else 404):
+                wrong.append(f"{role} GET {url}: {status}")
+    PROBES.count += 1
+    response = client.get(reverse("responsibility:program_letters", args=[letters["program"].pk]))
+    text = _text(response)
+    for key, name in (("a", "杜集区"), ("b", "相山区")):
+        listed = f">{name}<" in response.content.decode()
+        if listed != (key in CITY_LETTER_READERS[role]):
+            wrong.append(f"{role} letters page: {name} {'listed' if listed else 'missing'}")
+    if "下达全部起草的责任状" in text and role != "city_office":
+        wrong.append(f"{role} letters page: offers to issue the city's letters")
+    a_signable = can(persona(role), "change", letters["a"])
+    if a_signable != (role in ("office", "city_office")):
+        wrong.append(f"{role} may sign 杜集区's letter: {a_signable}")
+    PROBES.leaks += wrong
+    assert not wrong, "\n".join(wrong)
