@@ -301,6 +301,7 @@ PAGES: dict[str, list[str]] = {
         "/reporting/{p}/6/ranking/",
         "/dashboard/{p}/6/",
     ],
+    "city_office": ["/dashboard/"],  # the city's dashboard of its districts
 }
 
 
