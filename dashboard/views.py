@@ -215,11 +215,20 @@ def _tree(request: HttpRequest, government: Organisation, year: int, month: int)
     if not 1 <= month <= 12:
         raise Http404
     board = TreeBoard(user=request.user, government=government, year=year, month=month)
-    own = None  # the government's own program's dashboard (its own staff)
+    own = None  # the government's own program's dashboard (its own staff), when it has reporting periods
     if government.pk == actor_for(request.user).government_id:
-        from reporting.selectors import current_program
+        from catalogue.models import Program
+        from catalogue.selectors import program_list
+        from core.policy import own_government
 
-        own = current_program(user=request.user)
+        mine = own_government(request.user, Program)
+        if not isinstance(mine, bool):
+            own = (
+                program_list(user=request.user)
+                .filter(mine, status=Program.Status.PUBLISHED, periods__isnull=False)
+                .distinct()
+                .first()
+            )
     return render(
         request,
         "dashboard/tree.html",
