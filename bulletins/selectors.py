@@ -268,12 +268,19 @@ def public_bulletins() -> QuerySet[Bulletin]:
 
 
 def periods_for_bulletin(*, user: Any) -> QuerySet[Period]:
-    """The periods a bulletin may be generated for: those of published programs the user may view."""
+    """The periods a bulletin may be generated for: those of the user's own government's published programs (a
+    city's bulletin is of its own program, and ranks its districts)."""
     from catalogue.models import Program
+    from core.policy import own_government
 
+    own = own_government(user, Period)
+    qs = restrict(Period.objects.all(), user, "view")
+    if own is False:
+        return qs.none()
+    if own is not True:
+        qs = qs.filter(own)
     return (
-        restrict(Period.objects.all(), user, "view")
-        .filter(program__status=Program.Status.PUBLISHED)
+        qs.filter(program__status=Program.Status.PUBLISHED)
         .select_related("program")
         .order_by("-program__year", "-month")
     )

@@ -109,3 +109,18 @@ def test_city_bulletin_queries_fixed_whatever_the_districts(city_period: Any, pe
     assert len(figures["districts"]) >= 5
     assert len(after) == len(before), (len(before), len(after))
     print("city bulletin figures queries:", len(before))
+
+
+def test_city_office_generates_its_bulletin_through_the_pages(
+    city_period: Any, client_for: Any, persona: Any
+) -> None:
+    from bulletins.selectors import periods_for_bulletin
+
+    city = persona("city_office")
+    own = set(periods_for_bulletin(user=city).values_list("program_id", flat=True))
+    assert own == {city_period.program_id}  # never a district's period
+    bulletin = services.bulletin_generate(actor=city, period=city_period)
+    page = client_for("city_office").get(f"/bulletins/{bulletin.pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "区县排名" in html and "杜集区" in html
