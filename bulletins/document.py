@@ -108,13 +108,85 @@ def project_text(p: dict[str, Any], schedule: str) -> str:
     return text
 
 
+#: The ranking of a city's districts (the province's cities): seven short columns, as RANK_HEAD.
+TREE_RANK_HEAD = ["名次", "区县", "得分", "完成率", "到位率", "支出率", "确认率"]
+
+
+def tree_noun(f: dict[str, Any]) -> str:
+    return "区县" if f.get("level") == "city" else "市"
+
+
+def tree_overview_text(f: dict[str, Any]) -> str:
+    """The overall paragraph of a city's (the province's) bulletin: its districts' confirmed figures."""
+    o = f["overview"]
+    whole = "全市" if f.get("level") == "city" else "全省"
+    text = (
+        f"截至{f['month']}月底，{whole}{o['districts']}个区县中，已确认本月数据的{o['districts_reporting']}个，"
+        f"平均任务完成率{pct(o['completion'])}，序时进度{pct(f['schedule'])}；"
+        f"滞后于序时进度的{tree_noun(f)}{o['behind']}个。"
+        f"资金计划{wan_text(o['budget'])}万元，到位{wan_text(o['arrived'])}万元，到位率{pct(o['arrival_rate'])}；"
+        f"支出{wan_text(o['spent'])}万元，支出率{pct(o['spending_rate'])}。"
+    )
+    behind = [d["name"] for d in f["districts"] if d["behind"]]
+    silent = [d["name"] for d in f["districts"] if not d["reporting"]]
+    if behind:
+        text += f"滞后于序时进度的{tree_noun(f)}：{'、'.join(behind)}。"
+    if silent:
+        text += f"尚无已确认数据的{tree_noun(f)}：{'、'.join(silent)}。"
+    return text + "以上数据只计各区县民生办已确认的数据，未确认的数据不向上汇总。"
+
+
+def tree_ranking_rows(districts: list[dict[str, Any]], noun: str) -> list[list[str]]:
+    rows = [[noun if h == "区县" else h for h in TREE_RANK_HEAD]]
+    for d in districts:
+        rows.append(
+            [
+                str(d["rank"]),
+                d["name"],
+                score_text(d["score"]) if d["reporting"] else "—",
+                pct(d["completion"]),
+                pct(d["arrival"]),
+                pct(d["spending"]),
+                pct(d["confirmed_rate"]),
+            ]
+        )
+    return rows
+
+
+def tree_ranking_note() -> str:
+    from reporting.governments import WEIGHTS
+
+    completion, arrival, spending, confirmed = (f"{w:g}" for w in WEIGHTS)
+    return (
+        f"注：得分＝任务完成率×{completion}＋资金到位率×{arrival}＋资金支出率×{spending}＋确认率×{confirmed}"
+        "（各率以100%封顶；确认率＝已确认报表÷应报报表），得分相同的名次并列。"
+    )
+
+
+def district_text(d: dict[str, Any]) -> str:
+    """One district's progress in a city's bulletin, with its projects behind 序时."""
+    if not d["reporting"]:
+        return f"本月尚无已确认的数据（应报报表{d['owed']}份，已确认0份）。"
+    text = (
+        f"综合排名第{d['rank']}位，任务完成率{pct(d['completion'])}"
+        + ("，滞后于序时进度" if d["behind"] else "，达到序时进度")
+        + f"；资金到位率{pct(d['arrival'])}，支出率{pct(d['spending'])}；"
+        f"已确认报表{d['confirmed']}份，应报{d['owed']}份。"
+    )
+    if d.get("districts", 1) > 1:
+        text += f"所辖{d['districts']}个区县中已确认数据的{d['districts_reporting']}个。"
+    if d["lagging"]:
+        names = "、".join(f"{p['name']}（{pct(p['completion'])}）" for p in d["lagging"])
+        text += f"滞后于序时进度的项目：{names}。"
+    return text
+
+
 def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def bulletin_document(bulletin: Bulletin) -> OfficialDocument:
     f = bulletin.figures
-    briefing = bulletin.kind == Kind.BRIEFING
     blocks: list[Block] = []
     sections = 0
 
@@ -125,6 +197,17 @@ def bulletin_document(bulletin: Bulletin) -> OfficialDocument:
 
     blocks += [Block("para", p) for p in paragraphs(bulletin.opening)]
     heading("总体进展")
+    if f.get("level"):  # a city's (the province's) bulletin: its lower governments
+        noun = tree_noun(f)
+        blocks.append(Block("para", tree_overview_text(f)))
+        if f["districts"]:
+            heading(f"{noun}排名")
+            blocks.append(Block("table", rows=tree_ranking_rows(f["districts"], noun)))
+            blocks.append(Block("para", tree_ranking_note()))
+            heading(f"各{noun}进展")
+            for n, d in enumerate(f["districts"], start=1):
+                blocks.append(Block("para", district_text(d), lead=f"（{numeral(n)}）{d['name']}。"))
+        return _finish(bulletin, blocks, heading)
     blocks.append(Block("para", overview_text(f)))
     if f["towns"]:
         heading("镇街排名")
@@ -152,6 +235,12 @@ def bulletin_document(bulletin: Bulletin) -> OfficialDocument:
             )
     else:
         blocks.append(Block("para", "截至本月底，监督发现的问题均已整改销号。"))
+    return _finish(bulletin, blocks, heading)
+
+
+def _finish(bulletin: Bulletin, blocks: list[Block], heading: Any) -> OfficialDocument:
+    f = bulletin.figures
+    briefing = bulletin.kind == Kind.BRIEFING
     if bulletin.analysis.strip():
         heading("存在问题")
         blocks += [Block("para", p) for p in paragraphs(bulletin.analysis)]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from bulletins.models import Bulletin, Kind, Status
 from bulletins.rules import may_edit, may_manage_bulletins
-from core.policy import actor_for, can
+from core.policy import actor_for, can, own_government
 from core.services import audit_record, model_snapshot, versioned_save
 from reporting.models import Period
 
@@ -33,6 +33,14 @@ DEFAULT_NEXT_STEPS = (
     "各牵头部门要对照年度目标任务和序时进度，加强调度，督促滞后单位查找原因、倒排工期。",
     "各镇街和实施单位要加快资金拨付和支出进度，按时报送进度数据。",
     "对监督发现的问题，各责任单位要按期整改到位并反馈整改情况。",
+)
+
+
+#: A city's (or the province's) bulletin: addressed to its lower governments.
+DEFAULT_TREE_NEXT_STEPS = (
+    "各区县要对照年度目标任务和序时进度，加强调度，督促滞后项目查找原因、倒排工期。",
+    "各区县民生办要及时审核确认本级进度数据，未确认的数据不计入全市汇总和排名。",
+    "各区县要加快资金拨付和支出进度，确保资金到位率、支出率与序时进度相匹配。",
 )
 
 
@@ -60,13 +68,19 @@ def bulletin_generate(*, actor: Any, period: Period, kind: str = Kind.BRIEFING) 
         raise PermissionDenied(_("只有民生办可以编发进度简报"))
     if kind not in Kind.values:
         raise ValidationError({"kind": _("文种须为简报或通报。")})
+    own = own_government(actor, Period)
+    if own is not True and not Period.objects.filter(own, pk=period.pk).exists():
+        raise PermissionDenied(
+            _("只能编发本级的进度简报")
+        )  # a city reads its districts, never issues for them
+    figures = bulletin_figures(period=period, actor=actor)
     bulletin = Bulletin(
         period=period,
         kind=kind,
         editor=_editor_default(actor),
         issue_number=_issue_number_default(period) if kind == Kind.BRIEFING else "",
-        next_steps="\n".join(DEFAULT_NEXT_STEPS),
-        figures=bulletin_figures(period=period, actor=actor),
+        next_steps="\n".join(DEFAULT_TREE_NEXT_STEPS if figures.get("level") else DEFAULT_NEXT_STEPS),
+        figures=figures,
         generated_at=timezone.now(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )

@@ -56,3 +56,32 @@ def unit_data(request: HttpRequest, program_pk: int, month: int, unit_pk: int, f
     item = views.reached_unit(request, period, unit_pk)
     board = views._board(request, period)
     return _answer(board, views.unit_chart(board, item), fmt)
+
+
+@login_required
+def tree_data(request: HttpRequest, year: int, month: int, key: str, fmt: str) -> HttpResponse:
+    """A tree dashboard's chart (``?government=``): JSON for dashboard.js or the same numbers as Excel."""
+    from dashboard.governments import TREE_CHARTS, TreeBoard
+
+    if key not in TREE_CHARTS:
+        raise Http404
+    government, year = views.tree_board(request, year)
+    if not 1 <= month <= 12:
+        raise Http404
+    board = TreeBoard(user=request.user, government=government, year=year, month=month)
+    chart = board.chart(key)
+    if fmt == "xlsx":
+        heading = _("%(government)s%(year)s年（截至%(month)s月）") % {
+            "government": government.name,
+            "year": year,
+            "month": month,
+        }
+        note = f"{_('只计各区县民生办已确认的数据')}；{_('金额单位：万元')}"
+        return download_response(
+            chart_xlsx(chart, heading=heading, note=note), filename=f"{heading}{chart.title}.xlsx"
+        )
+    if fmt != "json":
+        raise Http404
+    response = JsonResponse(chart.spec(), json_dumps_params={"ensure_ascii": False})
+    response["Cache-Control"] = "private, no-store"
+    return response

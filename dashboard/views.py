@@ -14,12 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalogue.models import Project
-from core.policy import restrict
+from core.policy import actor_for, restrict
 from dashboard import charts, selectors
+from dashboard.governments import TreeBoard, tree_home
 from dashboard.rules import may_see_dashboard
 from orgs.models import Organisation
+from reporting import governments as tree
 from reporting.models import Period
-from reporting.rules import may_see_pending
+from reporting.rules import may_see_pending, may_see_rollup
 from reporting.selectors import period_get
 
 
@@ -28,8 +30,23 @@ def _gate(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+def from_above(user: Any, program: Any) -> bool:
+    """Whether ``user`` reads ``program`` as an upper government (a city's or the province's staff opening a
+    district's dashboard from the roll-up): read-only, confirmed figures only (never a district's pending ones)."""
+    actor = actor_for(user)
+    if actor.unscoped or not actor.lower_government_ids:
+        return False  # a district's own staff (no query: the district dashboard's counts stay as they were)
+    government = Organisation.objects.filter(pk=program.issuer_id).values_list("government_id", flat=True)
+    return government.first() != actor.government_id
+
+
 def _board(request: HttpRequest, period: Period) -> selectors.Board:
-    return selectors.Board(user=request.user, period=period, pending=request.GET.get("pending") == "1")
+    above = from_above(request.user, period.program)
+    board = selectors.Board(
+        user=request.user, period=period, pending=request.GET.get("pending") == "1" and not above
+    )
+    board.from_above = above
+    return board
 
 
 def _query(board: selectors.Board) -> str:
@@ -38,6 +55,7 @@ def _query(board: selectors.Board) -> str:
 
 def _context(request: HttpRequest, board: selectors.Board, **extra: Any) -> dict[str, Any]:
     periods = list(restrict(board.program.periods.order_by("month"), request.user, "view"))
+    above = tree_home(request.user) if getattr(board, "from_above", False) else None  # the way back up
     return {
         "programs": selectors.dashboard_programs(user=request.user),  # the year switcher
         "board": board,
@@ -45,7 +63,8 @@ def _context(request: HttpRequest, board: selectors.Board, **extra: Any) -> dict
         "program": board.program,
         "periods": periods,
         "pending": board.pending,
-        "may_pending": may_see_pending(request.user),
+        "may_pending": may_see_pending(request.user) and not above,
+        "above": above,
         "query": _query(board),
         "month_base": reverse("dashboard:index") + f"{board.program.pk}/",
         **extra,
@@ -67,8 +86,14 @@ def _main(request: HttpRequest, period: Period) -> HttpResponse:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     """``/dashboard/`` (and the home page of those whose home it is): the newest program, the latest month whose
-    deadline has passed."""
+    deadline has passed; for a city's or the province's staff its lower governments (the tree dashboard) on the
+    latest month with confirmed figures below."""
     _gate(request)
+    government = tree_home(request.user)
+    if government is not None:
+        year, month = tree.tree_latest(request.user, government)
+        today = timezone.localdate()
+        return _tree(request, government, year or today.year, month or today.month)
     program, periods = selectors.dashboard_periods(user=request.user)
     period = selectors.default_month(periods, timezone.localdate())
     if period is None:
@@ -173,3 +198,57 @@ def reports(request: HttpRequest, program_pk: int, month: int, project_pk: int, 
     return render(
         request, "dashboard/reports.html", _context(request, board, subject=item, unit=who, reports=rows)
     )
+
+
+def tree_board(request: HttpRequest, year: int) -> tuple[Organisation, int]:
+    """The government of a tree dashboard (``?government=``, else the user's own): 403 for whoever has no
+    roll-up (a district's staff), 404 for a government the user may not open."""
+    if not may_see_rollup(request.user):
+        raise PermissionDenied
+    government = tree.tree_government(request.user, request.GET.get("government"))
+    if government is None or not 2000 <= year <= 2100:
+        raise Http404
+    return government, year
+
+
+def _tree(request: HttpRequest, government: Organisation, year: int, month: int) -> HttpResponse:
+    if not 1 <= month <= 12:
+        raise Http404
+    board = TreeBoard(user=request.user, government=government, year=year, month=month)
+    own = None  # the government's own program's dashboard (its own staff), when it has reporting periods
+    if government.pk == actor_for(request.user).government_id:
+        from catalogue.models import Program
+        from catalogue.selectors import program_list
+        from core.policy import own_government
+
+        mine = own_government(request.user, Program)
+        if not isinstance(mine, bool):
+            own = (
+                program_list(user=request.user)
+                .filter(mine, status=Program.Status.PUBLISHED, periods__isnull=False)
+                .distinct()
+                .first()
+            )
+    return render(
+        request,
+        "dashboard/tree.html",
+        {
+            "tree": board,
+            "government": government,
+            "governments": tree.tree_governments(request.user),
+            "kpis": board.kpis,
+            "charts": board.charts(),
+            "year": year,
+            "month": month,
+            "months": range(1, 13),
+            "own_program": own,
+        },
+    )
+
+
+@login_required
+def tree_view(request: HttpRequest, year: int, month: int) -> HttpResponse:
+    """``/dashboard/tree/<year>/<month>/``: a city's districts (the province's cities) at a glance, confirmed
+    figures only, with the drill-down to a district's dashboard (read-only) or a city's tree dashboard."""
+    government, year = tree_board(request, year)
+    return _tree(request, government, year, month)

@@ -305,6 +305,7 @@ PAGES: dict[str, list[str]] = {
         "/reporting/{p}/6/ranking/",
         "/dashboard/{p}/6/",
     ],
+    "city_office": ["/dashboard/"],  # the city's dashboard of its districts
 }
 
 

@@ -203,6 +203,20 @@ ROWS: list[Row] = [
         + f"?government=huaibei&project={s['own']['report'].project_id}&format=xlsx",
         UPPER_ONLY,
     ),
+    # the dashboard of a city's and the province's staff (its lower governments, from the roll-up)
+    ("dashboard tree", lambda s: _r("dashboard:tree", s["program"].year, s["period"].month), UPPER_ONLY),
+    *(
+        (
+            f"dashboard tree {key} {fmt}",
+            lambda s, key=key, fmt=fmt: _r(
+                "dashboard:tree_data", s["program"].year, s["period"].month, key, fmt
+            )
+            + "?government=huaibei",
+            UPPER_ONLY,
+        )
+        for key in ("ranking", "rates", "funds")
+        for fmt in ("json", "xlsx")
+    ),
     # --- supervision
     ("supervision index", lambda s: _r("supervision:index"), STAFF),
     ("supervision overdue", lambda s: _r("supervision:index") + "?overdue=1&status=open", STAFF),

@@ -322,6 +322,64 @@ def test_rollup_pages_across_governments(client_for: Any, scene: dict[str, Any],
         assert not leaks, (role, url, leaks)
 
 
+@pytest.mark.parametrize("role", OTHER_GOVERNMENTS)
+def test_tree_dashboard_across_governments(client_for: Any, scene: dict[str, Any], role: str) -> None:
+    """The dashboard of a city's and the province's staff (dashboard.governments, from the roll-up): the levels
+    above open their own (without district A's internal texts), the city not the province's; a district's staff
+    none of them — not its city's, so not its siblings' figures."""
+    year, month = scene["program"].year, scene["period"].month
+    base = f"/dashboard/tree/{year}/{month}/"
+    urls = [
+        (base, "huaibei"),
+        (f"{base}?government=huaibei", "huaibei"),
+        (f"{base}data/ranking.json?government=huaibei", "huaibei"),
+        (f"{base}data/rates.xlsx?government=huaibei", "huaibei"),
+        (f"{base}?government=anhui", "anhui"),
+        (f"{base}data/funds.json?government=anhui", "anhui"),
+    ]
+    client = client_for(role)
+    upper = role in ("city_office", "city_leader", "province_office")
+    for url, government in urls:
+        response = client.get(url)
+        PROBES.count += 1
+        if not upper:
+            assert response.status_code == 403, (role, url)
+            continue
+        own_level = role == "province_office" or government != "anhui"
+        assert response.status_code == (200 if own_level else 404), (role, url, response.status_code)
+        text = _text(response)
+        leaks = [m for m in sorted(FORBIDDEN[role]) if m in text]
+        PROBES.leaks += leaks
+        assert not leaks, (role, url, leaks)
+
+
+def test_tree_dashboard_never_shows_a_districts_unconfirmed_figures(
+    scene: dict[str, Any], persona: Any
+) -> None:
+    """Whatever district A's reports are, the city's dashboard counts only those its 民生办 confirmed (the
+    roll-up's Summary rows): with nothing confirmed, no district has figures."""
+    from dashboard.governments import TreeBoard
+    from orgs.models import Organisation
+    from reporting.models import Report, Status, Summary
+    from reporting.rollup import summary_refresh
+
+    reports = Report.objects.filter(period__program=scene["program"])
+    reports.update(status=Status.SUBMITTED)  # submitted, reviewed perhaps — none confirmed by 杜集区's 民生办
+    for project_id, period_id in set(reports.values_list("project_id", "period_id")):
+        summary_refresh(project_id=project_id, period_id=period_id)
+    assert not Summary.objects.filter(period__program=scene["program"], reports_confirmed__gt=0).exists()
+    for role in ("city_office", "city_leader"):
+        board = TreeBoard(
+            user=persona(role),
+            government=Organisation.objects.get(code="huaibei"),
+            year=scene["program"].year,
+            month=scene["period"].month,
+        )
+        PROBES.count += 1
+        assert board.kpis.districts_reporting == 0 and board.kpis.arrived == 0, role
+        assert all(link is None for link in board.chart("ranking").links), role
+
+
 def test_search_finds_nothing_of_another_government(client_for: Any, scene: dict[str, Any]) -> None:
     import re
 
