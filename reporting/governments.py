@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from catalogue.models import Program, Project
 from core.policy import actor_for, restrict
 from orgs.models import Level, Organisation
-from reporting.rollup import BEHIND_TOLERANCE, UnitRef, _dec, _ratio, assign_ranks
+from reporting.rollup import BEHIND_TOLERANCE, UnitRef, _ratio, assign_ranks, read_decimal
 
 TREE_FORMULA = gettext_lazy(
     "综合得分 = 40 × 任务完成率 + 20 × 资金到位率 + 20 × 资金支出率 + 20 × 确认率（各率以100%封顶；"
@@ -239,14 +239,14 @@ def city_table(
     for pk, code, name, short, order, *_grp, b, a, sp, c, cn, rc, owed in _fetch(
         user=user, government=city, year=year, month=month, project=project
     ):
-        completion = _dec(c, 4)
+        completion = read_decimal(c, 4)
         rows.append(
             TreeRow(
                 unit=_ref(pk, code, name, short, order, "district"),
                 month=month,
-                budget=_dec(b, 2) or zero,
-                arrived=_dec(a, 2) or zero,
-                spent=_dec(sp, 2) or zero,
+                budget=read_decimal(b, 2) or zero,
+                arrived=read_decimal(a, 2) or zero,
+                spent=read_decimal(sp, 2) or zero,
                 completion=completion / cn if cn and completion is not None else None,
                 owed=owed or 0,
                 confirmed=int(rc or 0),
@@ -274,14 +274,14 @@ def province_table(
             total = cities[gid] = TreeRow(unit=unit, month=month, districts=0)
             completions[gid] = []
         total.districts += 1
-        total.budget += _dec(b, 2) or zero
-        total.arrived += _dec(a, 2) or zero
-        total.spent += _dec(sp, 2) or zero
+        total.budget += read_decimal(b, 2) or zero
+        total.arrived += read_decimal(a, 2) or zero
+        total.spent += read_decimal(sp, 2) or zero
         total.owed += owed or 0
         total.confirmed += int(rc or 0)
         if rc:
             total.districts_reporting += 1
-        completion = _dec(c, 4)
+        completion = read_decimal(c, 4)
         if cn and completion is not None:
             completions[gid].append(completion / cn)
     for gid, total in cities.items():
