@@ -6,7 +6,8 @@ The city's table of its districts (reporting.governments.city_table, as the city
 the districts' programs inside the one query) and the province's table of its cities (province_table, as the
 province's 民生办), each against the most direct raw SQL computing the same figures on the bare DB-API connection
 (or our own query's text run there, when faster: the limit is the faster of the two). Prints one JSON object; the
-figures are copied into docs/performance.md by hand (``make bench`` does not run this yet).
+figures go into docs/performance.md through ``make bench`` (bench/__main__.py runs this once per database and
+renders the section with ``render``), or by hand with ``python -m bench.governments render a.json b.json``.
 """
 
 from __future__ import annotations

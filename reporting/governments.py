@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 from catalogue.models import Program, Project
 from core.policy import actor_for, restrict
 from orgs.models import Level, Organisation
-from reporting.rollup import BEHIND_TOLERANCE, UnitRef, _ratio, assign_ranks, read_decimal
+from reporting.rollup import BEHIND_TOLERANCE, UnitRef, _ratio, assign_ranks, read_sum
 
 TREE_FORMULA = gettext_lazy(
     "综合得分 = 40 × 任务完成率 + 20 × 资金到位率 + 20 × 资金支出率 + 20 × 确认率（各率以100%封顶；"
@@ -139,7 +139,7 @@ owed AS (SELECT prj.district, COUNT(*) AS n FROM prj
   GROUP BY prj.district),
 owing AS (SELECT district, SUM(n) AS n FROM owed GROUP BY district)
 SELECT d.id, d.code, d.name, d.short_name, d."order", g.id, g.code, g.name, g.short_name, g."order",
-  CAST(f.b AS TEXT), CAST(f.a AS TEXT), CAST(f.sp AS TEXT), CAST(f.c AS TEXT), f.cn, f.rc, w.n
+  f.b, f.a, f.sp, f.c, f.cn, f.rc, w.n
 FROM dist JOIN orgs_organisation d ON d.id = dist.id JOIN orgs_organisation g ON g.id = dist.grp
 LEFT JOIN fig f ON f.district = d.id LEFT JOIN owing w ON w.district = d.id
 """
@@ -239,14 +239,14 @@ def city_table(
     for pk, code, name, short, order, *_grp, b, a, sp, c, cn, rc, owed in _fetch(
         user=user, government=city, year=year, month=month, project=project
     ):
-        completion = read_decimal(c, 4)
+        completion = read_sum(c, 4)
         rows.append(
             TreeRow(
                 unit=_ref(pk, code, name, short, order, "district"),
                 month=month,
-                budget=read_decimal(b, 2) or zero,
-                arrived=read_decimal(a, 2) or zero,
-                spent=read_decimal(sp, 2) or zero,
+                budget=read_sum(b, 2) or zero,
+                arrived=read_sum(a, 2) or zero,
+                spent=read_sum(sp, 2) or zero,
                 completion=completion / cn if cn and completion is not None else None,
                 owed=owed or 0,
                 confirmed=int(rc or 0),
@@ -274,14 +274,14 @@ def province_table(
             total = cities[gid] = TreeRow(unit=unit, month=month, districts=0)
             completions[gid] = []
         total.districts += 1
-        total.budget += read_decimal(b, 2) or zero
-        total.arrived += read_decimal(a, 2) or zero
-        total.spent += read_decimal(sp, 2) or zero
+        total.budget += read_sum(b, 2) or zero
+        total.arrived += read_sum(a, 2) or zero
+        total.spent += read_sum(sp, 2) or zero
         total.owed += owed or 0
         total.confirmed += int(rc or 0)
         if rc:
             total.districts_reporting += 1
-        completion = read_decimal(c, 4)
+        completion = read_sum(c, 4)
         if cn and completion is not None:
             completions[gid].append(completion / cn)
     for gid, total in cities.items():
