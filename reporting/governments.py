@@ -19,6 +19,7 @@ the same year.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -186,18 +187,31 @@ def _fetch(
             _SQL.clear()
         hops = 1 if government.level == Level.CITY else 2
         link = f" AND {linked_projects_sql(hops)}" if project is not None else ""
-        sql = _SQL[sql_key] = _TREE_SQL.format(
-            districts=_districts_sql(government.level),
-            programs=scope_sql,
-            link=link,
-            linked=" AND s.project_id IN (SELECT id FROM prj)" if project is not None else "",
+        sql = _SQL[sql_key] = _named(
+            _TREE_SQL.format(
+                districts=_districts_sql(government.level),
+                programs=scope_sql,
+                link=link,
+                linked=" AND s.project_id IN (SELECT id FROM prj)" if project is not None else "",
+            )
         )
     params: list[Any] = [government.pk, year, *scope_params, month]
     if project is not None:
         params.append(project.pk)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, {f"p{i}": value for i, value in enumerate(params)})
         return cursor.fetchall()
+
+
+_FORMAT = re.compile(r"(?<!%)%s")
+
+
+def _named(sql: str) -> str:
+    """The query with its positional ``%s`` placeholders numbered (``%(p0)s``, ``%(p1)s``…), once per text: the
+    SQLite backend turns positional placeholders into ``?`` with a regular expression on every execution (on
+    this 2 KB query about as long as the database's own work), named ones with a plain ``%`` formatting."""
+    numbers = iter(range(10_000))
+    return _FORMAT.sub(lambda _m: f"%(p{next(numbers)})s", sql)
 
 
 def _ref(pk: int, code: str, name: str, short: str | None, order: int, kind: str) -> UnitRef:
