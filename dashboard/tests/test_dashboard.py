@@ -390,3 +390,24 @@ def test_pending_funds_and_on_time_only_when_asked(june: dict[str, Any], office:
     asked = selectors.Board(user=office, period=period, pending=True)
     (province,) = asked.funds
     assert province.arrived == Decimal(400000) and asked.kpis.reports_on_time == 1
+
+
+def test_migration_backfill_equals_the_refresh(june: dict[str, Any]) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from reporting.models import Summary, SummaryFunds
+
+    def stored() -> set[tuple[Any, ...]]:
+        rows = Summary.objects.filter(period=june["period"])
+        return {(s.project_id, s.unit_id, s.reports_on_time) for s in rows} | {
+            (f.summary.project_id, f.summary.unit_id, f.source, f.budget, f.arrived, f.spent)
+            for f in SummaryFunds.objects.filter(summary__in=rows).select_related("summary")
+        }
+
+    refreshed = stored()
+    SummaryFunds.objects.all().delete()
+    Summary.objects.update(reports_on_time=0)
+    importlib.import_module("reporting.migrations.0004_summary_funds_on_time").backfill(apps, None)
+    assert stored() == refreshed
