@@ -179,7 +179,7 @@ def _stored(value: Any, places: int) -> Decimal | None:
         return value if value.is_finite() else None
     if value is None:
         return None
-    return rollup._dec(value, places)  # text (SQLite stores what it is given)
+    return rollup.read_decimal(value, places)  # text (SQLite stores what it is given)
 
 
 def _whole_rows(period_ids: list[int]) -> list[Figure]:
@@ -458,11 +458,15 @@ class SourceFunds:
         return _ratio(self.spent, self.arrived)
 
 
-def funds_by_source(*, user: Any, period: Period, pending: bool = False) -> list[SourceFunds]:
-    """Budget (original + adjustments), arrived and spent by source for the viewer's part: three aggregate
-    queries (budget lines, adjustments, the month's reported funds — of confirmed reports, plus the pending ones
-    the viewer may see when asked, as the 进度表 counts them). Sources without any money are left out."""
-    reach = dashboard_reach(user)
+_FUNDS_SQL = """
+SELECT f.source, SUM(f.arrived), SUM(f.spent)
+FROM reporting_summaryfunds f JOIN reporting_summary s ON s.id = f.summary_id{join}
+WHERE s.period_id = %s AND {where} GROUP BY f.source"""
+
+
+def _budgets(reach: Reach, period: Period) -> dict[str, Decimal]:
+    """The viewer's budget by source (original + adjustments of the program's lines: planning data, shown
+    before any report is confirmed): two aggregate queries."""
     lines = FundingLine.objects.filter(project__program_id=period.program_id)
     if not reach.whole:
         own = Q(unit_id__in=list(reach.units))
@@ -477,9 +481,44 @@ def funds_by_source(*, user: Any, period: Period, pending: bool = False) -> list
         .annotate(t=Sum("delta"))
         .values_list("line__source", "t")
     )
+    return {
+        source: (original.get(source) or ZERO) + (adjusted.get(source) or ZERO)
+        for source in {*original, *adjusted}
+    }
+
+
+def funds_by_source(*, user: Any, period: Period, pending: bool = False) -> list[SourceFunds]:
+    """Budget (original + adjustments), arrived and spent by source for the viewer's part: the budget lines and
+    their adjustments (two aggregate queries), and the money reported — confirmed figures from the summary rows'
+    money by source (``reporting.SummaryFunds``, written with the summaries: one grouped query over the viewer's
+    rows, ``_reach_sql``); asked for pending figures, the month's funds of confirmed reports plus the pending
+    ones the viewer may see, as the 进度表 counts them (one aggregate). Sources without any money are left out."""
+    reach = dashboard_reach(user)
+    budgets = _budgets(reach, period)
+    if pending:
+        money = _pending_money(user, reach, period)
+    else:
+        where, params = _reach_sql(reach)
+        join = "" if reach.whole else " JOIN catalogue_project p ON p.id = s.project_id"
+        with connection.cursor() as cursor:
+            cursor.execute(_FUNDS_SQL.format(join=join, where=where), [period.pk, *params])
+            money = {source: (_num(a, 2), _num(sp, 2)) for source, a, sp in cursor.fetchall()}
+    out = []
+    for source, label in Source.choices:
+        budget = budgets.get(source) or ZERO
+        arrived, spent = money.get(source, (None, None))
+        arrived, spent = arrived or ZERO, spent or ZERO
+        if budget or arrived or spent:
+            out.append(SourceFunds(source, str(label), budget, arrived, spent))
+    return out
+
+
+def _pending_money(user: Any, reach: Reach, period: Period) -> dict[str, tuple[Any, Any]]:
+    """Arrived and spent by source of the month's confirmed reports and the pending ones the viewer may see
+    (reporting.rules.figures_scope), the viewer's part: one aggregate over the month's reports."""
     from reporting.rules import figures_scope
 
-    statuses = (rollup.Status.CONFIRMED, *rollup.PENDING) if pending else (rollup.Status.CONFIRMED,)
+    statuses = (rollup.Status.CONFIRMED, *rollup.PENDING)
     reports = Report.objects.filter(period=period, status__in=statuses)
     visible = figures_scope(user)
     if visible is False:
@@ -491,21 +530,13 @@ def funds_by_source(*, user: Any, period: Period, pending: bool = False) -> list
         if reach.lead_id is not None:
             own |= Q(project__lead_department_id=reach.lead_id)
         reports = reports.filter(own)
-    money = {
-        row["source"]: row
+    return {
+        row["source"]: (row["a"], row["s"])
         for row in ReportFunds.objects.filter(report__in=reports.order_by().values("id"))
         .order_by()
         .values("source")
         .annotate(a=Sum("arrived"), s=Sum("spent"))
     }
-    out = []
-    for source, label in Source.choices:
-        budget = (original.get(source) or ZERO) + (adjusted.get(source) or ZERO)
-        arrived = money.get(source, {}).get("a") or ZERO
-        spent = money.get(source, {}).get("s") or ZERO
-        if budget or arrived or spent:
-            out.append(SourceFunds(source, str(label), budget, arrived, spent))
-    return out
 
 
 @dataclass(slots=True)
@@ -541,9 +572,18 @@ class Kpis:
         return _ratio(Decimal(self.reports_on_time), Decimal(self.reports_expected))
 
 
-def kpis(*, user: Any, period: Period, figures: list[Figure], today: dt.date | None = None) -> Kpis:
+def kpis(
+    *,
+    user: Any,
+    period: Period,
+    figures: list[Figure],
+    today: dt.date | None = None,
+    pending: bool = False,
+) -> Kpis:
     """The month's headline figures for the viewer: from the project figures (behind 序时, completion, funds),
-    the on-time read model, one aggregate each for findings and letters, and the fiscal check."""
+    the reports on time (confirmed ones from the summary rows, ``rollup.on_time_confirmed``; with ``pending``
+    every report submitted by the deadline, ``rollup.on_time``), one aggregate each for findings and letters,
+    and the fiscal check."""
     from funding.selectors import fiscal_check
     from responsibility.models import Letter
     from supervision.models import Finding
@@ -552,7 +592,7 @@ def kpis(*, user: Any, period: Period, figures: list[Figure], today: dt.date | N
     reach = dashboard_reach(user)
     program = period.program
     rates = [f.completion for f in figures if f.completion is not None]
-    timely = rollup.on_time(user=user, period=period)
+    timely = (rollup.on_time if pending else rollup.on_time_confirmed)(user=user, period=period)
     findings = restrict(Finding.objects.filter(project__program=program), user, "view")
     letters = restrict(Letter.objects.filter(program=program), user, "view")
     if not reach.whole:
@@ -679,7 +719,7 @@ class Board:
 
     @cached_property
     def kpis(self) -> Kpis:
-        return kpis(user=self.user, period=self.period, figures=self.figures)
+        return kpis(user=self.user, period=self.period, figures=self.figures, pending=self.pending)
 
     @cached_property
     def funds(self) -> list[SourceFunds]:

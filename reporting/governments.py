@@ -19,6 +19,7 @@ the same year.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from catalogue.models import Program, Project
 from core.policy import actor_for, restrict
 from orgs.models import Level, Organisation
-from reporting.rollup import BEHIND_TOLERANCE, UnitRef, _dec, _ratio, assign_ranks
+from reporting.rollup import BEHIND_TOLERANCE, UnitRef, _ratio, assign_ranks, read_sum
 
 TREE_FORMULA = gettext_lazy(
     "综合得分 = 40 × 任务完成率 + 20 × 资金到位率 + 20 × 资金支出率 + 20 × 确认率（各率以100%封顶；"
@@ -139,7 +140,7 @@ owed AS (SELECT prj.district, COUNT(*) AS n FROM prj
   GROUP BY prj.district),
 owing AS (SELECT district, SUM(n) AS n FROM owed GROUP BY district)
 SELECT d.id, d.code, d.name, d.short_name, d."order", g.id, g.code, g.name, g.short_name, g."order",
-  CAST(f.b AS TEXT), CAST(f.a AS TEXT), CAST(f.sp AS TEXT), CAST(f.c AS TEXT), f.cn, f.rc, w.n
+  f.b, f.a, f.sp, f.c, f.cn, f.rc, w.n
 FROM dist JOIN orgs_organisation d ON d.id = dist.id JOIN orgs_organisation g ON g.id = dist.grp
 LEFT JOIN fig f ON f.district = d.id LEFT JOIN owing w ON w.district = d.id
 """
@@ -186,18 +187,31 @@ def _fetch(
             _SQL.clear()
         hops = 1 if government.level == Level.CITY else 2
         link = f" AND {linked_projects_sql(hops)}" if project is not None else ""
-        sql = _SQL[sql_key] = _TREE_SQL.format(
-            districts=_districts_sql(government.level),
-            programs=scope_sql,
-            link=link,
-            linked=" AND s.project_id IN (SELECT id FROM prj)" if project is not None else "",
+        sql = _SQL[sql_key] = _named(
+            _TREE_SQL.format(
+                districts=_districts_sql(government.level),
+                programs=scope_sql,
+                link=link,
+                linked=" AND s.project_id IN (SELECT id FROM prj)" if project is not None else "",
+            )
         )
     params: list[Any] = [government.pk, year, *scope_params, month]
     if project is not None:
         params.append(project.pk)
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, {f"p{i}": value for i, value in enumerate(params)})
         return cursor.fetchall()
+
+
+_FORMAT = re.compile(r"(?<!%)%s")
+
+
+def _named(sql: str) -> str:
+    """The query with its positional ``%s`` placeholders numbered (``%(p0)s``, ``%(p1)s``…), once per text: the
+    SQLite backend turns positional placeholders into ``?`` with a regular expression on every execution (on
+    this 2 KB query about as long as the database's own work), named ones with a plain ``%`` formatting."""
+    numbers = iter(range(10_000))
+    return _FORMAT.sub(lambda _m: f"%(p{next(numbers)})s", sql)
 
 
 def _ref(pk: int, code: str, name: str, short: str | None, order: int, kind: str) -> UnitRef:
@@ -239,14 +253,14 @@ def city_table(
     for pk, code, name, short, order, *_grp, b, a, sp, c, cn, rc, owed in _fetch(
         user=user, government=city, year=year, month=month, project=project
     ):
-        completion = _dec(c, 4)
+        completion = read_sum(c, 4)
         rows.append(
             TreeRow(
                 unit=_ref(pk, code, name, short, order, "district"),
                 month=month,
-                budget=_dec(b, 2) or zero,
-                arrived=_dec(a, 2) or zero,
-                spent=_dec(sp, 2) or zero,
+                budget=read_sum(b, 2) or zero,
+                arrived=read_sum(a, 2) or zero,
+                spent=read_sum(sp, 2) or zero,
                 completion=completion / cn if cn and completion is not None else None,
                 owed=owed or 0,
                 confirmed=int(rc or 0),
@@ -274,14 +288,14 @@ def province_table(
             total = cities[gid] = TreeRow(unit=unit, month=month, districts=0)
             completions[gid] = []
         total.districts += 1
-        total.budget += _dec(b, 2) or zero
-        total.arrived += _dec(a, 2) or zero
-        total.spent += _dec(sp, 2) or zero
+        total.budget += read_sum(b, 2) or zero
+        total.arrived += read_sum(a, 2) or zero
+        total.spent += read_sum(sp, 2) or zero
         total.owed += owed or 0
         total.confirmed += int(rc or 0)
         if rc:
             total.districts_reporting += 1
-        completion = _dec(c, 4)
+        completion = read_sum(c, 4)
         if cn and completion is not None:
             completions[gid].append(completion / cn)
     for gid, total in cities.items():

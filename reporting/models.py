@@ -195,6 +195,8 @@ class Summary(models.Model):
     schedule = numbers.DecimalField(max_digits=9, decimal_places=4, null=True)
     reports_expected = models.PositiveIntegerField(default=0)
     reports_confirmed = models.PositiveIntegerField(default=0)
+    # confirmed reports of the row submitted by the period's deadline (local day, rollup.deadline_cutoff)
+    reports_on_time = models.PositiveIntegerField(default=0)
     refreshed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -210,3 +212,20 @@ class Summary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}/{self.period_id}/{self.unit_id or '合计'}"
+
+
+class SummaryFunds(models.Model):
+    """The money of one summary row by funding source (confirmed only, as its summary): budget (original +
+    adjustments of the row's lines), arrived and spent as reported. Rewritten with its summary."""
+
+    summary = models.ForeignKey(Summary, related_name="funds", on_delete=models.CASCADE)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    budget = numbers.DecimalField(**MONEY)
+    arrived = numbers.DecimalField(**MONEY)
+    spent = numbers.DecimalField(**MONEY)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["summary", "source"], name="summary_funds_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.summary_id}/{self.source}"

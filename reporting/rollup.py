@@ -7,13 +7,14 @@ are rewritten after a confirmation or unlock commits (reporting.services._move),
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -21,7 +22,7 @@ from catalogue.models import Program, Project
 from core.numbers import safe_quantize
 from funding.models import Source
 from orgs.models import LOCAL_KINDS, Organisation, OrgKind
-from reporting.models import Period, Report, Status, Summary
+from reporting.models import Period, Report, ReportFunds, Status, Summary, SummaryFunds
 from reporting.rules import REPORTING_PAIRS_SQL, reporting_units
 
 PENDING = (Status.SUBMITTED, Status.DEPT_APPROVED)
@@ -191,8 +192,9 @@ SELECT 'd', i.project_id, d.unit_id, i.id, NULL, NULL, NULL, NULL, NULL, CAST(d.
 _QUANT = {places: Decimal(1).scaleb(-places) for places in range(0, 7)}
 
 
-def _dec(value: Any, places: int) -> Decimal | None:
-    """A number from the read-model queries as Decimal with the field's decimal places. The queries cast sums to
+def read_decimal(value: Any, places: int) -> Decimal | None:
+    """A number from the read-model queries (or a stored figure as the driver returns it) as a Decimal with the
+    field's decimal places; None when absent or abnormal. The queries cast sums to
     text: exact on PostgreSQL; on SQLite, where decimals are stored as floats, 15 significant digits, rounded here
     to the field's places as Django's own converter does."""
     if value is None:
@@ -207,6 +209,24 @@ def _dec(value: Any, places: int) -> Decimal | None:
     if not value.is_finite():  # an abnormal stored value (NaN, infinity) counts as missing, never crashes
         return None
     return safe_quantize(value, _QUANT[places])
+
+
+_finite = math.isfinite
+
+
+def read_sum(value: Any, places: int) -> Decimal | None:
+    """A sum or stored figure as the driver returns it (no CAST in SQL) as a Decimal with at most the field's
+    places; None when absent or abnormal (NaN, infinity, not a number). psycopg's numerics come exact; sqlite3
+    returns floats, rounded to the places and read by their shortest repr (Django's converter, within 15
+    digits) — no Decimal context per value, which dominated the read models' Python time."""
+    cls = value.__class__
+    if cls is float:
+        return Decimal(repr(round(value, places))) if _finite(value) else None
+    if cls is int:
+        return Decimal(value)
+    if cls is Decimal:
+        return value if value.is_finite() else None
+    return read_decimal(value, places)
 
 
 def figures_fragment(user: Any, column: str = "r.id") -> tuple[str, list[Any]]:
@@ -273,7 +293,7 @@ def _progress_rows(fetched: list[tuple[Any, ...]], *, month: int, per_unit: bool
         if tag == "i":
             indicators[pid].append((order, ref, t1, t2, n1, n2))
         elif tag == "b":
-            budgets[(pid, uid)][t1] = _dec(n1, 2) or zero
+            budgets[(pid, uid)][t1] = read_decimal(n1, 2) or zero
         elif tag == "p":
             lead = None
             if uid is not None:
@@ -301,13 +321,13 @@ def _progress_rows(fetched: list[tuple[Any, ...]], *, month: int, per_unit: bool
         for unit, waiting, arrived, spent in units:
             uid = unit.id if unit is not None else None
             row = ProgressRow(project=project, unit=unit, schedule=schedule, pending=waiting or 0)
-            row.arrived = _dec(arrived, 2) or zero
-            row.spent = _dec(spent, 2) or zero
+            row.arrived = read_decimal(arrived, 2) or zero
+            row.spent = read_decimal(spent, 2) or zero
             rates = []
             for _o, ind_id, name, measure, target, value in own:
                 if per_unit:
                     target, value = per.get((pid, ind_id, uid), (None, None))
-                target, value = _dec(target, 4), _dec(value, 4)
+                target, value = read_decimal(target, 4), read_decimal(value, 4)
                 rate = _ratio(value, target)
                 if rate is not None:
                     rates.append(rate)
@@ -346,11 +366,15 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
     total = progress_table(
         user=None, program=period.program, month=period.month, projects=Project.objects.filter(pk=project_id)
     )[0]
-    confirmed = dict(
+    counted = (
         Report.objects.filter(project_id=project_id, period_id=period_id, status=Status.CONFIRMED)
+        .order_by()
         .values_list("unit_id")
-        .annotate(n=Sum(1))
+        .annotate(n=Count("id"), t=Count("id", filter=Q(submitted_at__lt=deadline_cutoff(period))))
     )
+    confirmed = {unit_id: n for unit_id, n, _t in counted}
+    timely = {unit_id: t for unit_id, _n, t in counted}
+    funds = source_funds(project_id=project_id, period_id=period_id)
     units = reporting_units(project)
     Summary.objects.filter(project_id=project_id, period_id=period_id).delete()
     rows = [
@@ -365,6 +389,7 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
             schedule=per_unit[u.id].schedule,
             reports_expected=1,
             reports_confirmed=confirmed.get(u.id, 0),
+            reports_on_time=timely.get(u.id, 0),
         )
         for u in units
         if u.id in per_unit
@@ -381,9 +406,53 @@ def summary_refresh(*, project_id: int, period_id: int) -> None:
             schedule=total.schedule,
             reports_expected=len(units),
             reports_confirmed=sum(confirmed.values()),
+            reports_on_time=sum(timely.values()),
         )
     )
     Summary.objects.bulk_create(rows)
+    SummaryFunds.objects.bulk_create(
+        SummaryFunds(summary_id=row.pk, source=source, budget=b, arrived=a, spent=sp)
+        for row in rows
+        for source, (b, a, sp) in sorted(funds.get(row.unit_id, {}).items())
+    )
+
+
+def source_funds(*, project_id: int, period_id: int) -> dict[int | None, dict[str, tuple[Decimal, ...]]]:
+    """Budget (original + adjustments), arrived and spent by funding source of one project in one period,
+    confirmed reports only: unit id → source → (budget, arrived, spent); ``None`` is the project total (every
+    line, every confirmed report). Three aggregate queries."""
+    from funding.models import FundingAdjustment, FundingLine
+
+    zero = Decimal(0)
+    out: dict[int | None, dict[str, list[Decimal]]] = defaultdict(dict)
+
+    def add(unit_id: int | None, source: str, slot: int, amount: Decimal | None) -> None:
+        for key in {unit_id, None}:
+            figures = out[key].setdefault(source, [zero, zero, zero])
+            figures[slot] += amount or zero
+
+    deltas = dict(
+        FundingAdjustment.objects.filter(line__project_id=project_id)
+        .order_by()
+        .values_list("line_id")
+        .annotate(t=Sum("delta"))
+    )
+    for line_id, unit_id, source, original in FundingLine.objects.filter(project_id=project_id).values_list(
+        "id", "unit_id", "source", "original"
+    ):
+        add(unit_id, source, 0, (original or zero) + (deltas.get(line_id) or zero))
+    reported = (
+        ReportFunds.objects.filter(
+            report__project_id=project_id, report__period_id=period_id, report__status=Status.CONFIRMED
+        )
+        .order_by()
+        .values_list("report__unit_id", "source")
+        .annotate(a=Sum("arrived"), s=Sum("spent"))
+    )
+    for unit_id, source, arrived, spent in reported:
+        add(unit_id, source, 1, arrived)
+        add(unit_id, source, 2, spent)
+    return {unit: {src: tuple(v) for src, v in by.items()} for unit, by in out.items()}
 
 
 class _PendingRefresh:
@@ -452,12 +521,12 @@ def deadline_cutoff(period: Period) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(period.deadline + dt.timedelta(days=1), dt.time.min))
 
 
-def on_time(*, user: Any, period: Period) -> dict[int, tuple[int, int]]:
-    """unit id → (expected reports, reports submitted by the deadline), for the units whose page ``user`` may
-    view (core.policy on Organisation: the district-wide roles all, a unit its own tree)."""
+def _visible_expected(user: Any, period: Period) -> dict[int, int]:
+    """unit id → reports it owes this period, for the units whose page ``user`` may view (core.policy on
+    Organisation: the district-wide roles all, a unit its own tree)."""
     from core.policy import restrict
 
-    expected = defaultdict(int)
+    expected: dict[int, int] = defaultdict(int)
     for _, unit_id in expected_reports(period.program):
         expected[unit_id] += 1
     visible = set(
@@ -465,12 +534,35 @@ def on_time(*, user: Any, period: Period) -> dict[int, tuple[int, int]]:
             "id", flat=True
         )
     )
+    return {u: n for u, n in expected.items() if u in visible}
+
+
+def on_time(*, user: Any, period: Period) -> dict[int, tuple[int, int]]:
+    """unit id → (expected reports, reports submitted by the deadline, whatever their state now), for the units
+    whose page ``user`` may view. Reads the month's reports: for the views that count pending figures."""
+    expected = _visible_expected(user, period)
     timely = dict(
-        Report.objects.filter(period=period, submitted_at__lt=deadline_cutoff(period), unit_id__in=visible)
+        Report.objects.filter(
+            period=period, submitted_at__lt=deadline_cutoff(period), unit_id__in=list(expected)
+        )
+        .order_by()
         .values_list("unit_id")
         .annotate(n=Count("id"))
     )
-    return {u: (n, timely.get(u, 0)) for u, n in expected.items() if u in visible}
+    return {u: (n, timely.get(u, 0)) for u, n in expected.items()}
+
+
+def on_time_confirmed(*, user: Any, period: Period) -> dict[int, tuple[int, int]]:
+    """As ``on_time``, official figures: the confirmed reports submitted by the deadline, from the units'
+    summary rows (``Summary.reports_on_time``, written when a confirmation commits) — no scan of the reports."""
+    expected = _visible_expected(user, period)
+    timely = dict(
+        Summary.objects.filter(period=period, unit_id__in=list(expected))
+        .order_by()
+        .values_list("unit_id")
+        .annotate(n=Sum("reports_on_time"))
+    )
+    return {u: (n, timely.get(u) or 0) for u, n in expected.items()}
 
 
 def overdue(*, user: Any, period: Period, today: Any) -> list[tuple[Project, Organisation, Report | None]]:
@@ -587,12 +679,14 @@ def ranking(*, user: Any, period: Period, kind: str) -> list[UnitScore]:
         c_sum,
         c_n,
     ) in fetched:
-        budget, arrived, spent = (_dec(v, 2) or zero for v in (budget, arrived, spent))
+        budget, arrived, spent = (read_decimal(v, 2) or zero for v in (budget, arrived, spent))
         score = UnitScore(
             unit=UnitRef(id=uid, code=code, name=name, short_name=short or "", order=order, kind=org_kind),
             expected=expected or 0,
             on_time=(in_time or 0) if expected else 0,
-            completion=completion / c_n if c_n and (completion := _dec(c_sum, 4)) is not None else None,
+            completion=completion / c_n
+            if c_n and (completion := read_decimal(c_sum, 4)) is not None
+            else None,
             arrival=_ratio(arrived, budget),
             spending=_ratio(spent, arrived),
         )

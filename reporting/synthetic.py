@@ -20,7 +20,7 @@ from django.utils import timezone
 from catalogue.models import Program, Project
 from funding.models import FundingLine
 from orgs.models import Level, Organisation, OrgKind
-from reporting.models import Period, Report, ReportFunds, ReportValue, Status, Summary
+from reporting.models import Period, Report, ReportFunds, ReportValue, Status, Summary, SummaryFunds
 from responsibility.models import Indicator, Target
 
 SCALES = {
@@ -198,6 +198,9 @@ def _district(
         for period in periods:
             share = Decimal(period.month) / Decimal(12)
             reports, plan = [], []
+            cutoff = timezone.make_aware(
+                dt.datetime.combine(period.deadline + dt.timedelta(days=1), dt.time.min)
+            )
             for p in projects:
                 for u in units:
                     # most reports arrive in the last week before the deadline, about one in ten late
@@ -221,13 +224,13 @@ def _district(
                         Decimal("0.01")
                     )
                     spent = (arrived * Decimal(rng.uniform(0.5, 1.0))).quantize(Decimal("0.01"))
-                    plan.append((p, u, done, arrived, spent))
+                    plan.append((p, u, done, arrived, spent, int(submitted < cutoff)))
             reports = _bulk(Report, reports, batch)
             _bulk(
                 ReportValue,
                 [
                     ReportValue(report=r, indicator=ind_of[p.id], value=done)
-                    for r, (p, u, done, _a, _s) in zip(reports, plan, strict=True)
+                    for r, (p, u, done, _a, _s, _t) in zip(reports, plan, strict=True)
                 ],
                 batch,
             )
@@ -235,14 +238,14 @@ def _district(
                 ReportFunds,
                 [
                     ReportFunds(report=r, source="province", arrived=a, spent=s)
-                    for r, (_p, _u, _d, a, s) in zip(reports, plan, strict=True)
+                    for r, (_p, _u, _d, a, s, _t) in zip(reports, plan, strict=True)
                 ],
                 batch,
             )
             counts.reports += len(reports)
             summaries = []
-            by_project: dict[int, list[tuple[Any, Decimal, Decimal, Decimal]]] = {}
-            for p, u, done, a, s in plan:
+            by_project: dict[int, list[tuple[Any, Decimal, Decimal, Decimal, int]]] = {}
+            for p, u, done, a, s, t in plan:
                 target = targets[(p.id, u.id)]
                 summaries.append(
                     Summary(
@@ -256,9 +259,10 @@ def _district(
                         schedule=share.quantize(Q4),
                         reports_expected=1,
                         reports_confirmed=1,
+                        reports_on_time=t,
                     )
                 )
-                by_project.setdefault(p.id, []).append((u, done, a, s))
+                by_project.setdefault(p.id, []).append((u, done, a, s, t))
             for p in projects:
                 rows = by_project[p.id]
                 target_total = sum(targets[(p.id, u.id)] for u, *_ in rows)
@@ -268,15 +272,26 @@ def _district(
                         period=period,
                         unit=None,
                         budget=sum(budgets[(p.id, u.id)] for u, *_ in rows),
-                        arrived=sum(a for _u, _d, a, _s in rows),
-                        spent=sum(s for _u, _d, _a, s in rows),
-                        completion=(sum(d for _u, d, _a, _s in rows) / target_total).quantize(Q4),
+                        arrived=sum(a for _u, _d, a, _s, _t in rows),
+                        spent=sum(s for _u, _d, _a, s, _t in rows),
+                        completion=(sum(d for _u, d, _a, _s, _t in rows) / target_total).quantize(Q4),
                         schedule=share.quantize(Q4),
                         reports_expected=len(rows),
                         reports_confirmed=len(rows),
+                        reports_on_time=sum(t for *_r, t in rows),
                     )
                 )
-            _bulk(Summary, summaries, batch)
+            summaries = _bulk(Summary, summaries, batch)
+            _bulk(  # every budget line is the province's (see FundingLine above)
+                SummaryFunds,
+                [
+                    SummaryFunds(
+                        summary=x, source="province", budget=x.budget, arrived=x.arrived, spent=x.spent
+                    )
+                    for x in summaries
+                ],
+                batch,
+            )
 
 
 def generate_tree(

@@ -322,3 +322,92 @@ def test_year_switcher_refuses_a_draft_program(june: dict[str, Any], client_for:
     old = _previous_year(june)
     Program.objects.filter(pk=old.pk).update(status=Program.Status.DRAFT)
     assert client_for("leader").get(reverse("dashboard:year", args=[old.pk])).status_code == 404
+
+
+def test_summary_stores_on_time_counts_and_money_by_source(june: dict[str, Any]) -> None:
+    from reporting.models import Summary, SummaryFunds
+
+    rows = Summary.objects.filter(project=june["project"], period=june["period"])
+    on_time = {s.unit_id: s.reports_on_time for s in rows}
+    assert (on_time.pop(None), on_time.pop(june["shitai"].pk), on_time.pop(june["duanyuan"].pk)) == (2, 1, 1)
+    assert set(on_time.values()) <= {0}  # the other reporting units have confirmed nothing
+    funds = {
+        (f.summary.unit_id, f.source): (f.budget, f.arrived, f.spent)
+        for f in SummaryFunds.objects.filter(summary__in=rows).select_related("summary")
+    }
+    assert funds == {
+        (None, "province"): (Decimal(1800000), Decimal(900000), Decimal(450000)),
+        (june["shitai"].pk, "province"): (Decimal(600000), Decimal(300000), Decimal(150000)),
+        (june["duanyuan"].pk, "province"): (Decimal(1200000), Decimal(600000), Decimal(300000)),
+    }
+
+
+def test_a_report_confirmed_after_a_passed_deadline_is_not_on_time(june: dict[str, Any], office: Any) -> None:
+    from reporting.rollup import summary_refresh
+
+    Period.objects.filter(pk=june["period"].pk).update(deadline=dt.date(2000, 1, 5))
+    summary_refresh(project_id=june["project"].pk, period_id=june["period"].pk)
+    june["period"].refresh_from_db()
+    k = selectors.Board(user=office, period=june["period"]).kpis
+    assert k.reports_on_time == 0 and k.reports_expected > 0
+
+
+def test_funds_and_on_time_read_the_summary_rows_not_the_reports(june: dict[str, Any], office: Any) -> None:
+    board = selectors.Board(user=office, period=june["period"])
+    with CaptureQueriesContext(connection) as ctx:
+        (province,) = board.funds
+        board.kpis  # noqa: B018  (computed on first use)
+    sql = " ".join(q["sql"] for q in ctx.captured_queries)
+    assert (
+        "reporting_report" not in sql.replace("reporting_reporting", "")
+        and "reporting_reportfunds" not in sql
+    )
+    assert "reporting_summaryfunds" in sql
+    assert (province.budget, province.arrived) == (Decimal(1800000), Decimal(900000))
+
+
+def test_town_funds_by_source_are_its_own_rows(june: dict[str, Any], town_shitai: Any) -> None:
+    (province,) = selectors.Board(user=town_shitai, period=june["period"]).funds
+    assert (province.budget, province.arrived, province.spent) == (
+        Decimal(600000),
+        Decimal(300000),
+        Decimal(150000),
+    )
+
+
+def test_pending_funds_and_on_time_only_when_asked(june: dict[str, Any], office: Any, persona: Any) -> None:
+    period = june["periods"].get(7)
+    if period is None:
+        pytest.skip("no July period")
+    Period.objects.filter(pk=period.pk).update(deadline=dt.date(2099, 1, 5))
+    period.refresh_from_db()
+    town = persona("town_shitai")
+    report = services.report_open(actor=town, project=june["project"], unit=june["shitai"], period=period)
+    report = fill(town, report, june, (6, 6, 60), "400000", "200000")
+    services.report_submit(actor=town, report=report)
+    official = selectors.Board(user=office, period=period)
+    assert official.funds[0].arrived == 0 and official.kpis.reports_on_time == 0
+    asked = selectors.Board(user=office, period=period, pending=True)
+    (province,) = asked.funds
+    assert province.arrived == Decimal(400000) and asked.kpis.reports_on_time == 1
+
+
+def test_migration_backfill_equals_the_refresh(june: dict[str, Any]) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    from reporting.models import Summary, SummaryFunds
+
+    def stored() -> set[tuple[Any, ...]]:
+        rows = Summary.objects.filter(period=june["period"])
+        return {(s.project_id, s.unit_id, s.reports_on_time) for s in rows} | {
+            (f.summary.project_id, f.summary.unit_id, f.source, f.budget, f.arrived, f.spent)
+            for f in SummaryFunds.objects.filter(summary__in=rows).select_related("summary")
+        }
+
+    refreshed = stored()
+    SummaryFunds.objects.all().delete()
+    Summary.objects.update(reports_on_time=0)
+    importlib.import_module("reporting.migrations.0004_summary_funds_on_time").backfill(apps, None)
+    assert stored() == refreshed

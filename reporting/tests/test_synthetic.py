@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from catalogue.models import Program
 from orgs.models import Organisation
-from reporting.models import Report, Summary
+from reporting.models import Report, Summary, SummaryFunds
 from reporting.rollup import summary_refresh
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +30,23 @@ def test_small_synthetic_run_is_labelled_and_consistent() -> None:
     project = program.projects.order_by("order").first()
     period = program.periods.get(month=2)
     generated = {
-        (s.unit_id, s.completion, s.budget, s.arrived, s.spent)
+        (s.unit_id, s.completion, s.budget, s.arrived, s.spent, s.reports_on_time)
         for s in Summary.objects.filter(project=project, period=period)
+    } | {
+        (f.summary.unit_id, f.source, f.budget, f.arrived, f.spent)
+        for f in SummaryFunds.objects.filter(summary__project=project, summary__period=period).select_related(
+            "summary"
+        )
     }
     summary_refresh(project_id=project.id, period_id=period.id)
     recomputed = {
-        (s.unit_id, s.completion, s.budget, s.arrived, s.spent)
+        (s.unit_id, s.completion, s.budget, s.arrived, s.spent, s.reports_on_time)
         for s in Summary.objects.filter(project=project, period=period)
+    } | {
+        (f.summary.unit_id, f.source, f.budget, f.arrived, f.spent)
+        for f in SummaryFunds.objects.filter(summary__project=project, summary__period=period).select_related(
+            "summary"
+        )
     }
     assert generated == recomputed
     assert "示例数据" in out.getvalue()
