@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.http import Http404
 from django.urls import reverse
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -62,7 +63,7 @@ def export_start(
         title=title,
         handler="jobs.exports.run_export",
         total=rows,
-        params={"export": maker, "args": args},
+        params={"export": maker, "args": args, "language": translation.get_language() or ""},
         return_url=return_url,
         idempotent=True,  # it only reads: a re-queued export just makes the file again
     )
@@ -72,7 +73,8 @@ def run_export(job: Job, progress: Any) -> dict[str, Any]:
     """The job's handler: make the file as the job's starter and keep it with the job."""
     if job.created_by is None:
         raise PermissionDenied(_("发起人账号已不存在"))
-    data, filename = _maker(job.params["export"])(job.created_by, job.params["args"])
+    with translation.override(job.params.get("language") or None):  # the file in the asker's language
+        data, filename = _maker(job.params["export"])(job.created_by, job.params["args"])
     if job.output:
         job.output.delete(save=False)  # an earlier, interrupted attempt's file
     extension = filename.rsplit(".", 1)[-1] if "." in filename else "bin"
