@@ -55,6 +55,8 @@ class Job(models.Model):
     idempotent = models.BooleanField(_("中断后可重新排队"), default=False)
     attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
     max_attempts = models.PositiveSmallIntegerField(_("最多尝试次数"), default=3)
+    # a file the job made (a large export): kept through the storage API, downloaded through the policy
+    output = models.FileField(_("结果文件"), upload_to="jobs/", blank=True, max_length=300)
     task_id = models.CharField(_("任务队列编号"), max_length=64, blank=True)
     history = models.JSONField(_("处理记录"), default=list, blank=True)
 

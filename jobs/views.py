@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.policy import can_any
-from jobs import schedule, selectors
+from jobs import exports, schedule, selectors
 from jobs.models import ScheduledRun
 
 
@@ -22,6 +22,21 @@ def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse(state)
     template = "jobs/_progress.html" if request.GET.get("partial") else "jobs/job_detail.html"
     return render(request, template, {"job": job, "state": state})
+
+
+@login_required
+def job_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file a job made (a large export): only its starter, still allowed to see the table (re-checked)."""
+    from core.downloads import download_response
+
+    job = selectors.job_get(user=request.user, pk=pk)
+    filename = exports.export_check(user=request.user, job=job)
+    try:
+        with job.output.open("rb") as handle:
+            data = handle.read()
+    except OSError as exc:  # removed by the clean-up, or the store is away
+        raise Http404 from exc
+    return download_response(data, filename=filename)
 
 
 @login_required

@@ -74,7 +74,15 @@ def beat_is_dead(beat: WorkerBeat, now: dt.datetime | None = None) -> bool:
 
 class Heartbeat:
     """Registers a worker and keeps its ``WorkerBeat`` fresh from a daemon thread (its own connection) until
-    ``stop``. A heartbeat that cannot be written (SQLite busy with a long write) is retried at the next beat."""
+    ``stop``. A heartbeat that cannot be written (SQLite busy with a long write) is retried at the next beat.
+
+    The thread is deliberate and is not a job runner (jobs run only in the task engine's worker): it is a
+    liveness ping that must keep beating *while* the worker's main thread is busy with one long task — which is
+    exactly when the sweeper has to tell a slow worker from a dead one. It writes one row and does nothing else.
+
+    The rows are our own table, written by our code, so liveness does not depend on the task backend: with the
+    database backend ``run_worker`` starts the heartbeat and hands its id to the library's worker loop; with any
+    other backend (its own worker processes) the first job a process runs starts one (``process_worker_id``)."""
 
     def __init__(self, role: str, worker_id: str | None = None) -> None:
         self.role = role
@@ -96,6 +104,8 @@ class Heartbeat:
         )
         self._thread = threading.Thread(target=self._loop, name=f"heartbeat-{self.role}", daemon=True)
         self._thread.start()
+        if self.role == WorkerBeat.Role.WORKER:
+            _PROCESS[os.getpid()] = self
         return self
 
     def beat(self) -> None:
@@ -113,6 +123,8 @@ class Heartbeat:
             connection.close()
 
     def stop(self) -> None:
+        if _PROCESS.get(os.getpid()) is self:
+            del _PROCESS[os.getpid()]
         self._stop.set()
         if self._thread is not None:
             self._thread.join(5)
@@ -124,3 +136,25 @@ class Heartbeat:
 
     def _mark_stopped(self) -> None:
         WorkerBeat.objects.filter(worker_id=self.worker_id).update(stopped_at=timezone.now())
+
+
+#: The running worker heartbeat of each process (by pid: a forked child is another worker).
+_PROCESS: dict[int, Heartbeat] = {}
+
+
+def process_worker_id() -> str:
+    """The worker id of this process's heartbeat, started now if the process has none: a task backend other
+    than the database one runs ``jobs.tasks.run_job`` in its own worker processes, which never went through
+    ``run_worker``; their jobs get a heartbeat all the same, so the sweeper works on every backend."""
+    beat = _PROCESS.get(os.getpid())
+    if beat is None or beat._stop.is_set():
+        beat = Heartbeat(WorkerBeat.Role.WORKER).start()
+    return beat.worker_id
+
+
+def runner_id(reported: str) -> str:
+    """The worker id to record on a job: the backend's when it is a live heartbeat of ours (``run_worker``),
+    else this process's heartbeat (``process_worker_id``)."""
+    if reported and WorkerBeat.objects.filter(worker_id=reported, stopped_at__isnull=True).exists():
+        return reported
+    return process_worker_id()

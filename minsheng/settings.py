@@ -371,6 +371,8 @@ SITE_TITLE = os.environ.get("MINSHENG_SITE_TITLE") or _("民生工程管理系�
 # Excel batch entry: sheets with more data rows than this are checked and imported in the background
 # (jobs app), with a progress page.
 REPORTING_IMPORT_BACKGROUND_ROWS = int(os.environ.get("REPORTING_IMPORT_BACKGROUND_ROWS", "300"))
+# exports (进度表 Excel/PDF, the government roll-up) with more rows are made by a worker (jobs.exports)
+EXPORT_BACKGROUND_ROWS = int(os.environ.get("EXPORT_BACKGROUND_ROWS", "1000"))
 
 # --- background tasks and scheduled jobs (jobs app) -----------------------------------------------------------
 # Django's Tasks API (the django-tasks backport until Django 6). The default backend keeps the queue in this

@@ -20,9 +20,10 @@ from core.forms import errors_to_messages, form_errors
 from core.policy import can, can_any, restrict
 from core.services import ConflictError
 from funding.models import Source
-from orgs.models import Level, Organisation
+from jobs import exports
+from orgs.models import Organisation
 from orgs.rules import may_act_for_unit, unit_to_act_for
-from reporting import rollup, selectors, services
+from reporting import background, rollup, selectors, services
 from reporting.forms import PeriodChangeForm, ReportFillForm
 from reporting.models import Period, Report, Status
 from reporting.rules import may_confirm_report, may_see_pending, may_see_rollup
@@ -348,6 +349,25 @@ def progress(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     if fmt in ("xlsx", "pdf"):
         from reporting.exports import progress_pdf, progress_xlsx
 
+        if exports.is_large(
+            len(rows)
+        ):  # a province-scale table: made by a worker, fetched from the job's page
+            args = {
+                "program": program_pk,
+                "month": month,
+                "per_unit": per_unit,
+                "pending": pending,
+                "format": fmt,
+            }
+            job = exports.export_start(
+                actor=request.user,
+                maker="reporting.background.progress_file",
+                args=args,
+                title=_("导出%(period)s进度表（%(fmt)s）") % {"period": period, "fmt": fmt.upper()},
+                rows=len(rows),
+                return_url=request.path,
+            )
+            return redirect("jobs:job_detail", pk=job.pk)
         data = (progress_xlsx if fmt == "xlsx" else progress_pdf)(
             period=period, rows=rows, per_unit=per_unit, pending=pending
         )
@@ -528,25 +548,18 @@ def excel(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
 def _tree_context(request: HttpRequest, year: int, month: int) -> dict[str, Any]:
     from reporting import governments as tree
 
-    if not may_see_rollup(request.user):
-        raise PermissionDenied
-    government = tree.tree_government(request.user, request.GET.get("government"))
-    if government is None or not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        raise Http404
-    projects = tree.tree_projects(request.user, government, year)
-    chosen = request.GET.get("project")
-    project = next((p for p in projects if str(p.pk) == chosen), None)
-    rows = tree.tree_table(user=request.user, government=government, year=year, month=month, project=project)
+    scope = background.tree_scope(
+        request.user,
+        year=year,
+        month=month,
+        government=request.GET.get("government"),
+        project=request.GET.get("project"),
+    )
     return {
-        "government": government,
-        "is_city": government.level == Level.CITY,
+        **scope,
         "governments": tree.tree_governments(request.user),
-        "year": year,
-        "month": month,
         "months": range(1, 13),
-        "projects": projects,
-        "project": project,
-        "rows": rows,
+        "rows": background.tree_rows(request.user, scope),
         "schedule": Decimal(month) / Decimal(12),
         "formula": tree.TREE_FORMULA,
     }
@@ -575,11 +588,23 @@ def tree(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if request.GET.get("format") == "xlsx":
         from reporting.exports import tree_xlsx
 
+        filename = background.tree_filename(ctx)
+        if exports.is_large(len(ctx["rows"])):  # made by a worker, fetched from the job's page
+            project = ctx["project"]
+            job = exports.export_start(
+                actor=request.user,
+                maker="reporting.background.tree_file",
+                args={
+                    "year": year,
+                    "month": month,
+                    "government": ctx["government"].code,
+                    "project": project.pk if project else None,
+                },
+                title=_("导出%(name)s") % {"name": filename.removesuffix(".xlsx")},
+                rows=len(ctx["rows"]),
+                return_url=request.get_full_path().replace("format=xlsx", "").rstrip("?&"),
+            )
+            return redirect("jobs:job_detail", pk=job.pk)
         data = tree_xlsx(**{k: ctx[k] for k in ("government", "year", "month", "project", "rows")})
-        name = _("%(government)s%(year)s年%(month)s月汇总表") % {
-            "government": ctx["government"].name,
-            "year": year,
-            "month": month,
-        }
-        return download_response(data, filename=f"{name}.xlsx")
+        return download_response(data, filename=filename)
     return render(request, "reporting/tree.html", ctx)

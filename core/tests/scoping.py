@@ -156,6 +156,20 @@ def build_scene(office: Any, persona: Any) -> dict[str, Any]:
 
     stranger = get_user_model().objects.create_user(username="t_stranger", password="x-pass-123")
     Job.objects.filter(pk=scene["other"]["job"].pk).update(created_by=stranger)
+    # the own job is a finished large export of the 进度表, with its file (jobs.exports)
+    from django.core.files.base import ContentFile
+
+    own_job, period = scene["own"]["job"], scene["own"]["report"].period
+    own_job.status, own_job.result = Job.Status.SUCCEEDED, {"filename": "进度表.xlsx"}
+    own_job.params = {
+        "export": "reporting.background.progress_file",
+        "args": {"program": period.program_id, "month": period.month, "format": "xlsx"},
+    }
+    from reporting.background import progress_file
+
+    data, _name = progress_file(persona("town_shitai"), own_job.params["args"])
+    own_job.output.save(f"{own_job.pk}/export.xlsx", ContentFile(data), save=False)
+    own_job.save()
     letter_services.letter_issue(actor=office, letter=scene["own"]["letter"], confirm_missing_targets=True)
     scene["own"]["letter"].refresh_from_db()
     letter_services.letter_sign(

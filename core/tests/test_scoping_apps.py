@@ -409,6 +409,9 @@ ROWS: list[Row] = [
         [200, 200, 404, 404, 200, 404, 302],
     ),
     ("other job", lambda s: _r("jobs:job_detail", s["other"]["job"].pk), [200, 200, 404, 404, 404, 404, 302]),
+    # a large export's file: its starter only (the town), access to the table re-checked
+    ("own job file", lambda s: _r("jobs:job_file", s["own"]["job"].pk), [404, 404, 404, 404, 200, 404, 302]),
+    ("other job file", lambda s: _r("jobs:job_file", s["other"]["job"].pk), [404] * 6 + [302]),
     (
         "other job partial",
         lambda s: _r("jobs:job_detail", s["other"]["job"].pk) + "?partial=1",
