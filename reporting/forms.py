@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Project
@@ -19,10 +20,27 @@ from reporting.models import Report
 TEXTS = ("progress", "problems", "next_steps", "explanation")
 
 
+_LABELS: dict[tuple[str | None, str], str] = {}
+
+
+def _label(key: str) -> str:
+    """The translated label of a report field (``beneficiaries``, the narrative) or of a money input
+    (``a-<source>`` 到位, ``s-<source>`` 支出), kept per language: a page builds 33 forms with the same labels."""
+    language = get_language()
+    found = _LABELS.get((language, key))
+    if found is None:
+        if key[:2] in ("a-", "s-"):
+            text = _("%(label)s到位") if key[0] == "a" else _("%(label)s支出")
+            found = text % {"label": Source(key[2:]).label}
+        else:
+            found = str(Report._meta.get_field(key).verbose_name)
+        _LABELS[(language, key)] = found
+    return found
+
+
 def _text_field(name: str) -> forms.CharField:
-    label = str(Report._meta.get_field(name).verbose_name)
     return forms.CharField(
-        label=label,
+        label=_label(name),
         required=False,
         strip=False,
         max_length=numbers.TEXT_MAX,
@@ -58,15 +76,12 @@ class ReportFillForm(forms.Form):
             self.fields[name].widget.attrs.update(small)
             self.indicator_names.append((name, ind))
         for source in sources:
-            label = Source(source).label
-            for key, text in (("a", _("%(label)s到位")), ("s", _("%(label)s支出"))):
-                what = text % {"label": label}
+            for key in (f"a-{source}", f"s-{source}"):
+                what = _label(key)
                 field = MoneyField(label=what, required=False)
                 field.widget.attrs.update({**small, "aria-label": what})
-                self.fields[f"{key}-{source}"] = field
-        self.fields["beneficiaries"] = CountField(
-            label=str(Report._meta.get_field("beneficiaries").verbose_name), required=False
-        )
+                self.fields[key] = field
+        self.fields["beneficiaries"] = CountField(label=_label("beneficiaries"), required=False)
         self.fields["beneficiaries"].widget.attrs.update(small)
         for name in TEXTS:
             self.fields[name] = _text_field(name)
