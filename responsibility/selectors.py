@@ -240,9 +240,12 @@ def todo_items(*, user: Any) -> list[TodoItem]:
                 )
             )
     if may_manage_letters(user):
-        program = (
-            Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False).order_by("-year").first()
-        )
+        programs = Program.objects.filter(status=Program.Status.PUBLISHED, is_sample=False)
+        if (
+            actor.government_id is not None
+        ):  # the letters of the actor's own government: a lower one's are its own
+            programs = programs.filter(issuer__government_id=actor.government_id)
+        program = programs.order_by("-year").first()
         if program is None:
             return items
         units = {u.id for u in responsible_units(program=program)}
