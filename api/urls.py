@@ -5,7 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from alerts.api import AlertRuleViewSet
 from api.tokens import TokenObtainView, TokenRevokeView
-from catalogue.api import ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
+from catalogue.api import DerivationViewSet, ProgramViewSet, ProjectChangeViewSet, ProjectViewSet
 from core.api import not_found
 from disclosure.api import DisclosureViewSet, PublicityViewSet
 from evaluation.api import (
@@ -40,6 +40,7 @@ router.register("memberships", MembershipViewSet)
 router.register("programs", ProgramViewSet)
 router.register("projects", ProjectViewSet)
 router.register("changes", ProjectChangeViewSet)
+router.register("derivations", DerivationViewSet)
 router.register("indicators", IndicatorViewSet)
 router.register("targets", TargetViewSet)
 router.register("funding-lines", FundingLineViewSet)

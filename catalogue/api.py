@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from catalogue.derivation import derived_values, local_overrides
 from catalogue.diff import Fate, program_diff
-from catalogue.models import Program, Project, ProjectChange
+from catalogue.models import Derivation, Program, Project, ProjectChange
 from core.api import ScopedViewSet, id_param, id_parameters, int_param
 
 
@@ -154,3 +155,72 @@ class ProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 class ProjectChangeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     queryset = ProjectChange.objects.prefetch_related("sources").order_by("program__year", "kind", "order")
     serializer_class = ProjectChangeSerializer
+
+
+class DerivationSerializer(serializers.ModelSerializer):
+    """One item of a program derived from the upper level's: the upper project, the status (采纳 / 调整 / 不适用 /
+    本级新增), the reason and the local overrides (each field where the lower project differs from the upper values
+    it took over)."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    is_local = serializers.BooleanField(read_only=True)
+    upper_program = serializers.IntegerField(source="upper_project.program_id", read_only=True, default=None)
+    overrides = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Derivation
+        fields = [
+            "id",
+            "program",
+            "upper_program",
+            "upper_project",
+            "upper_name",
+            "project",
+            "status",
+            "status_label",
+            "reason",
+            "is_local",
+            "overrides",
+            "version",
+        ]
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "upper": {},
+                    "local": {},
+                },
+            },
+        }
+    )
+    def get_overrides(self, derivation: Derivation) -> list[dict]:
+        fields = local_overrides(derivation)
+        if not fields:
+            return []
+        mine = derived_values(derivation.project)
+        return [{"field": f, "upper": derivation.baseline.get(f), "local": mine[f]} for f in fields]
+
+
+class DerivationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The derivations of the programs the caller may see (read-only); ``?program=`` for one program's."""
+
+    queryset = (
+        Derivation.objects.select_related("upper_project", "project__lead_department")
+        .prefetch_related("project__content_items")
+        .order_by("program_id", "id")
+    )
+    serializer_class = DerivationSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        qs = super().get_queryset()
+        if (program := id_param(self.request, "program")) is not None:
+            qs = qs.filter(program_id=program)
+        return qs
+
+    @extend_schema(parameters=[*id_parameters("program")])
+    def list(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return super().list(request, *args, **kwargs)

@@ -75,6 +75,13 @@ def upper_government(organisation: Organisation) -> Organisation | None:
     return Organisation.objects.select_related("government").get(pk=government.parent_id).government
 
 
+def lower_programs(*, user: Any, program: Program) -> list[Program]:
+    """The lower governments' programs derived from ``program`` that ``user`` may see (a draft stays internal to
+    its government), in the order of their issuers."""
+    derived = Program.objects.filter(derived_from=program).select_related("issuer")
+    return list(restrict(derived, user, "view").order_by("issuer__order", "issuer_name", "pk"))
+
+
 def derivable_programs(issuer: Organisation) -> list[Program]:
     """The published programs of the government directly above ``issuer``'s, newest first."""
     upper = upper_government(issuer)

@@ -323,13 +323,15 @@ def todo_items(*, user: Any) -> list[TodoItem]:
     One aggregate query per queue."""
     items: list[TodoItem] = []
     if may_decide(user):
+        government = actor_for(user).government_id
         for model, key, label in (
             (PerformanceTarget, "evaluation.targets", _("绩效目标申报表待审核")),
             (SelfEvaluation, "evaluation.self", _("绩效自评表待复核")),
         ):
-            agg = restrict(model.objects.filter(status=Status.SUBMITTED), user, "view").aggregate(
-                n=Count("id"), program=Min("project__program_id")
-            )
+            waiting = model.objects.filter(status=Status.SUBMITTED)
+            if government is not None:  # a lower government's tables are reviewed by its own 民生办
+                waiting = waiting.filter(project__program__issuer__government_id=government)
+            agg = restrict(waiting, user, "view").aggregate(n=Count("id"), program=Min("project__program_id"))
             url = (
                 reverse("evaluation:index_program", args=[agg["program"]])
                 if agg["n"]

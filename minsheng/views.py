@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from alerts import selectors as alerts_selectors
+from catalogue.derivation import lower_programs
 from catalogue.selectors import program_list
 from core.policy import actor_for
 from core.todo import TodoItem, todo_compose
@@ -18,6 +19,7 @@ from evaluation import selectors as evaluation_selectors
 from jobs import selectors as jobs_selectors
 from orgs.selectors import organisation_projects, own_organisation
 from reporting import selectors as reporting_selectors
+from reporting.rules import may_see_rollup_in_top_menu
 from responsibility import selectors as responsibility_selectors
 from supervision import selectors as supervision_selectors
 from upkeep import selectors as upkeep_selectors
@@ -52,9 +54,16 @@ def home(request: HttpRequest) -> HttpResponse:
     actor = actor_for(request.user)
     programs = list(program_list(user=request.user)[:6])
     org = own_organisation(user=request.user)
+    # the actor's own government's program first: the levels above and below share the list
+    own = [p for p in programs if actor.government_id and p.issuer.government_id == actor.government_id]
+    latest = own[0] if own else (programs[0] if programs else None)
+    upper = may_see_rollup_in_top_menu(request.user)  # a city's or the province's staff
     context = {
         "programs": programs,
-        "latest": programs[0] if programs else None,
+        "several_issuers": len({p.issuer_id for p in programs}) > 1,
+        "latest": latest,
+        "upper": upper,
+        "lower_programs": lower_programs(user=request.user, program=latest) if upper and latest else [],
         "org": org,
         "my_projects": organisation_projects(user=request.user, organisation=org) if org else None,
         "no_role": request.user.is_authenticated and actor.is_public,

@@ -82,6 +82,14 @@ def demo_months(program: Program, today: dt.date) -> int:
 FIXED_NAMES = {("department", "wjw"): "demo_dept_health", ("town", "shitai"): "demo_town_shitai"}
 
 
+#: The upper governments' accounts: username, label, organisation code (reference data), role.
+UPPER_ACCOUNTS = (
+    ("demo_city_office", "示例·市民生办", "huaibei-msb", Role.OFFICE),
+    ("demo_city_leader", "示例·市领导", "huaibei", Role.LEADER),
+    ("demo_province_office", "示例·省民生办", "anhui-msb", Role.OFFICE),
+)
+
+
 @dataclass
 class Account:
     username: str
@@ -105,6 +113,9 @@ def demo_accounts(program: Program) -> list[Account]:
         Account("demo_leader", "示例·区领导", org("gov"), Role.LEADER),
         Account("demo_supervisor", "示例·特邀监督员", org("supervisors"), Role.SUPERVISOR),
     ]
+    # the governments above the district (issue 14): they read its confirmed figures in their roll-up tables
+    for username, label, code, role in UPPER_ACCOUNTS:
+        accounts.append(Account(username, label, org(code), role))
     leads = Organisation.objects.filter(led_projects__program=program).distinct().order_by("order", "code")
     towns = (
         Organisation.objects.filter(kind__in=LOCAL_KINDS, implemented_projects__program=program)

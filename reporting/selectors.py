@@ -120,7 +120,14 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
     from django.utils import timezone
 
     from orgs.rules import is_unit_staff
-    from reporting.rules import CONFIRM, EDITABLE, REVIEW, awaiting_by_step, awaiting_decision
+    from reporting.rules import (
+        CONFIRM,
+        EDITABLE,
+        REVIEW,
+        awaiting_by_step,
+        awaiting_decision,
+        may_see_rollup,
+    )
 
     actor = actor_for(user)
     if actor.is_public:
@@ -128,6 +135,23 @@ def todo_items(*, user: Any, today: dt.date | None = None) -> list[TodoItem]:
     program = current_program(user=user)
     if program is None:
         return []
+    if actor.government_id is not None and program.issuer.government_id != actor.government_id:
+        # no program of the user's own government is being reported on: another government's reports are
+        # decided by its own 民生办; a city's or the province's staff follow them in the roll-up
+        return (
+            [
+                TodoItem(
+                    key="reporting.tree",
+                    place=_("逐级汇总"),
+                    label=_("下级政府已确认的进度与排名"),
+                    count=0,
+                    url=reverse("reporting:tree_index"),
+                    severity=INFO,
+                )
+            ]
+            if may_see_rollup(user)
+            else []
+        )
     today = today or timezone.localdate()
     every = list(program.periods.order_by("month"))
     if not every:

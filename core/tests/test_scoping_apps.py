@@ -603,6 +603,7 @@ ROWS: list[Row] = [
     ("api projects", lambda s: "/api/projects/?limit=50", PUBLIC),
     ("api indicators", lambda s: "/api/indicators/?limit=50", PUBLIC),
     ("api changes", lambda s: "/api/changes/?limit=50", PUBLIC),
+    ("api derivations", lambda s: f"/api/derivations/?program={s['program'].pk}&limit=50", PUBLIC),
     ("api root", lambda s: "/api/", PUBLIC),
     # --- dashboard: the pages, every JSON endpoint and Excel download, the drill-down (a town only its own)
     ("dashboard", lambda s: _r("dashboard:index"), DASHBOARD),
@@ -685,6 +686,7 @@ API_OBJECTS: dict[str, Callable[[dict[str, Any]], Any]] = {
     "memberships": lambda s: s["units"]["other"],
     "indicators": lambda s: s["program"],
     "changes": lambda s: s["program"],
+    "derivations": lambda s: s["program"],  # any id: the endpoint is read-only
     "assessment-results": lambda s: _assessment(s)["results"]["other"],
 }
 

@@ -98,6 +98,9 @@ MAIN_PAGES = {
     "demo_town_duanyuan": ["/reporting/{p}/6/fill/"],
     "demo_supervisor": ["/supervision/inspections/new/"],
     "demo_leader": ["/programs/{p}/", "/reporting/{p}/6/progress/"],
+    "demo_city_office": ["/", "/reporting/tree/{y}/6/?government=huaibei", "/programs/{p}/derivation/"],
+    "demo_city_leader": ["/", "/reporting/tree/{y}/6/?government=huaibei", "/programs/{p}/"],
+    "demo_province_office": ["/", "/reporting/tree/{y}/6/?government=anhui"],
 }
 
 
@@ -108,7 +111,35 @@ def test_each_demo_account_logs_in_and_opens_its_main_page(
 ) -> None:
     _login(client, username)
     for url in MAIN_PAGES[username]:
-        assert client.get(url.format(p=demo_world["program"].pk)).status_code == 200, url
+        program = demo_world["program"]
+        assert client.get(url.format(p=program.pk, y=program.year)).status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_the_city_office_sees_the_districts_confirmed_demo_figures(demo_world: Any, client: Any) -> None:
+    from reporting.rollup import summary_refresh
+
+    program = demo_world["program"]
+    _login(client, "demo_city_office")
+    with transaction.atomic():  # the summaries the demo's commit writes (on commit), rolled back after
+        confirmed = Report.objects.filter(period__program=program, status=Status.CONFIRMED)
+        for project_id, period_id in set(confirmed.values_list("project_id", "period_id")):
+            summary_refresh(project_id=project_id, period_id=period_id)
+        page = client.get(f"/reporting/tree/{program.year}/6/?government=huaibei").content.decode()
+        transaction.set_rollback(True)
+    duji = page.split('data-testid="tree-row-duji"')[1].split("</tr>")[0]
+    assert "暂无已确认数据" not in duji and "0/0" not in duji
+
+
+@pytest.mark.django_db
+def test_the_upper_offices_home_leads_to_the_roll_up_not_to_the_districts_queues(
+    demo_world: Any, client: Any
+) -> None:
+    for username in ("demo_city_office", "demo_city_leader", "demo_province_office"):
+        page = _login(client, username).get("/").content.decode()
+        assert 'data-testid="upper-tasks"' in page and "/reporting/tree/" in page
+        assert "目标责任状下达" not in page and "绩效目标申报表待审核" not in page  # 杜集区's work
+        assert "前往逐级汇总" in page and "前往报表审核" not in page
 
 
 @pytest.mark.django_db
@@ -128,6 +159,13 @@ def test_one_demo_account_per_role_and_per_lead_department(demo_world: Any) -> N
     assert {"admin", "office", "department", "town", "supervisor", "leader"} == set(
         demo.values_list("role", flat=True)
     )
+    uppers = demo.filter(organisation__code__in=["huaibei-msb", "huaibei", "anhui-msb"])
+    assert set(uppers.values_list("user__username", "role")) == {
+        ("demo_city_office", "office"),
+        ("demo_city_leader", "leader"),
+        ("demo_province_office", "office"),
+    }
+    assert "demo_city_office" in demo_world["out"] and "demo_province_office" in demo_world["out"]
     assert all(m.user.first_name.startswith("示例") for m in demo.select_related("user"))
     assert PASSWORD in demo_world["out"]
 
