@@ -51,11 +51,9 @@ def may_see_dashboard(user: Any) -> bool:
 
 
 def dashboard_is_home(user: Any) -> bool:
-    """The dashboard is the home page of those who steer rather than fill in: the 领导 (who has no to-do) — of a
-    district; a city's or the province's 领导 steer through the roll-up of the governments below (the home page
-    leads there), the district dashboard not being theirs."""
-    actor = actor_for(user)
-    return actor.role == Role.LEADER and not actor.lower_government_ids
+    """The dashboard is the home page of those who steer rather than fill in: the 领导 (who has no to-do) — a
+    district's its program's dashboard, a city's or the province's that of the governments below."""
+    return actor_for(user).role == Role.LEADER
 
 
 def may_see_fiscal(user: Any) -> bool:

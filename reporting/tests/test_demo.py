@@ -135,11 +135,14 @@ def test_the_city_office_sees_the_districts_confirmed_demo_figures(demo_world: A
 def test_the_upper_offices_home_leads_to_the_roll_up_not_to_the_districts_queues(
     demo_world: Any, client: Any
 ) -> None:
-    for username in ("demo_city_office", "demo_city_leader", "demo_province_office"):
+    for username in ("demo_city_office", "demo_province_office"):
         page = _login(client, username).get("/").content.decode()
         assert 'data-testid="upper-tasks"' in page and "/reporting/tree/" in page
         assert "目标责任状下达" not in page and "绩效目标申报表待审核" not in page  # 杜集区's work
         assert "前往逐级汇总" in page and "前往报表审核" not in page
+    # the city's 领导 lands on the dashboard of the governments below (dashboard.governments), not on 杜集区's
+    page = _login(client, "demo_city_leader").get("/", follow=True).content.decode()
+    assert "/reporting/tree/" in page and "杜集区" in page and "绩效目标申报表待审核" not in page
 
 
 @pytest.mark.django_db
