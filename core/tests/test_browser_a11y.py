@@ -162,7 +162,18 @@ _NAV_ROWS = """() => {
 def test_navigation_fits_one_line_at_1366_for_every_role(browser_page: Any, language: str) -> None:
     page = browser_page
     page.set_viewport_size({"width": 1366, "height": 800})
-    for persona in ("anon", "admin", "office", "dept_health", "town_shitai", "supervisor", "leader"):
+    for persona in (
+        "anon",
+        "admin",
+        "office",
+        "dept_health",
+        "town_shitai",
+        "supervisor",
+        "leader",
+        "city_office",
+        "city_leader",
+        "province_office",
+    ):  # a city's and the province's staff have one more item (逐级汇总)
         _login(page, persona)
         page.context.add_cookies([{"name": "django_language", "value": language, "url": page.base_url}])
         page.goto(page.base_url + "/")
