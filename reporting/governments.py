@@ -262,7 +262,7 @@ def city_table(
                 arrived=read_sum(a, 2) or zero,
                 spent=read_sum(sp, 2) or zero,
                 completion=completion / cn if cn and completion is not None else None,
-                owed=owed or 0,
+                owed=int(owed or 0),
                 confirmed=int(rc or 0),
                 districts_reporting=1 if rc else 0,
             )
@@ -291,7 +291,7 @@ def province_table(
         total.budget += read_sum(b, 2) or zero
         total.arrived += read_sum(a, 2) or zero
         total.spent += read_sum(sp, 2) or zero
-        total.owed += owed or 0
+        total.owed += int(owed or 0)
         total.confirmed += int(rc or 0)
         if rc:
             total.districts_reporting += 1
