@@ -1,8 +1,8 @@
 """Locust users of the deadline-day rush (started by bench/rush.py, which writes the plan; not for hand use).
 
-- ``Unit``: one per simulated unit: opens its fill page, types a value into every indicator and a 情况说明,
-  saves (``fill``), then submits (``submit``) — the form posted back as served (hidden fields, versions, CSRF);
-  then only re-reads its page now and then (``fill page``).
+- ``Unit``: one per simulated unit (and period): opens its fill page, types a value into every indicator and a
+  情况说明, saves (``fill``), then submits (``submit``) — the form posted back as served (hidden fields, versions,
+  CSRF); then only re-reads its page now and then (``fill page``, every 15–30 s).
 - ``Reviewer``: one per district's lead department: lists the submitted reports (API, ``review queue``) and
   approves them (``approve``).
 - ``Reader``: the 民生办 reading the 进度表, the ranking and the program page (``dashboard``).
@@ -25,9 +25,14 @@ from bench.forms import form_fields
 
 PLAN = json.loads(open(os.environ["RUSH_PLAN"], encoding="utf-8").read())
 PHASE = os.environ.get("RUSH_PHASE", "rush")
-# The baseline (unloaded) run uses the first unit; the rush the others.
-UNITS = PLAN["units"][:1] if PHASE == "baseline" else PLAN["units"][1:]
-_unit_queue = iter(UNITS)
+# baseline: one user alone, filling its unit's few periods one after the other (the unloaded figures);
+# rush: one user per unit of the rushing districts; capacity: one user per unit and period of the capacity plan,
+# no pause until it has submitted (the server saturated: the submit throughput)
+if PHASE == "baseline":
+    _assignments = [PLAN["baseline"]]
+else:
+    _assignments = [[entry] for entry in PLAN["capacity" if PHASE == "capacity" else "units"]]
+_unit_queue = iter(_assignments)
 _reviewer_queue = itertools.cycle(PLAN["reviewers"][:1] if PHASE == "baseline" else PLAN["reviewers"])
 RESULTS: dict[str, Any] = {
     "units": [],
@@ -36,24 +41,29 @@ RESULTS: dict[str, Any] = {
     "submit_times": [],
     "fill_times": [],
 }
+_pending = [len(_assignments)]  # users that have not submitted all their periods yet
 
 
 class Unit(HttpUser):
-    wait_time = between(0.5, 2)
-    fixed_count = len(UNITS)
+    fixed_count = len(_assignments)
+
+    def wait_time(self) -> float:
+        if self.done:  # a unit that has submitted looks at its page now and then, not every second
+            return random.uniform(15, 30)
+        return 0.0 if PHASE == "capacity" else random.uniform(0.5, 2)
 
     def on_start(self) -> None:
-        self.unit = next(_unit_queue)
-        self.client.cookies.set(PLAN["session_cookie"], self.unit["session"])
+        self.todo = list(next(_unit_queue))
+        self.client.cookies.set(PLAN["session_cookie"], self.todo[0]["session"])
         self.done = False
 
-    def _post(self, fields: list[tuple[str, str]], action: str, name: str) -> bool:
+    def _post(self, url: str, fields: list[tuple[str, str]], action: str, name: str) -> bool:
         csrf = self.client.cookies.get("csrftoken", "")
         data = [*fields, ("action", action)]
         with self.client.post(
-            self.unit["fill"],
+            url,
             data=data,
-            headers={"X-CSRFToken": csrf, "Referer": self.host + self.unit["fill"]},
+            headers={"X-CSRFToken": csrf, "Referer": self.host + url},
             allow_redirects=False,
             name=name,
             catch_response=True,
@@ -66,7 +76,8 @@ class Unit(HttpUser):
 
     @task
     def rush(self) -> None:
-        page = self.client.get(self.unit["fill"], name="fill page")
+        unit = self.todo[0]
+        page = self.client.get(unit["fill"], name="fill page")
         if self.done or page.status_code != 200:
             return
         fields = form_fields(page.text)
@@ -82,19 +93,25 @@ class Unit(HttpUser):
             else:
                 typed.append((name, current))
         saving = time.time()
-        if not self._post(typed, "save", "fill"):
+        if not self._post(unit["fill"], typed, "save", "fill"):
             return
-        entry = [self.unit["code"], value, False]  # other users append meanwhile (gevent): keep our own
+        entry = [unit["key"], value, False]  # other users append meanwhile (gevent): keep our own
         RESULTS["units"].append(entry)
-        again = self.client.get(self.unit["fill"], name="fill page")
+        again = self.client.get(unit["fill"], name="fill page")
         started = time.time()
-        if self._post(form_fields(again.text), "submit", "submit"):
+        if self._post(unit["fill"], form_fields(again.text), "submit", "submit"):
             entry[2] = True
             RESULTS["submitted_reports"] += sum(1 for n, _ in typed if n.endswith("-version"))
             ended = time.time()
             RESULTS["submit_times"] += [started, ended]
             RESULTS["fill_times"] += [saving, ended]  # the same work as the raw-SQL limit: save, then submit
+        if len(self.todo) > 1:  # the baseline's user: its next period
+            self.todo.pop(0)
+            return
         self.done = True
+        _pending[0] -= 1
+        if PHASE == "capacity" and not _pending[0]:
+            self.environment.runner.quit()  # every capacity unit has submitted: the span is complete
 
 
 class Reviewer(HttpUser):

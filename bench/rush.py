@@ -6,7 +6,10 @@ through the API, and the 民生办 reads the 进度表, the ranking and the prog
 Then the same writes as raw SQL on the bare DB-API connection (the limit), in the same run. Prints one JSON object:
 per request type requests/s, p50/p95 (and the unloaded p95 of a short single-user run before the rush), errors,
 lost writes (answered writes not found in the database afterwards), the submit throughput and the raw-SQL limit.
-Environment: RUSH_DISTRICTS (how many districts' units rush at once; default 10), RUSH_SECONDS (default 35; the unloaded run before it takes 20).
+Then the capacity phase: every unit of more periods (RUSH_CAPACITY_UNITS, default 30) fills and submits at once,
+without pauses, while the reviewers and readers go on: the submit throughput compared with the limit.
+Environment: RUSH_DISTRICTS (how many districts' units rush at once; default 10), RUSH_SECONDS (default 35; the
+unloaded run before it takes 20), RUSH_CAPACITY_UNITS.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from reporting.models import Period, Report, ReportValue, Status  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 MONTH = 12
 BASELINE_SECONDS = 20
+CAPACITY_SECONDS = 90  # an upper bound: the phase ends when every capacity unit has submitted
 
 
 def free_port() -> int:
@@ -78,29 +82,55 @@ def _session(user: Any) -> str:
     return store.session_key
 
 
-def prepare(districts: int) -> dict[str, Any]:
-    """December of the latest year's last ``districts`` sample districts, emptied (示例 data of the bench
-    database only) and open, with a signed-in session per unit, an API token per lead department."""
-    year = Program.objects.filter(is_sample=True).order_by("-year").values_list("year", flat=True).first()
-    programs = list(Program.objects.filter(is_sample=True, year=year).order_by("-issuer__code")[:districts])
+def _open_empty(period: Period, deadline: dt.date, units: list[int] | None = None) -> None:
+    """A period of the 示例 bench data emptied (all its reports, or only ``units``') and open for filling."""
+    with transaction.atomic():
+        reports = Report.objects.filter(period=period)
+        (reports.filter(unit_id__in=units) if units is not None else reports).delete()
+        Period.objects.filter(pk=period.pk).update(is_open=True, deadline=deadline)
+
+
+def _entries(program: Program, month: int) -> list[dict[str, Any]]:
+    """One fill entry per implementing unit of ``program`` in ``month``: its user's session and fill page."""
+    projects = list(program.projects.prefetch_related("implementing_units"))
+    units = sorted({u for p in projects for u in p.implementing_units.all()}, key=lambda u: u.code)
+    period = Period.objects.get(program=program, month=month)
+    fill = reverse("reporting:fill", args=[program.pk, month])
+    entries = []
+    for unit in units:
+        user = _user(f"bench_{unit.code}", unit, "town" if unit.kind != OrgKind.DEPARTMENT else "department")
+        entries.append(
+            {
+                "key": f"{unit.code}@{period.pk}",
+                "code": unit.code,
+                "id": unit.pk,
+                "period": period.pk,
+                "session": _session(user),
+                "fill": fill,
+            }
+        )
+    return entries
+
+
+def prepare(districts: int, capacity_units: int) -> dict[str, Any]:
+    """The bench database's 示例 data made ready (nothing else is touched):
+
+    - rush: December of the latest year's last ``districts`` sample districts, emptied and open; one entry per
+      unit; the first unit is the baseline's and also gets three more months of its own (November back to
+      September, its reports emptied) so that the unloaded figures have four saves and submissions, not one;
+    - capacity: December of the next sample programs (the other districts of the latest year, then earlier
+      years), emptied and open, until at least ``capacity_units`` unit-periods;
+    - a signed-in session per unit, an API token per lead department of the rushing districts."""
+    ordered = list(Program.objects.filter(is_sample=True).order_by("-year", "-issuer__code"))
+    rushing, rest = ordered[:districts], ordered[districts:]
     deadline = timezone.localdate() + dt.timedelta(days=1)
-    plan: dict[str, Any] = {"units": [], "reviewers": [], "readers": [], "periods": []}
+    plan: dict[str, Any] = {"units": [], "baseline": [], "capacity": [], "reviewers": [], "readers": []}
     office = bench_office()
-    for program in programs:
+    for program in rushing:
         period = Period.objects.get(program=program, month=MONTH)
-        with transaction.atomic():
-            Report.objects.filter(period=period).delete()
-            Period.objects.filter(pk=period.pk).update(is_open=True, deadline=deadline)
-        plan["periods"].append(period.pk)
-        projects = list(program.projects.prefetch_related("implementing_units"))
-        units = sorted({u for p in projects for u in p.implementing_units.all()}, key=lambda u: u.code)
-        fill = reverse("reporting:fill", args=[program.pk, MONTH])
-        for unit in units:
-            user = _user(
-                f"bench_{unit.code}", unit, "town" if unit.kind != OrgKind.DEPARTMENT else "department"
-            )
-            plan["units"].append({"code": unit.code, "id": unit.pk, "session": _session(user), "fill": fill})
-        lead = projects[0].lead_department
+        _open_empty(period, deadline)
+        plan["units"] += _entries(program, MONTH)
+        lead = program.projects.all()[0].lead_department
         reviewer = _user(f"bench_{lead.code}", lead, "department")
         plan["reviewers"].append({"token": AuthToken.objects.create(user=reviewer)[1], "period": period.pk})
         plan["readers"].append(
@@ -110,6 +140,17 @@ def prepare(districts: int) -> dict[str, Any]:
                 "dashboard": reverse("catalogue:program_detail", args=[program.pk]),
             }
         )
+    first = plan["units"].pop(0)
+    plan["baseline"].append(first)
+    for month in (MONTH - 1, MONTH - 2, MONTH - 3):
+        _open_empty(Period.objects.get(program=rushing[0], month=month), deadline, units=[first["id"]])
+        plan["baseline"] += [e for e in _entries(rushing[0], month) if e["id"] == first["id"]]
+    for program in rest:
+        if len(plan["capacity"]) >= capacity_units:
+            break
+        _open_empty(Period.objects.get(program=program, month=MONTH), deadline)
+        plan["capacity"] += _entries(program, MONTH)
+    plan["periods"] = sorted({e["period"] for k in ("baseline", "units", "capacity") for e in plan[k]})
     plan["office_session"] = _session(office)
     plan["session_cookie"] = settings.SESSION_COOKIE_NAME
     return plan
@@ -165,16 +206,18 @@ def locust(plan_path: Path, out: Path, phase: str, users: int, seconds: int, bas
     return {"stats": stats, "results": results}
 
 
+def _all_entries(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return plan["baseline"] + plan["units"] + plan["capacity"]
+
+
 def lost_writes(results: dict[str, Any], plan: dict[str, Any]) -> int:
-    """Answered writes whose effect is not in the database: a unit's saved or submitted values, a submission,
-    an approval."""
+    """Answered writes whose effect is not in the database: a unit's saved or submitted values (per unit and
+    period), a submission, an approval."""
     lost = 0
-    units = {u["code"]: u for u in plan["units"]}
-    for code, value, submitted in results["units"]:
-        unit = units[code]
-        reports = Report.objects.filter(
-            unit_id=unit["id"], period__month=MONTH, period_id__in=plan["periods"]
-        )
+    entries = {e["key"]: e for e in _all_entries(plan)}
+    for key, value, submitted in results["units"]:
+        entry = entries[key]
+        reports = Report.objects.filter(unit_id=entry["id"], period_id=entry["period"])
         values = ReportValue.objects.filter(report__in=reports)
         lost += values.exclude(value=value).count() or (0 if values.exists() else 1)
         if submitted:
@@ -188,29 +231,31 @@ def lost_writes(results: dict[str, Any], plan: dict[str, Any]) -> int:
 
 def raw_limit(plan: dict[str, Any]) -> dict[str, float]:
     """The rush's fills and submissions as raw SQL on the bare DB-API connection, with the same writes per
-    submitted report as the fill page: per unit one transaction for the save (the report rows, their values and
+    submitted report as the fill page: per unit and period one transaction for the save (the report rows, their values and
     funds, the two audit rows per report — 开始填报 create and 填报 update, with before/after snapshots of the
     same size) and one for the submission (status, submitted_at and version + 1 per report, a transition row and
     a 提交 audit row each). A submission refreshes no summary (only a confirmation or an unlock does, after
     commit), so neither does this. The snapshots' JSON is built before the clock starts: this is the database's
     limit. The rush's reports are read first, then deleted (after the lost-write check) and written again."""
-    units = [u["id"] for u in plan["units"]]
-    reports = list(
-        Report.objects.filter(period_id__in=plan["periods"], unit_id__in=units)
+    pairs = {(e["id"], e["period"]) for e in _all_entries(plan)}
+    reports = [
+        r
+        for r in Report.objects.filter(period_id__in=plan["periods"], unit_id__in={u for u, _ in pairs})
         .select_related("project", "unit", "period__program")
         .prefetch_related("values", "funds")
-        .order_by("unit_id", "id")
-    )
+        .order_by("unit_id", "period_id", "id")
+        if (r.unit_id, r.period_id) in pairs
+    ]
     actor = get_user_model().objects.filter(username="bench-office").first()
     content_type = ContentType.objects.get_for_model(Report).pk
     label = actor.get_full_name() or actor.get_username() if actor else "系统"
-    by_unit: dict[int, list[dict[str, Any]]] = {}
+    by_unit: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for r in reports:
         snapshot = model_snapshot(r)
         values = {str(v.indicator_id): str(v.value) for v in r.values.all()}
         funds = {f.source: [str(f.arrived), str(f.spent)] for f in r.funds.all()}
         draft = {**snapshot, "status": Status.DRAFT, "submitted_at": None}
-        by_unit.setdefault(r.unit_id, []).append(
+        by_unit.setdefault((r.unit_id, r.period_id), []).append(
             {
                 "row": [r.project_id, r.unit_id, r.period_id, r.beneficiaries, r.progress, r.explanation],
                 "values": [(v.indicator_id, v.value) for v in r.values.all()],
@@ -333,10 +378,37 @@ def raw_limit(plan: dict[str, Any]) -> dict[str, float]:
     return {"reports": len(reports), "seconds": wall, "reports_per_s": len(reports) / wall if wall else 0.0}
 
 
+def warm_up(plan: dict[str, Any], base: str, rounds: int) -> None:
+    """Every page of the rush read a few times before anything is timed, so that the unloaded figures are not
+    each gunicorn worker's first request (imports, template compilation, translation catalogues)."""
+    cookie = plan["session_cookie"]
+    reads = [(plan["baseline"][0]["fill"], {"Cookie": f"{cookie}={plan['baseline'][0]['session']}"})]
+    reads += [
+        (reader[page], {"Cookie": f"{cookie}={plan['office_session']}"})
+        for reader in plan["readers"][:1]
+        for page in ("progress", "ranking", "dashboard")
+    ]
+    reviewer = plan["reviewers"][0]
+    reads.append(
+        (
+            f"/api/reports/?period={reviewer['period']}&status=submitted&limit=20",
+            {"Authorization": f"Token {reviewer['token']}"},
+        )
+    )
+    for _ in range(rounds):
+        for path, headers in reads:
+            with urllib.request.urlopen(
+                urllib.request.Request(base + path, headers=headers), timeout=60
+            ) as r:
+                r.read()
+
+
 def main() -> None:
     districts = int(os.environ.get("RUSH_DISTRICTS", "10"))
     seconds = int(os.environ.get("RUSH_SECONDS", "35"))
-    plan = prepare(districts)
+    capacity_units = int(os.environ.get("RUSH_CAPACITY_UNITS", "30"))
+    plan = prepare(districts, capacity_units)
+    workers = 3
     with tempfile.TemporaryDirectory(prefix="rush-") as tmp:
         out = Path(tmp)
         plan_path = out / "plan.json"
@@ -350,7 +422,7 @@ def main() -> None:
                 "--bind",
                 f"127.0.0.1:{port}",
                 "--workers",
-                "3",
+                str(workers),
                 "--threads",
                 "4",
                 "--timeout",
@@ -373,16 +445,27 @@ def main() -> None:
                     break
                 except Exception:  # noqa: BLE001
                     time.sleep(0.2)
+            warm_up(plan, base, rounds=4 * workers)
             baseline = locust(plan_path, out, "baseline", 3, BASELINE_SECONDS, base)
-            # as the locustfile's fixed counts: every unit but the baseline's, a reviewer per district, readers
-            users = len(plan["units"]) - 1 + len(plan["reviewers"]) + max(2, len(plan["readers"]) // 2)
-            rush = locust(plan_path, out, "rush", users, seconds, base)
+            # as the locustfile's fixed counts: a user per unit, a reviewer per district, readers
+            readers = max(2, len(plan["readers"]) // 2)
+            rush = locust(
+                plan_path, out, "rush", len(plan["units"]) + len(plan["reviewers"]) + readers, seconds, base
+            )
+            capacity = locust(
+                plan_path,
+                out,
+                "capacity",
+                len(plan["capacity"]) + len(plan["reviewers"]) + readers,
+                CAPACITY_SECONDS,
+                base,
+            )
         finally:
             server.terminate()
             server.wait(timeout=60)
     results = {
-        "units": baseline["results"]["units"] + rush["results"]["units"],
-        "approved": baseline["results"]["approved"] + rush["results"]["approved"],
+        "units": [u for phase in (baseline, rush, capacity) for u in phase["results"]["units"]],
+        "approved": [a for phase in (baseline, rush, capacity) for a in phase["results"]["approved"]],
     }
     lost = lost_writes(results, plan)
     submitted_reports = rush["results"]["submitted_reports"]
@@ -390,19 +473,28 @@ def main() -> None:
     # like for like with the limit (which times each unit's save and its submission): from the first save's
     # start to the last submission's end
     fill_span = rush["results"].get("fill_span") or seconds
+    cap = capacity["results"]
     limit = raw_limit(plan)
+    phases = (baseline, rush, capacity)
     print(
         json.dumps(
             {
                 "vendor": connection.vendor,
                 "reports": Report.objects.count(),
                 "districts": districts,
-                "units": len(plan["units"]),
+                "units": len(plan["units"]) + 1,
                 "seconds": seconds,
                 "rush": rush["stats"],
                 "baseline": baseline["stats"],
-                "errors": sum(s["failures"] for s in rush["stats"].values())
-                + sum(s["failures"] for s in baseline["stats"].values()),
+                "capacity": {
+                    "stats": capacity["stats"],
+                    "entries": len(plan["capacity"]),
+                    "submitted_entries": sum(1 for _, _, done in cap["units"] if done),
+                    "submitted_reports": cap["submitted_reports"],
+                    "span": cap["fill_span"],
+                    "per_s": cap["submitted_reports"] / cap["fill_span"] if cap["fill_span"] else 0.0,
+                },
+                "errors": sum(s["failures"] for phase in phases for s in phase["stats"].values()),
                 "lost": lost,
                 "submitted_reports": submitted_reports,
                 "submit_per_s": submitted_reports / span if span else 0.0,
