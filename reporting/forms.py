@@ -153,8 +153,19 @@ class ReportFillForm(forms.Form):
         return self.is_bound and self.add_prefix("version") in self.data
 
     def touched(self) -> bool:
-        """Whether the user typed anything (the version alone does not count)."""
-        return any(name != "version" for name in self.changed_data)
+        """Whether the user typed anything (the version alone does not count). On a valid form, what
+        ``changed_data`` says (each field's ``has_changed``: its cleaned value differs from the initial one, None
+        counting as empty) from the cleaned values, without parsing every input a second time."""
+        if not self.is_bound or self.errors:
+            return any(name != "version" for name in self.changed_data)
+        initial, cleaned = self.initial, self.cleaned_data
+        for name in self.fields:
+            if name == "version":
+                continue
+            before, after = initial.get(name), cleaned.get(name)
+            if (before if before is not None else "") != (after if after is not None else ""):
+                return True
+        return False
 
     def expected_version(self) -> int:
         """The version the page was rendered with; anything that is not a version (empty, text, huge) counts as

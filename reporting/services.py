@@ -563,7 +563,12 @@ def _stored(value: Decimal, q: Decimal) -> Decimal:
 
 @transaction.atomic
 def reports_fill(
-    *, actor: Any, unit: Organisation, period: Period, items: list[FillItem]
+    *,
+    actor: Any,
+    unit: Organisation,
+    period: Period,
+    items: list[FillItem],
+    read: dict[int, Report] | None = None,
 ) -> list[FillResult]:
     """The fill page's save (and submit) of many projects of one unit and period, in one transaction and a fixed
     number of queries whatever the number of projects and indicators — with exactly the checks, versions and
@@ -572,7 +577,13 @@ def reports_fill(
     Each project stands alone: one whose save is refused (a stale version: ConflictError; a closed period, a
     locked report, a negative figure: ValidationError; PermissionDenied) gets ``error`` and nothing of it is
     written, the others are saved; a refused submission keeps the saved figures and comes back in ``problems``.
-    The unit's reports are locked (select_for_update) while they are checked and written."""
+    The unit's reports are locked (select_for_update) while they are checked and written.
+
+    ``read``: the unit's reports of the period as the caller has just read them (project id → report, values
+    and funds prefetched; the fill page reads them to compare the typed figures): under the lock only their ids
+    and versions are read again and, when every one is unchanged (every change of a report bumps its version),
+    these are used instead of a second full read; otherwise (one changed, created or deleted since) all are read
+    again."""
     from core.policy import restrict
     from core.services import AuditBatch
     from reporting.rules import reported_by
@@ -586,17 +597,31 @@ def reports_fill(
     period.program  # noqa: B018 — cached once for str(report) in the audit rows
     projects = {item.project.pk: item.project for item in items}
     pids = list(projects)
-    existing = {
-        r.project_id: r
-        for r in Report.objects.select_for_update()
-        .filter(period=period, unit=unit, project_id__in=pids)
-        .prefetch_related("values", "funds")
-    }
+    locked = Report.objects.select_for_update().filter(period=period, unit=unit, project_id__in=pids)
+    existing: dict[int, Report] | None = None
+    if read is not None:
+        now_stored = {
+            pid: (pk, version) for pk, pid, version in locked.values_list("pk", "project_id", "version")
+        }
+        given = {pid: r for pid, r in read.items() if pid in projects}
+        if now_stored == {pid: (r.pk, r.version) for pid, r in given.items()}:
+            existing = given
+    if existing is None:
+        existing = {r.project_id: r for r in locked.prefetch_related("values", "funds")}
     for report in existing.values():
         report.project, report.unit, report.period = projects[report.project_id], unit, period
     indicators_of: dict[int, set[int]] = {pid: set() for pid in pids}
-    for indicator_id, pid in Indicator.objects.filter(project_id__in=pids).values_list("id", "project_id"):
-        indicators_of[pid].add(indicator_id)
+    fetched = [
+        p for p in projects.values() if "indicators" not in getattr(p, "_prefetched_objects_cache", {})
+    ]
+    for project in projects.values():
+        if project not in fetched:
+            indicators_of[project.pk] = {ind.pk for ind in project.indicators.all()}
+    if fetched:
+        for indicator_id, pid in Indicator.objects.filter(project_id__in=[p.pk for p in fetched]).values_list(
+            "id", "project_id"
+        ):
+            indicators_of[pid].add(indicator_id)
     # report_open's checks for the drafts to create
     opening = [i for i, it in enumerate(items) if it.save and it.project.pk not in existing]
     reporting = (
