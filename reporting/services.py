@@ -196,6 +196,11 @@ class _Facts:
     budget: Decimal
 
 
+def _prefetched(obj: Any) -> dict[str, Any]:
+    """What was prefetched on ``obj`` (nothing for None)."""
+    return getattr(obj, "_prefetched_objects_cache", {})
+
+
 def _budget(lines: Any) -> Decimal:
     return sum((line.current for line in lines if is_sane(line.current)), Decimal(0))
 
@@ -240,11 +245,19 @@ def reports_validate(
     pids = [r.project_id for r in reports]
     indicators: dict[int, list[Any]] = {pid: [] for pid in pids}
     project_of: dict[int, int] = {}
-    for ind in Indicator.objects.filter(project_id__in=pids):
-        indicators[ind.project_id].append(ind)
-        project_of[ind.pk] = ind.project_id
+    # the projects' indicators as the caller prefetched them (the fill page), else one query
+    known = [r.project for r in reports if "indicators" in _prefetched(r._state.fields_cache.get("project"))]
+    for project in known:
+        indicators[project.pk] = list(project.indicators.all())
+    missing = [pid for pid in pids if pid not in {p.pk for p in known}]
+    if missing:
+        for ind in Indicator.objects.filter(project_id__in=missing):
+            indicators[ind.project_id].append(ind)
+    for pid in pids:
+        for ind in indicators[pid]:
+            project_of[ind.pk] = pid
     targets: dict[int, dict[int, Any]] = {pid: {} for pid in pids}
-    for t in Target.objects.filter(indicator__project_id__in=pids, unit=unit):
+    for t in Target.objects.filter(indicator__project_id__in=pids, unit=unit).order_by():
         targets[project_of[t.indicator_id]][t.indicator_id] = t
     latest: dict[int, int] = {}
     for pid, rid in (
@@ -265,9 +278,14 @@ def reports_validate(
         report_id__in=list(latest.values())
     ).values_list("report_id", "indicator_id", "value"):
         before[project_of_report[rid]][indicator_id] = value
-    lines: dict[int, list[Any]] = {pid: [] for pid in pids}
-    for line in with_current(FundingLine.objects.filter(project_id__in=pids, unit=unit)):
-        lines[line.project_id].append(line)
+    budget: dict[int, Decimal] = {pid: Decimal(0) for pid in pids}
+    for pid, current in (
+        with_current(FundingLine.objects.filter(project_id__in=pids, unit=unit))
+        .order_by()
+        .values_list("project_id", "current")
+    ):
+        if is_sane(current):  # _budget's sum
+            budget[pid] += current
     out = {}
     for report in reports:
         pid = report.project_id
@@ -281,7 +299,7 @@ def reports_validate(
             indicators=indicators[pid],
             targets=targets[pid],
             before=before[pid],
-            budget=_budget(lines[pid]),
+            budget=budget[pid],
         )
         out[pid] = _checks(report, facts, month=period.month)
     return out
