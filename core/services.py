@@ -8,15 +8,20 @@ import uuid
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.fields.files import FieldFile
+from django.utils import timezone
 
 from core.models import AuditEvent
 
 SYSTEM_LABEL = "系统"
 
+_PLAIN = frozenset({str, int, float, bool})
+
 
 def _jsonable(value: Any) -> Any:
+    if value is None or type(value) in _PLAIN:  # most of a snapshot: returned as is, without the checks below
+        return value
     if isinstance(value, decimal.Decimal):
         return str(value)
     if isinstance(value, dt.datetime | dt.date | dt.time):
@@ -112,15 +117,32 @@ class AuditBatch:
     """Audit rows collected during one service call and written in a single INSERT by :meth:`save` — for
     services that change many objects at once with different actions or reasons (e.g. the fill page: per report
     a create, an update and a state change). Each row keeps its own action, object, before/after and reason; the
-    actor (who) is the batch's, the time (when) is the INSERT's, inside the caller's transaction."""
+    actor (who) is the batch's, the time (when) is the INSERT's, inside the caller's transaction.
+
+    The rows are kept as plain values and written by one ``executemany`` of one INSERT statement, each value
+    prepared by its model field for the database (as ``bulk_create`` does, without building an AuditEvent per
+    row: a fill page's save writes about 70 rows)."""
+
+    _COLUMNS = (
+        "at",
+        "actor",
+        "actor_label",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "before",
+        "after",
+        "reason",
+    )
 
     def __init__(self, *, actor: Any | None) -> None:
         self.user = actor if getattr(actor, "is_authenticated", False) else None
         self.label = ((self.user.get_full_name() or self.user.get_username()) if self.user else SYSTEM_LABEL)[
             :150
         ]
-        self.rows: list[AuditEvent] = []
-        self._types: dict[type, ContentType] = {}
+        self.rows: list[tuple[str, int, str, str, Any, Any, str]] = []
+        self._types: dict[type, int] = {}
 
     def add(
         self,
@@ -134,25 +156,55 @@ class AuditBatch:
         """Queue one audit row (same arguments as :func:`audit_record`, the object must be saved)."""
         model = obj._meta.concrete_model
         if model not in self._types:
-            self._types[model] = ContentType.objects.get_for_model(model)
+            self._types[model] = ContentType.objects.get_for_model(model).pk
         self.rows.append(
-            AuditEvent(
-                actor=self.user,
-                actor_label=self.label,
-                action=action,
-                content_type=self._types[model],
-                object_id=str(obj.pk),
-                object_repr=str(obj)[:300],
-                before=_jsonable(before) if before is not None else None,
-                after=_jsonable(after) if after is not None else None,
-                reason=reason,
+            (
+                action,
+                self._types[model],
+                str(obj.pk),
+                str(obj)[:300],
+                _jsonable(before) if before is not None else None,
+                _jsonable(after) if after is not None else None,
+                reason,
             )
         )
 
-    def save(self) -> list[AuditEvent]:
-        """Write the queued rows (one INSERT; none when nothing was queued) and empty the batch."""
+    def save(self) -> int:
+        """Write the queued rows (one INSERT statement; none when nothing was queued), empty the batch and
+        say how many were written."""
         rows, self.rows = self.rows, []
-        return AuditEvent.objects.bulk_create(rows) if rows else []
+        if not rows:
+            return 0
+        connection = connections[router.db_for_write(AuditEvent)]
+        meta = AuditEvent._meta
+        fields = [meta.get_field(name) for name in self._COLUMNS]
+        at, before_field, after_field = fields[0], fields[7], fields[8]
+        quote = connection.ops.quote_name
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+        )
+        when = at.get_db_prep_save(timezone.now(), connection)
+        who = self.user.pk if self.user is not None else None
+        label = self.label
+        params = [
+            [
+                when,
+                who,
+                label,
+                action,
+                content_type,
+                object_id,
+                object_repr,
+                before_field.get_db_prep_save(before, connection),
+                after_field.get_db_prep_save(after, connection),
+                reason,
+            ]
+            for action, content_type, object_id, object_repr, before, after, reason in rows
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+        return len(params)
 
 
 class ConflictError(Exception):

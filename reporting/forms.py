@@ -49,6 +49,50 @@ def _text_field(name: str) -> forms.CharField:
     )
 
 
+_SMALL = {"class": "form-control form-control-sm"}
+
+
+def _make_field(kind: str, label: str) -> forms.Field:
+    """A new field of the fill form: ``v`` an indicator value, ``a``/``s`` money, ``beneficiaries``, a text."""
+    if kind == "v":
+        field: forms.Field = QuantityField(label=label, required=False)
+        field.widget.attrs.update(_SMALL)
+    elif kind in ("a", "s"):
+        field = MoneyField(label=label, required=False)
+        field.widget.attrs.update({**_SMALL, "aria-label": label})
+    elif kind == "beneficiaries":
+        field = CountField(label=label, required=False)
+        field.widget.attrs.update(_SMALL)
+    else:
+        field = _text_field(kind)
+    return field
+
+
+_PROTOTYPES: dict[tuple[str, str], forms.Field] = {}
+
+
+def _field(kind: str, label: str) -> forms.Field:
+    """A fill form's field, copied from a prototype kept per kind and label: a page builds 33 forms of about 10
+    fields, and ``Field.__init__`` (its widget deep-copied, its error messages gathered from the class chain)
+    costs more than the rest of building them. The copy is what ``deepcopy`` of a declared field makes — its
+    own widget, widget attrs, error messages and validators — for less: a form may change its fields (disable
+    them, point them at its errors) without touching another form's."""
+    key = (kind, label)
+    proto = _PROTOTYPES.get(key)
+    if proto is None:
+        if len(_PROTOTYPES) > 4096:  # indicator names are data: keep the cache bounded
+            _PROTOTYPES.clear()
+        proto = _PROTOTYPES[key] = _make_field(kind, label)
+    field = object.__new__(type(proto))
+    field.__dict__.update(proto.__dict__)
+    widget = field.widget = object.__new__(type(proto.widget))
+    widget.__dict__.update(proto.widget.__dict__)
+    widget.attrs = dict(proto.widget.attrs)
+    field.error_messages = dict(proto.error_messages)
+    field.validators = list(proto.validators)
+    return field
+
+
 class ReportFillForm(forms.Form):
     """The figures and text of one project's report (prefix ``r<project id>``): cumulative indicator values,
     money arrived/spent by source (万元), 受益人数 and the narrative; ``version`` is the report version the page
@@ -68,23 +112,18 @@ class ReportFillForm(forms.Form):
         kwargs.setdefault("prefix", f"r{project.pk}")
         kwargs.setdefault("initial", self._initial(report))
         super().__init__(*args, **kwargs)
-        small = {"class": "form-control form-control-sm"}
+        fields = self.fields
         self.indicator_names: list[tuple[str, Any]] = []
         for ind in project.indicators.all():
             name = f"v{ind.pk}"
-            self.fields[name] = QuantityField(label=ind.name, required=False)
-            self.fields[name].widget.attrs.update(small)
+            fields[name] = _field("v", ind.name)
             self.indicator_names.append((name, ind))
         for source in sources:
             for key in (f"a-{source}", f"s-{source}"):
-                what = _label(key)
-                field = MoneyField(label=what, required=False)
-                field.widget.attrs.update({**small, "aria-label": what})
-                self.fields[key] = field
-        self.fields["beneficiaries"] = CountField(label=_label("beneficiaries"), required=False)
-        self.fields["beneficiaries"].widget.attrs.update(small)
+                fields[key] = _field(key[0], _label(key))
+        fields["beneficiaries"] = _field("beneficiaries", _label("beneficiaries"))
         for name in TEXTS:
-            self.fields[name] = _text_field(name)
+            fields[name] = _field(name, _label(name))
 
     @staticmethod
     def _initial(report: Report | None) -> dict[str, Any]:
@@ -114,8 +153,19 @@ class ReportFillForm(forms.Form):
         return self.is_bound and self.add_prefix("version") in self.data
 
     def touched(self) -> bool:
-        """Whether the user typed anything (the version alone does not count)."""
-        return any(name != "version" for name in self.changed_data)
+        """Whether the user typed anything (the version alone does not count). On a valid form, what
+        ``changed_data`` says (each field's ``has_changed``: its cleaned value differs from the initial one, None
+        counting as empty) from the cleaned values, without parsing every input a second time."""
+        if not self.is_bound or self.errors:
+            return any(name != "version" for name in self.changed_data)
+        initial, cleaned = self.initial, self.cleaned_data
+        for name in self.fields:
+            if name == "version":
+                continue
+            before, after = initial.get(name), cleaned.get(name)
+            if (before if before is not None else "") != (after if after is not None else ""):
+                return True
+        return False
 
     def expected_version(self) -> int:
         """The version the page was rendered with; anything that is not a version (empty, text, huge) counts as

@@ -153,7 +153,11 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             batch.append((form, item))
         try:
             results = services.reports_fill(
-                actor=request.user, unit=unit, period=period, items=[item for _, item in batch]
+                actor=request.user,
+                unit=unit,
+                period=period,
+                items=[item for _, item in batch],
+                read=reports,
             )
         except (
             ConflictError
