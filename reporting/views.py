@@ -24,6 +24,7 @@ from jobs import exports
 from orgs.models import Organisation
 from orgs.rules import may_act_for_unit, unit_to_act_for
 from reporting import background, rollup, selectors, services
+from reporting.cards import fill_cards
 from reporting.forms import PeriodChangeForm, ReportFillForm
 from reporting.models import Period, Report, Status
 from reporting.rules import may_confirm_report, may_see_pending, may_see_rollup
@@ -242,6 +243,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             "period": period,
             "unit": unit,
             "items": items,
+            "cards": fill_cards(items),
             "may_fill": may_fill,
             "tally": _tally(items),
         },
