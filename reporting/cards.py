@@ -2,8 +2,8 @@
 
 A unit's fill page holds one card per project (a town: 30-odd cards, 300 inputs); rendered by the template
 engine, the loop's variable lookups, ``{% url %}``s and badges cost more than everything else of the request.
-Here each card is built from format strings with every value escaped (``_e``: what ``{{ value }}`` does, without
-Django's lazy-function wrappers around ``escape``, which cost more than the escaping), the fixed words translated
+Here each card is built from format strings with every value escaped (``_e``, core.widgets.html_escape: what
+``{{ value }}`` does, without Django's lazy-function wrappers around ``escape``), the fixed words translated
 once per page; the inputs are the forms' own bound fields (core.widgets writes them). The markup is the one the
 template wrote (reporting/tests/test_fill_cards.py compares both): same elements, attributes, labels ``for``
 the inputs, error ids the refused inputs' ``aria-describedby`` points at.
@@ -14,7 +14,6 @@ The argument is the list of items the view builds (``reporting.views.fill``): pe
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from core.widgets import html_escape as _e
 from reporting.models import Status
 
 #: the status badge's colour; any other status (submitted, dept-approved, …) is blue
@@ -59,15 +59,6 @@ _SUBMIT = (
     '<div class="mt-2 text-end"><button type="submit" class="btn btn-sm btn-outline-danger"'
     ' name="action" value="submit-{pk}" data-testid="submit-{pk}">{label}</button></div>'
 )
-
-
-def _e(value: Any) -> str:
-    """``{{ value }}``: HTML as it is when it says it is HTML (``__html__``: a safe string, a bound field), anything
-    else as text, escaped as django.utils.html.escape escapes it."""
-    html = getattr(value, "__html__", None)
-    if html is not None:
-        return str(html())
-    return escape(str(value))
 
 
 def _words() -> dict[str, Any]:
