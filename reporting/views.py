@@ -202,7 +202,10 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     forms_ = _fill_forms(None, projects=projects, reports=reports, sources=sources)
     forms_.update(bound)  # the ones refused keep what was typed
     checks = services.reports_validate(
-        [r for r in reports.values() if r.status in services.EDITABLE], unit=unit, period=period
+        [r for r in reports.values() if r.status in services.EDITABLE],
+        unit=unit,
+        period=period,
+        indicators={p.pk: list(p.indicators.all()) for p in projects},  # prefetched with the projects
     )
     items = []
     for project in projects:
