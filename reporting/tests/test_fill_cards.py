@@ -267,7 +267,7 @@ def test_cards_match_the_template_in_english(
     _same_as_reference(client.get(_url(month["periods"][6])))
 
 
-def test_fill_page_takes_the_same_queries_for_any_number_of_drafts(
+def test_fill_page_get_reads_no_more_than_before(
     client_for: Any, month: dict[str, Any], town_shitai: Any
 ) -> None:
     client = client_for("town_shitai")
@@ -278,4 +278,5 @@ def test_fill_page_takes_the_same_queries_for_any_number_of_drafts(
     _draft(month, town_shitai)
     with CaptureQueriesContext(connection) as drafts:
         client.get(url)
-    assert len(empty) <= 12 and len(drafts) <= 20, (len(empty), len(drafts))
+    # the drafts' checks read the indicators the projects were read with, not again
+    assert len(empty) <= 12 and len(drafts) <= 18, (len(empty), len(drafts))
