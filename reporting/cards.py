@@ -2,9 +2,10 @@
 
 A unit's fill page holds one card per project (a town: 30-odd cards, 300 inputs); rendered by the template
 engine, the loop's variable lookups, ``{% url %}``s and badges cost more than everything else of the request.
-Here each card is built with MarkupSafe (``Markup(...).format`` escapes every value it is given unless it is
-HTML already — a bound field, another ``Markup`` — as ``format_html`` does, at a fraction of its cost), the fixed words translated
-once per page; the inputs are the forms' own bound fields (core.widgets writes them). The markup is the one the
+Here each card is built with MarkupSafe (``Markup(...) % values`` escapes every value unless it is HTML
+already — a bound field, another ``Markup`` — as ``format_html`` does, at a fraction of its cost;
+``Markup.format`` goes through Python's ``string.Formatter`` and is slower), the fixed words translated once per
+page; the inputs are the forms' own bound fields (core.widgets writes them). The markup is the one the
 template wrote (reporting/tests/test_fill_cards.py compares both): same elements, attributes, labels ``for``
 the inputs, error ids the refused inputs' ``aria-describedby`` points at.
 
@@ -33,40 +34,42 @@ _STATUS_CLASS = {
 _SENTINEL = "987654321"
 
 _CARD = Markup(
-    '<section class="card mb-3{border}" id="p{pk}" data-testid="project-{pk}">'
-    '<details class="fill-project" data-fill-project{open}>'
+    '<section class="card mb-3%(border)s" id="p%(pk)s" data-testid="project-%(pk)s">'
+    '<details class="fill-project" data-fill-project%(open)s>'
     '<summary class="card-header d-flex flex-wrap justify-content-between gap-2">'
-    "<strong>{order}. {name}</strong>"
-    '<span class="d-flex flex-wrap gap-1">{badges}</span>'
+    "<strong>%(order)s. %(name)s</strong>"
+    '<span class="d-flex flex-wrap gap-1">%(badges)s</span>'
     "</summary>"
-    '<div class="card-body">{head}'
-    '<div class="row g-2">{indicators}'
-    '<div class="col-6 col-md-3"><label class="form-label small" for="{b_id}">{b_label}</label>{b_input}</div>'
+    '<div class="card-body">%(head)s'
+    '<div class="row g-2">%(indicators)s'
+    '<div class="col-6 col-md-3">'
+    '<label class="form-label small" for="%(b_id)s">%(b_label)s</label>%(b_input)s'
+    "</div>"
     "</div>"
     '<div class="table-responsive mt-2"><table class="table table-sm mb-2">'
-    "<thead><tr><th>{source_head}</th><th>{arrived_head}</th><th>{spent_head}</th></tr></thead>"
-    "<tbody>{money}</tbody></table></div>"
-    '<div class="row g-2">{texts}</div>'
-    "{submit}"
+    "<thead><tr><th>%(source_head)s</th><th>%(arrived_head)s</th><th>%(spent_head)s</th></tr></thead>"
+    "<tbody>%(money)s</tbody></table></div>"
+    '<div class="row g-2">%(texts)s</div>'
+    "%(submit)s"
     "</div></details></section>"
 )
 _INDICATOR = Markup(
-    '<div class="col-6 col-md-3"><label class="form-label small" for="{}">{}（{}）</label>{}</div>'
+    '<div class="col-6 col-md-3"><label class="form-label small" for="%s">%s（%s）</label>%s</div>'
 )
-_TEXT = Markup('<div class="col-md-6"><label class="form-label small" for="{}">{}</label>{}</div>')
-_MONEY = Markup("<tr><td>{}</td><td>{}</td><td>{}</td></tr>")
-_ALERT = Markup('<div class="alert alert-{} py-1 mb-2">{}</div>')
-_NO_INDICATORS = Markup('<div class="col-12 small text-muted">{}</div>')
-_LINK = Markup('<p class="small mb-2"><a href="{}" data-testid="report-link-{}">{}</a></p>')
-_ISSUES = Markup('<div id="p{}-issues">{}</div>')
+_TEXT = Markup('<div class="col-md-6"><label class="form-label small" for="%s">%s</label>%s</div>')
+_MONEY = Markup("<tr><td>%s</td><td>%s</td><td>%s</td></tr>")
+_ALERT = Markup('<div class="alert alert-%s py-1 mb-2">%s</div>')
+_NO_INDICATORS = Markup('<div class="col-12 small text-muted">%s</div>')
+_LINK = Markup('<p class="small mb-2"><a href="%s" data-testid="report-link-%s">%s</a></p>')
+_ISSUES = Markup('<div id="p%s-issues">%s</div>')
 _SUBMIT = Markup(
     '<div class="mt-2 text-end"><button type="submit" class="btn btn-sm btn-outline-danger"'
-    ' name="action" value="submit-{pk}" data-testid="submit-{pk}">{label}</button></div>'
+    ' name="action" value="submit-%(pk)s" data-testid="submit-%(pk)s">%(label)s</button></div>'
 )
-_ERRORS_BADGE = Markup('<span class="badge bg-danger">{}</span>')
-_READY_BADGE = Markup('<span class="badge bg-warning text-dark" data-testid="ready-{}">{}</span>')
-_STATUS_BADGE = Markup('<span class="badge {}" data-testid="status-{}">{}</span>')
-_NOT_STARTED_BADGE = Markup('<span class="badge bg-light text-dark border" data-testid="status-{}">{}</span>')
+_ERRORS_BADGE = Markup('<span class="badge bg-danger">%s</span>')
+_READY_BADGE = Markup('<span class="badge bg-warning text-dark" data-testid="ready-%s">%s</span>')
+_STATUS_BADGE = Markup('<span class="badge %s" data-testid="status-%s">%s</span>')
+_NOT_STARTED_BADGE = Markup('<span class="badge bg-light text-dark border" data-testid="status-%s">%s</span>')
 _JOIN = Markup("")
 
 
@@ -99,14 +102,14 @@ def _badges(it: dict[str, Any], pk: int, words: dict[str, Any]) -> Markup:
     report = it["report"]
     parts = []
     if it["issues"]:
-        parts.append(_ERRORS_BADGE.format(words["has_errors"]))
+        parts.append(_ERRORS_BADGE % (words["has_errors"],))
     if it["ready"]:
-        parts.append(_READY_BADGE.format(pk, words["ready"]))
+        parts.append(_READY_BADGE % (pk, words["ready"]))
     if report is not None:
         colour = _STATUS_CLASS.get(report.status, "bg-primary")
-        parts.append(_STATUS_BADGE.format(colour, pk, report.get_status_display()))
+        parts.append(_STATUS_BADGE % (colour, pk, report.get_status_display()))
     else:
-        parts.append(_NOT_STARTED_BADGE.format(pk, words["not_started"]))
+        parts.append(_NOT_STARTED_BADGE % (pk, words["not_started"]))
     return _JOIN.join(parts)
 
 
@@ -117,15 +120,14 @@ def _head(it: dict[str, Any], pk: int, words: dict[str, Any]) -> Markup:
     parts = []
     if report is not None:
         url = words["detail_url"].replace(_SENTINEL, str(int(report.pk)))
-        parts.append(_LINK.format(url, pk, words["detail_link"]))
+        parts.append(_LINK % (url, pk, words["detail_link"]))
     if it["issues"]:
-        parts.append(_ISSUES.format(pk, _JOIN.join(_ALERT.format("danger", m) for m in it["issues"])))
-    parts.extend(_ALERT.format("warning", m) for m in it["warnings"])
+        parts.append(_ISSUES % (pk, _JOIN.join(_ALERT % ("danger", m) for m in it["issues"])))
+    parts.extend(_ALERT % ("warning", m) for m in it["warnings"])
     if it["last_opinion"] and report is not None and report.status == Status.RETURNED:
         parts.append(
-            _ALERT.format(
-                "danger", Markup("{}{}{}").format(words["return_opinion"], words["colon"], it["last_opinion"])
-            )
+            _ALERT
+            % ("danger", Markup("%s%s%s") % (words["return_opinion"], words["colon"], it["last_opinion"]))
         )
     if it["editable"]:
         parts.append(it["form"]["version"])
@@ -139,31 +141,31 @@ def fill_card(it: dict[str, Any], words: dict[str, Any] | None = None) -> Markup
     pk = int(project.pk)
     indicators = [(form[name], ind) for name, ind in form.indicator_names]
     if indicators:
-        inputs = _JOIN.join(_INDICATOR.format(f.id_for_label, ind.name, ind.unit, f) for f, ind in indicators)
+        inputs = _JOIN.join(_INDICATOR % (f.id_for_label, ind.name, ind.unit, f) for f, ind in indicators)
     else:
-        inputs = _NO_INDICATORS.format(words["no_indicators"])
+        inputs = _NO_INDICATORS % (words["no_indicators"],)
     beneficiaries = form["beneficiaries"]
-    return _CARD.format(
-        border=" border-danger" if it["issues"] else "",
-        pk=pk,
-        open=" open" if it["open"] else "",
-        order=project.order,
-        name=project.name,
-        badges=_badges(it, pk, words),
-        head=_head(it, pk, words),
-        indicators=inputs,
-        b_id=beneficiaries.id_for_label,
-        b_label=words["beneficiaries"],
-        b_input=beneficiaries,
-        source_head=words["source_head"],
-        arrived_head=words["arrived_head"],
-        spent_head=words["spent_head"],
-        money=_JOIN.join(_MONEY.format(label, a, s) for label, a, s in form.money_rows()),
-        texts=_JOIN.join(
-            _TEXT.format(form[name].id_for_label, label, form[name]) for name, label in words["texts"]
+    return _CARD % {
+        "border": " border-danger" if it["issues"] else "",
+        "pk": pk,
+        "open": " open" if it["open"] else "",
+        "order": project.order,
+        "name": project.name,
+        "badges": _badges(it, pk, words),
+        "head": _head(it, pk, words),
+        "indicators": inputs,
+        "b_id": beneficiaries.id_for_label,
+        "b_label": words["beneficiaries"],
+        "b_input": beneficiaries,
+        "source_head": words["source_head"],
+        "arrived_head": words["arrived_head"],
+        "spent_head": words["spent_head"],
+        "money": _JOIN.join(_MONEY % (label, a, s) for label, a, s in form.money_rows()),
+        "texts": _JOIN.join(
+            _TEXT % (form[name].id_for_label, label, form[name]) for name, label in words["texts"]
         ),
-        submit=_SUBMIT.format(pk=pk, label=words["submit_one"]) if it["editable"] else "",
-    )
+        "submit": _SUBMIT % {"pk": pk, "label": words["submit_one"]} if it["editable"] else "",
+    }
 
 
 def fill_cards(items: list[dict[str, Any]]) -> Markup:
