@@ -232,10 +232,12 @@ def reports_validate(
     unit: Organisation,
     period: Period,
     state: dict[int, tuple[dict[int, Decimal], list[ReportFunds]]] | None = None,
+    indicators: dict[int, list[Any]] | None = None,
 ) -> dict[int, tuple[list[Issue], list[Issue]]]:
     """:func:`report_validate` of many reports of one unit and period in a fixed number of queries (the fill
     page), keyed by project id. ``state``: project id → (values, funds) to check instead of the reports' stored
-    ones (a save not yet written); else the reports' ``values`` and ``funds`` (prefetch them)."""
+    ones (a save not yet written); else the reports' ``values`` and ``funds`` (prefetch them). ``indicators``:
+    project id → its indicators, when the caller has read them already (the fill page's projects)."""
     from funding.models import FundingLine
     from funding.selectors import with_current
     from responsibility.models import Indicator, Target
@@ -243,19 +245,19 @@ def reports_validate(
     if not reports:
         return {}
     pids = [r.project_id for r in reports]
-    indicators: dict[int, list[Any]] = {pid: [] for pid in pids}
-    project_of: dict[int, int] = {}
-    # the projects' indicators as the caller prefetched them (the fill page), else one query
-    known = [r.project for r in reports if "indicators" in _prefetched(r._state.fields_cache.get("project"))]
-    for project in known:
-        indicators[project.pk] = list(project.indicators.all())
-    missing = [pid for pid in pids if pid not in {p.pk for p in known}]
-    if missing:
-        for ind in Indicator.objects.filter(project_id__in=missing):
-            indicators[ind.project_id].append(ind)
-    for pid in pids:
-        for ind in indicators[pid]:
-            project_of[ind.pk] = pid
+    if indicators is None or not all(pid in indicators for pid in pids):
+        # the projects' indicators as the caller prefetched them (the fill page's POST), else one query
+        indicators = {pid: [] for pid in pids}
+        known = [
+            r.project for r in reports if "indicators" in _prefetched(r._state.fields_cache.get("project"))
+        ]
+        for project in known:
+            indicators[project.pk] = list(project.indicators.all())
+        missing = [pid for pid in pids if pid not in {p.pk for p in known}]
+        if missing:
+            for ind in Indicator.objects.filter(project_id__in=missing):
+                indicators[ind.project_id].append(ind)
+    project_of = {ind.pk: pid for pid in pids for ind in indicators[pid]}
     targets: dict[int, dict[int, Any]] = {pid: {} for pid in pids}
     for t in Target.objects.filter(indicator__project_id__in=pids, unit=unit).order_by():
         targets[project_of[t.indicator_id]][t.indicator_id] = t

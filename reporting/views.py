@@ -24,6 +24,7 @@ from jobs import exports
 from orgs.models import Organisation
 from orgs.rules import may_act_for_unit, unit_to_act_for
 from reporting import background, rollup, selectors, services
+from reporting.cards import fill_cards
 from reporting.forms import PeriodChangeForm, ReportFillForm
 from reporting.models import Period, Report, Status
 from reporting.rules import may_confirm_report, may_see_pending, may_see_rollup
@@ -205,7 +206,10 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
     forms_ = _fill_forms(None, projects=projects, reports=reports, sources=sources)
     forms_.update(bound)  # the ones refused keep what was typed
     checks = services.reports_validate(
-        [r for r in reports.values() if r.status in services.EDITABLE], unit=unit, period=period
+        [r for r in reports.values() if r.status in services.EDITABLE],
+        unit=unit,
+        period=period,
+        indicators={p.pk: list(p.indicators.all()) for p in projects},  # prefetched with the projects
     )
     items = []
     for project in projects:
@@ -246,6 +250,7 @@ def fill(request: HttpRequest, program_pk: int, month: int) -> HttpResponse:
             "period": period,
             "unit": unit,
             "items": items,
+            "cards": fill_cards(items),
             "may_fill": may_fill,
             "tally": _tally(items),
         },
