@@ -19,6 +19,7 @@ import random
 import time
 from typing import Any
 
+import gevent
 from locust import HttpUser, between, events, task
 
 from bench.forms import form_fields
@@ -32,7 +33,9 @@ if PHASE == "baseline":
     _assignments = [PLAN["baseline"]]
 else:
     _assignments = [[entry] for entry in PLAN["capacity" if PHASE == "capacity" else "units"]]
-_unit_queue = iter(_assignments)
+_unit_queue = iter(enumerate(_assignments))
+# the rush's units arrive one after the other at this rate (the deadline's last hour), the capacity's all at once
+ARRIVALS_PER_S = float(PLAN.get("arrivals_per_s") or 0)
 _reviewer_queue = itertools.cycle(PLAN["reviewers"][:1] if PHASE == "baseline" else PLAN["reviewers"])
 RESULTS: dict[str, Any] = {
     "units": [],
@@ -53,9 +56,12 @@ class Unit(HttpUser):
         return 0.0 if PHASE == "capacity" else random.uniform(0.5, 2)
 
     def on_start(self) -> None:
-        self.todo = list(next(_unit_queue))
+        index, todo = next(_unit_queue)
+        self.todo = list(todo)
         self.client.cookies.set(PLAN["session_cookie"], self.todo[0]["session"])
         self.done = False
+        if PHASE == "rush" and ARRIVALS_PER_S:
+            gevent.sleep(index / ARRIVALS_PER_S)
 
     def _post(self, url: str, fields: list[tuple[str, str]], action: str, name: str) -> bool:
         csrf = self.client.cookies.get("csrftoken", "")

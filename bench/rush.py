@@ -407,7 +407,12 @@ def main() -> None:
     districts = int(os.environ.get("RUSH_DISTRICTS", "10"))
     seconds = int(os.environ.get("RUSH_SECONDS", "35"))
     capacity_units = int(os.environ.get("RUSH_CAPACITY_UNITS", "30"))
+    # a province's ≈ 3,000 reporting units (≈ 100 districts × 30) submitting in the deadline's last hour arrive at
+    # 0.83 per second: the rush's units arrive at 1 per second (the capacity phase has them all at once)
+    arrivals = float(os.environ.get("RUSH_ARRIVALS_PER_S", "1"))
     plan = prepare(districts, capacity_units)
+    plan["arrivals_per_s"] = arrivals
+    seconds = max(seconds, int(len(plan["units"]) / arrivals) + 20 if arrivals else seconds)
     workers = 3
     with tempfile.TemporaryDirectory(prefix="rush-") as tmp:
         out = Path(tmp)
@@ -415,6 +420,9 @@ def main() -> None:
         plan_path.write_text(json.dumps(plan))
         port = free_port()
         env = dict(os.environ, DJANGO_ALLOWED_HOSTS="127.0.0.1", MINSHENG_LOG_FORMAT="text")
+        # connections kept, as the deployment's PgBouncer pool keeps its server connections (deploy/README.md):
+        # without either, every request starts a PostgreSQL backend (measured in docs/performance.md)
+        env.setdefault("DATABASE_CONN_MAX_AGE", "60")
         server = subprocess.Popen(
             [
                 str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -484,6 +492,8 @@ def main() -> None:
                 "districts": districts,
                 "units": len(plan["units"]) + 1,
                 "seconds": seconds,
+                "arrivals_per_s": arrivals,
+                "conn_max_age": env["DATABASE_CONN_MAX_AGE"],
                 "rush": rush["stats"],
                 "baseline": baseline["stats"],
                 "capacity": {
