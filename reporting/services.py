@@ -13,13 +13,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, models, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from catalogue.models import Program, Project
 from core.numbers import is_sane, quantity_text, wan_text
 from core.policy import can, can_any
-from core.services import ConflictError, audit_record, model_snapshot, versioned_save
+from core.services import ConflictError, audit_record, model_snapshot, rows_insert, versioned_save
 from funding.models import Source
 from orgs.models import Organisation
 from orgs.rules import may_act_for_unit
@@ -804,17 +804,17 @@ def reports_fill(
         if stored:
             ReportValue.objects.filter(report__in=stored).delete()
             ReportFunds.objects.filter(report__in=stored).delete()
-        _insert(
+        rows_insert(
             ReportValue,
             ("report", "indicator", "value"),
             [(r.pk, k, v) for r in rewrite for k, v in plans[r.project_id]["values"].items()],
         )
-        _insert(
+        rows_insert(
             ReportFunds,
             ("report", "source", "arrived", "spent"),
             [(r.pk, s, a, b) for r in rewrite for s, (a, b) in plans[r.project_id]["funds"].items()],
         )
-    _insert(Transition, ("report", "actor", "at", "from_status", "to_status", "opinion"), transitions)
+    rows_insert(Transition, ("report", "actor", "at", "from_status", "to_status", "opinion"), transitions)
     audit.save()
     # a refused project's new draft is not kept (report_open ran in that project's transaction)
     dropped = [r.pk for pid, r in probes.items() if pid not in plans]
@@ -842,25 +842,6 @@ def _save_refusal(report: Report, item: FillItem, indicators: set[int]) -> Excep
     if unknown:
         return ValidationError(f"未知的资金来源：{unknown[0]}")
     return None
-
-
-def _insert(model: type[models.Model], names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    """``bulk_create`` of plain rows (values of the fields ``names``, a foreign key by its id): one INSERT
-    statement executed for each row (``executemany``), each value prepared by its field for the database as
-    ``bulk_create`` does — without a model instance, ``pre_save`` and expression checks per row and field (a fill
-    page's save writes about 300 values)."""
-    if not rows:
-        return
-    fields = [model._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    prepare = [f.get_db_prep_save for f in fields]
-    params = [[p(v, connection) for p, v in zip(prepare, row, strict=True)] for row in rows]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _write_reports(written: list[Report], read: dict[int, int]) -> None:
