@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -24,6 +23,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from knox.models import AuthToken  # noqa: E402
 
+from bench.server import free_port, wait_ready  # noqa: E402
 from catalogue.models import Program  # noqa: E402
 from orgs.models import OrgKind  # noqa: E402
 from orgs.services import membership_grant  # noqa: E402
@@ -31,12 +31,6 @@ from reporting.models import Period, Report, ReportFunds, ReportValue, Status  #
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBMITTERS, SINGLE, TIME_LIMIT = 100, 20, 120
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def prepare(count: int) -> tuple[list[int], dict[int, str]]:
@@ -133,12 +127,7 @@ def main() -> None:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/login/", timeout=1)
-                break
-            except Exception:  # noqa: BLE001
-                time.sleep(0.2)
+        wait_ready(base, tries=100)
         single = [submit(base, rid, tokens[rid]) for rid in single_ids]
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=SUBMITTERS) as pool:

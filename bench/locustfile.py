@@ -28,11 +28,16 @@ PLAN = json.loads(open(os.environ["RUSH_PLAN"], encoding="utf-8").read())
 PHASE = os.environ.get("RUSH_PHASE", "rush")
 # baseline: one user alone, filling its unit's few periods one after the other (the unloaded figures);
 # rush: one user per unit of the rushing districts; capacity: one user per unit and period of the capacity plan,
-# no pause until it has submitted (the server saturated: the submit throughput)
+# no pause until it has submitted (the server saturated: the submit throughput); floor: the capacity's units
+# again, alone, against a fill page that does no work (bench/floor_urls.py: the ceiling)
 if PHASE == "baseline":
     _assignments = [PLAN["baseline"]]
 else:
-    _assignments = [[entry] for entry in PLAN["capacity" if PHASE == "capacity" else "units"]]
+    # the floor's cycle is short: each unit goes round it a few times
+    rounds = int(PLAN.get("floor_rounds", 1)) if PHASE == "floor" else 1
+    _assignments = [
+        [entry] * rounds for entry in PLAN["capacity" if PHASE in ("capacity", "floor") else "units"]
+    ]
 _unit_queue = iter(enumerate(_assignments))
 # the rush's units arrive one after the other at this rate (the deadline's last hour), the capacity's all at once
 ARRIVALS_PER_S = float(PLAN.get("arrivals_per_s") or 0)
@@ -53,7 +58,7 @@ class Unit(HttpUser):
     def wait_time(self) -> float:
         if self.done:  # a unit that has submitted looks at its page now and then, not every second
             return random.uniform(15, 30)
-        return 0.0 if PHASE == "capacity" else random.uniform(0.5, 2)
+        return 0.0 if PHASE in ("capacity", "floor") else random.uniform(0.5, 2)
 
     def on_start(self) -> None:
         index, todo = next(_unit_queue)
@@ -116,7 +121,7 @@ class Unit(HttpUser):
             return
         self.done = True
         _pending[0] -= 1
-        if PHASE == "capacity" and not _pending[0]:
+        if PHASE in ("capacity", "floor") and not _pending[0]:
             self.environment.runner.quit()  # every capacity unit has submitted: the span is complete
 
 

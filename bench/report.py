@@ -44,7 +44,7 @@ def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
         "## Deadline-day rush (locust)",
         "",
         "`bench/rush.py` with `bench/locustfile.py`: locust headless on 127.0.0.1 against gunicorn (3 workers × 4 "
-        "threads), bounded in time, in three phases after a warm-up (every page read 12 times, so that no timed "
+        "threads), bounded in time, in three phases and a floor after a warm-up (every page read 12 times, so that no timed "
         "request is a worker's first). **Unloaded**: one unit alone fills and submits four of its months, a reviewer "
         "and a reader beside it (the unloaded p95). **Rush**: every unit of the rushing districts opens its fill page, "
         "types a value into every indicator, saves (`fill`) and submits (`submit`: all its projects of the month at "
@@ -54,12 +54,16 @@ def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
         "`RUSH_CAPACITY_UNITS`, default 30) all fill and submit at once without pausing, the reviewers and readers "
         "going on: the server saturated, which is what a throughput is. Lost = answered writes (saved values, "
         "submissions, approvals) not found in the database afterwards. The limit is the same writes as raw SQL on "
-        "the bare connection in the same run, per unit and period two transactions as the page's save and submit: "
+        "the bare connection in the same run (the fastest of three passes), per unit and period two transactions as the page's save and submit: "
         "the report rows, their values and funds, the 开始填报 and 填报 audit rows (with before/after snapshots), "
         "then status, submitted_at and version, a transition and a 提交 audit row per report (a submission "
         "refreshes no summary — only a confirmation or an unlock does — so neither does the limit). Filled and "
         "submitted reports/s = reports submitted ÷ the span from the first save's start to the last submission's "
-        "end (the same work as the limit); the ratio is the capacity phase's.",
+        "end (the same work as the limit); the ratio is the capacity phase's. **Floor**: then the capacity's units "
+        "go round the same cycle five times, alone, against the same gunicorn and settings with the fill page's URL "
+        "answered by a view that does no work (`bench/floor_urls.py`: the page recorded from the real server, the "
+        "POST parsed and redirected; session, login, CSRF and every middleware as usual): what any fill page could "
+        "reach on this machine with this client, the ceiling the capacity is compared with.",
         "",
         "| scale | database | units | request | n | req/s | p50 (ms) | p95 (ms) | unloaded p95 (ms) | p95 ÷ unloaded"
         " | errors |",
@@ -70,16 +74,23 @@ def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
     lines += [
         "",
         "| scale | database | reports in DB | errors | lost | rush: units | rush: reports/s | capacity: unit-periods "
-        "| capacity: span (s) | capacity: reports/s | raw SQL reports/s | ratio (capacity ÷ raw) | targets |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| capacity: span (s) | capacity: reports/s | raw SQL reports/s | ratio (capacity ÷ raw) "
+        "| floor: reports/s | floor ÷ raw | capacity ÷ floor | targets |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for scale, r in runs:
         limit = r["limit"]["reports_per_s"]
         cap = r.get("capacity") or {"entries": 0, "span": 0.0, "per_s": 0.0}
+        floor = (r.get("floor") or {}).get("per_s") or 0.0
+        floor_cells = (
+            f"{floor:.1f} | {floor / limit if limit else 0:.3f}× | {cap['per_s'] / floor:.2f}×"
+            if floor
+            else "— | — | —"
+        )
         lines.append(
             f"| {scale} | {r['vendor']} | {r['reports']:,} | {r['errors']} | {r['lost']} | {r['units'] - 1} | "
             f"{r.get('fill_submit_per_s', r['submit_per_s']):.1f} | {cap['entries']} | {cap['span']:.1f} | "
-            f"{cap['per_s']:.1f} | {limit:.0f} | {cap['per_s'] / limit if limit else 0:.3f}× | "
+            f"{cap['per_s']:.1f} | {limit:.0f} | {cap['per_s'] / limit if limit else 0:.3f}× | {floor_cells} | "
             "0 errors, 0 lost, p95 ≤ 5× unloaded, ≥ 0.2× raw |"
         )
     return "\n".join(lines)
