@@ -4,7 +4,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -41,8 +41,14 @@ def period_get(*, user: Any, program_pk: int, month: int) -> Period:
 
 
 def unit_projects(*, unit: Organisation, program: Program) -> list[Project]:
+    from responsibility.models import Indicator
+
     qs = program.projects.filter(reported_by(unit))
-    return list(qs.distinct().order_by("order").prefetch_related("indicators"))
+    # each project's indicators in the model's order (project, order, id) without its join through the project
+    # to the program (the same rows per project; at province scale PostgreSQL answered the join by a hash over
+    # every project: 2.2 ms of a fill page's reads)
+    indicators = Prefetch("indicators", queryset=Indicator.objects.order_by("project_id", "order", "id"))
+    return list(qs.distinct().order_by("order").prefetch_related(indicators))
 
 
 @dataclass(slots=True)
