@@ -44,8 +44,8 @@ def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
         "## Deadline-day rush (locust)",
         "",
         "`bench/rush.py` with `bench/locustfile.py`: locust headless on 127.0.0.1 against gunicorn (3 workers × 4 "
-        "threads), bounded in time, in three phases and a floor after a warm-up (every page read 12 times, so that no timed "
-        "request is a worker's first). **Unloaded**: one unit alone fills and submits four of its months, a reviewer "
+        "threads), bounded in time, in three phases and a floor after a warm-up (every page read 12 times, so "
+        "that no timed request is a worker's first). **Unloaded**: one unit alone fills and submits four of its months, a reviewer "
         "and a reader beside it (the unloaded p95). **Rush**: every unit of the rushing districts opens its fill page, "
         "types a value into every indicator, saves (`fill`) and submits (`submit`: all its projects of the month at "
         "once, as the page does), then looks at its page every 15–30 s; each district's lead department lists "
@@ -54,13 +54,14 @@ def render_rush(runs: list[tuple[str, dict[str, Any]]]) -> str:
         "`RUSH_CAPACITY_UNITS`, default 30) all fill and submit at once without pausing, the reviewers and readers "
         "going on: the server saturated, which is what a throughput is. Lost = answered writes (saved values, "
         "submissions, approvals) not found in the database afterwards. The limit is the same writes as raw SQL on "
-        "the bare connection in the same run (the fastest of three passes), per unit and period two transactions as the page's save and submit: "
+        "the bare connection in the same run (the fastest of three passes), per unit and period two transactions "
+        "as the page's save and submit: "
         "the report rows, their values and funds, the 开始填报 and 填报 audit rows (with before/after snapshots), "
         "then status, submitted_at and version, a transition and a 提交 audit row per report (a submission "
         "refreshes no summary — only a confirmation or an unlock does — so neither does the limit). Filled and "
         "submitted reports/s = reports submitted ÷ the span from the first save's start to the last submission's "
         "end (the same work as the limit); the ratio is the capacity phase's. **Floor**: then the capacity's units "
-        "go round the same cycle five times, alone, against the same gunicorn and settings with the fill page's URL "
+        "go round the same cycle five times, alone, against a second gunicorn of the same configuration and settings, the fill page's URL "
         "answered by a view that does no work (`bench/floor_urls.py`: the page recorded from the real server, the "
         "POST parsed and redirected; session, login, CSRF and every middleware as usual): what any fill page could "
         "reach on this machine with this client, the ceiling the capacity is compared with.",
